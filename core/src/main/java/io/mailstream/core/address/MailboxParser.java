@@ -1,0 +1,142 @@
+package io.mailstream.core.address;
+
+/**
+ * Reads mailboxes and paths with the grammar of RFC 5321 4.1.2, strict where a lenient reading
+ * could change where mail goes, and accepting what real clients send (8-bit local parts for
+ * SMTPUTF8, source routes which are ignored as 4.1.1.3 asks).
+ */
+final class MailboxParser {
+  // RFC 5321 4.5.3.1.1 and 4.5.3.1.2: 64 octets of local part, 255 of domain.
+  static final int MAX_LOCAL_PART = 64;
+  static final int MAX_DOMAIN = 255;
+
+  private MailboxParser() {}
+
+  static MailAddress parse(String text) throws AddressException {
+    int at = lastAtOutsideQuotes(text);
+    if (at < 0) {
+      throw new AddressException("no @domain in address");
+    }
+    String local = text.substring(0, at);
+    String domain = text.substring(at + 1);
+    checkLocalPart(local);
+    checkDomain(domain);
+    return new MailAddress(local, domain);
+  }
+
+  /**
+   * Reads the inside of a path's angle brackets: {@code ""} for the null path, a mailbox, or a
+   * mailbox behind an obsolete source route ({@code @a.example,@b.example:user@c.example}).
+   */
+  static MailAddress parsePath(String inner, boolean allowNull) throws AddressException {
+    if (inner.isEmpty()) {
+      if (!allowNull) {
+        throw new AddressException("null path not allowed here");
+      }
+      return MailAddress.NULL_SENDER;
+    }
+    if (inner.startsWith("@")) {
+      int colon = inner.indexOf(':');
+      if (colon < 0) {
+        throw new AddressException("source route without ':'");
+      }
+      inner = inner.substring(colon + 1);
+    }
+    if (inner.equalsIgnoreCase("postmaster")) {
+      return new MailAddress(inner, null);
+    }
+    return parse(inner);
+  }
+
+  private static int lastAtOutsideQuotes(String text) {
+    boolean quoted = false;
+    int at = -1;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quoted && c == '\\') {
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '@' && !quoted) {
+        at = i;
+      }
+    }
+    return at;
+  }
+
+  private static void checkLocalPart(String local) throws AddressException {
+    if (local.isEmpty()) {
+      throw new AddressException("empty local part");
+    }
+    if (local.length() > MAX_LOCAL_PART) {
+      throw new AddressException("local part longer than 64 octets");
+    }
+    if (local.startsWith("\"")) {
+      if (local.length() < 2 || !local.endsWith("\"")) {
+        throw new AddressException("unterminated quoted local part");
+      }
+      for (int i = 1; i < local.length() - 1; i++) {
+        char c = local.charAt(i);
+        if (c == '\\') {
+          i++;
+        } else if (c == '"' || c < 0x20 || c == 0x7f) {
+          throw new AddressException("invalid character in quoted local part");
+        }
+      }
+      return;
+    }
+    if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+      throw new AddressException("misplaced dot in local part");
+    }
+    for (int i = 0; i < local.length(); i++) {
+      char c = local.charAt(i);
+      if (!isAtext(c) && c != '.') {
+        throw new AddressException("invalid character '" + printable(c) + "' in local part");
+      }
+    }
+  }
+
+  private static void checkDomain(String domain) throws AddressException {
+    if (domain.isEmpty()) {
+      throw new AddressException("empty domain");
+    }
+    if (domain.length() > MAX_DOMAIN) {
+      throw new AddressException("domain longer than 255 octets");
+    }
+    if (domain.startsWith("[")) {
+      if (!domain.endsWith("]") || domain.length() < 3) {
+        throw new AddressException("malformed address literal");
+      }
+      return;
+    }
+    String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+    for (String label : d.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63) {
+        throw new AddressException("invalid domain label in " + domain);
+      }
+      if (label.startsWith("-") || label.endsWith("-")) {
+        throw new AddressException("domain label starts or ends with '-'");
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        boolean ok = Character.isLetterOrDigit(c) || c == '-' || c == '_' || c >= 0x80;
+        if (!ok) {
+          throw new AddressException("invalid character '" + printable(c) + "' in domain");
+        }
+      }
+    }
+  }
+
+  // RFC 5322 3.2.3 atext, plus UTF-8 per RFC 6531.
+  private static boolean isAtext(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0
+        || c >= 0x80;
+  }
+
+  private static String printable(char c) {
+    return c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c);
+  }
+}

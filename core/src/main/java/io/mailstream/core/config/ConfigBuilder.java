@@ -1,0 +1,253 @@
+package io.mailstream.core.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Collects settings from the config file and then the command line (later calls win), and
+ * validates them together in {@link #build()}. Setters take text and say which key was wrong.
+ */
+public final class ConfigBuilder {
+  static final Set<String> MAILERS = Set.of("relay", "esmtp", "smtp", "smtp8", "dsmtp");
+
+  private String hostname;
+  private Path dataDir = Path.of("data");
+  private List<HostPort> listen = List.of(new HostPort("127.0.0.1", 2525, false));
+  private List<Cidr> relayFrom = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
+  private final Set<String> localDomains = new LinkedHashSet<>();
+  private HostPort smartHost;
+  private String smartHostMailer = "relay";
+  private String kafkaBootstrap;
+  private String topicPrefix = "mailstream";
+  private int partitions = 6;
+  private short replicationFactor = 1;
+  private int minInsyncReplicas = 1;
+  private Boolean fsync;
+  private long maxMessageSize = 25L * 1024 * 1024;
+  private int maxRecipients = 100;
+  private int maxHops = 25;
+  private Duration acceptDeadline = Duration.ofSeconds(30);
+  private int deliveryThreads = 4;
+  private int maxIdleConnections = 4;
+  private Duration idleTimeout = Duration.ofSeconds(30);
+  private Duration connectTimeout = Duration.ofSeconds(30);
+  private List<Duration> retrySchedule =
+      List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30));
+  private Duration queueLifetime = Duration.ofDays(5);
+
+  public ConfigBuilder hostname(String v) {
+    hostname = v.strip();
+    return this;
+  }
+
+  public ConfigBuilder dataDir(String v) {
+    dataDir = Path.of(v);
+    return this;
+  }
+
+  public ConfigBuilder listen(List<String> values) {
+    listen = mapAll("listen", values, v -> HostPort.parse(v, 25));
+    return this;
+  }
+
+  public ConfigBuilder relayFrom(List<String> values) {
+    relayFrom = mapAll("relay-from", values, Cidr::parse);
+    return this;
+  }
+
+  public ConfigBuilder localDomains(List<String> values) {
+    localDomains.clear();
+    for (String v : values) {
+      String d = v.strip().toLowerCase(Locale.ROOT);
+      localDomains.add(d.endsWith(".") ? d.substring(0, d.length() - 1) : d);
+    }
+    return this;
+  }
+
+  public ConfigBuilder smartHost(String v) {
+    smartHost = parse("smart-host", v, t -> HostPort.parse(t, 25));
+    return this;
+  }
+
+  public ConfigBuilder smartHostMailer(String v) {
+    String m = v.strip().toLowerCase(Locale.ROOT);
+    if (!MAILERS.contains(m)) {
+      throw new IllegalArgumentException("smart-host-mailer: expected one of " + MAILERS + ", got '" + v + "'");
+    }
+    smartHostMailer = m;
+    return this;
+  }
+
+  public ConfigBuilder kafkaBootstrap(String v) {
+    kafkaBootstrap = v == null || v.isBlank() ? null : v.strip();
+    return this;
+  }
+
+  public ConfigBuilder topicPrefix(String v) {
+    topicPrefix = v.strip();
+    return this;
+  }
+
+  public ConfigBuilder partitions(int v) {
+    partitions = positive("kafka.partitions", v);
+    return this;
+  }
+
+  public ConfigBuilder replicationFactor(int v) {
+    replicationFactor = (short) positive("kafka.replication-factor", v);
+    return this;
+  }
+
+  public ConfigBuilder minInsyncReplicas(int v) {
+    minInsyncReplicas = positive("kafka.min-insync-replicas", v);
+    return this;
+  }
+
+  public ConfigBuilder fsync(boolean v) {
+    fsync = v;
+    return this;
+  }
+
+  public ConfigBuilder maxMessageSize(long v) {
+    if (v < 1024) {
+      throw new IllegalArgumentException("limits.max-message-size: must be at least 1024 octets, got " + v);
+    }
+    maxMessageSize = v;
+    return this;
+  }
+
+  public ConfigBuilder maxRecipients(int v) {
+    // RFC 5321 4.5.3.1.8: a server must accept at least 100 recipients.
+    if (v < 100) {
+      throw new IllegalArgumentException("limits.max-recipients: RFC 5321 requires at least 100, got " + v);
+    }
+    maxRecipients = v;
+    return this;
+  }
+
+  public ConfigBuilder maxHops(int v) {
+    maxHops = positive("limits.max-hops", v);
+    return this;
+  }
+
+  public ConfigBuilder acceptDeadline(String v) {
+    acceptDeadline = parse("limits.accept-deadline", v, DurationText::parse);
+    return this;
+  }
+
+  public ConfigBuilder deliveryThreads(int v) {
+    deliveryThreads = positive("delivery.threads", v);
+    return this;
+  }
+
+  public ConfigBuilder maxIdleConnections(int v) {
+    maxIdleConnections = v;
+    return this;
+  }
+
+  public ConfigBuilder idleTimeout(String v) {
+    idleTimeout = parse("delivery.idle-timeout", v, DurationText::parse);
+    return this;
+  }
+
+  public ConfigBuilder connectTimeout(String v) {
+    connectTimeout = parse("delivery.connect-timeout", v, DurationText::parse);
+    return this;
+  }
+
+  public ConfigBuilder retrySchedule(List<String> values) {
+    List<Duration> parsed = mapAll("delivery.retry-schedule", values, DurationText::parse);
+    if (parsed.isEmpty()) {
+      throw new IllegalArgumentException("delivery.retry-schedule: needs at least one duration");
+    }
+    retrySchedule = parsed;
+    return this;
+  }
+
+  public ConfigBuilder queueLifetime(String v) {
+    queueLifetime = parse("delivery.queue-lifetime", v, DurationText::parse);
+    return this;
+  }
+
+  /**
+   * Validates the settings together.
+   *
+   * @throws ConfigException naming the key that is missing or inconsistent
+   */
+  public MailstreamConfig build() throws ConfigException {
+    if (smartHost == null) {
+      throw new ConfigException(
+          "smart-host: required (until direct MX delivery exists); set --smart-host HOST:PORT or"
+              + " smart-host: in mailstream.yaml");
+    }
+    if (minInsyncReplicas > replicationFactor) {
+      throw new ConfigException(
+          "kafka.min-insync-replicas: " + minInsyncReplicas + " exceeds kafka.replication-factor " + replicationFactor);
+    }
+    if (listen.isEmpty()) {
+      throw new ConfigException("listen: at least one address is needed");
+    }
+    String name = hostname != null ? hostname : machineName();
+    boolean embedded = kafkaBootstrap == null;
+    KafkaSettings kafka =
+        new KafkaSettings(
+            kafkaBootstrap,
+            topicPrefix,
+            partitions,
+            replicationFactor,
+            minInsyncReplicas,
+            fsync != null ? fsync : embedded);
+    return new MailstreamConfig(
+        name,
+        dataDir,
+        listen,
+        relayFrom,
+        localDomains,
+        smartHost,
+        smartHostMailer,
+        kafka,
+        new Limits(maxMessageSize, maxRecipients, maxHops, acceptDeadline),
+        new DeliverySettings(
+            deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime));
+  }
+
+  /** The machine's fully qualified name, as sendmail finds $j; {@code localhost} if unknown. */
+  static String machineName() {
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  private static int positive(String key, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(key + ": must be at least 1, got " + v);
+    }
+    return v;
+  }
+
+  private static <T> T parse(String key, String v, java.util.function.Function<String, T> parser) {
+    try {
+      return parser.apply(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> List<T> mapAll(
+      String key, List<String> values, java.util.function.Function<String, T> parser) {
+    List<T> out = new ArrayList<>();
+    for (String v : values) {
+      out.add(parse(key, v, parser));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,47 @@
+package io.mailstream.core.config;
+
+import java.time.Duration;
+
+/** Durations as sendmail writes them in its .mc files and queue times: {@code 30s 5m 4h 5d}. */
+public final class DurationText {
+  private DurationText() {}
+
+  public static Duration parse(String text) {
+    String t = text.strip();
+    if (t.length() < 2) {
+      throw new IllegalArgumentException("expected a duration like 30s, 5m, 4h or 5d, got '" + text + "'");
+    }
+    char unit = t.charAt(t.length() - 1);
+    long n;
+    try {
+      n = Long.parseLong(t.substring(0, t.length() - 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a duration like 30s, 5m, 4h or 5d, got '" + text + "'");
+    }
+    if (n < 0) {
+      throw new IllegalArgumentException("negative duration '" + text + "'");
+    }
+    return switch (unit) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'd' -> Duration.ofDays(n);
+      default -> throw new IllegalArgumentException(
+          "unknown duration unit '" + unit + "' in '" + text + "' (use s, m, h or d)");
+    };
+  }
+
+  public static String format(Duration d) {
+    long s = d.getSeconds();
+    if (s % 86400 == 0 && s > 0) {
+      return s / 86400 + "d";
+    }
+    if (s % 3600 == 0 && s > 0) {
+      return s / 3600 + "h";
+    }
+    if (s % 60 == 0 && s > 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+}

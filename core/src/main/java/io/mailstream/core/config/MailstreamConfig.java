@@ -1,0 +1,61 @@
+package io.mailstream.core.config;
+
+import io.mailstream.core.address.MailAddress;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One validated, immutable configuration of a Mailstream node: what {@code mailstream.yaml} and the
+ * command line say together. Build it with {@link ConfigBuilder}.
+ *
+ * @param hostname the name this relay uses in its banner, EHLO and Received headers (sendmail $j)
+ * @param dataDir where the embedded broker, RocksDB state and local mailboxes live
+ * @param listen the addresses the ingress listens on
+ * @param relayFrom client networks allowed to relay to any domain
+ * @param localDomains domains delivered locally (sendmail's class w, local-host-names)
+ * @param smartHost the next hop for all non-local mail (sendmail's SMART_HOST)
+ * @param smartHostMailer the mailer used for the smart host: relay, esmtp, smtp, smtp8 or dsmtp
+ */
+public record MailstreamConfig(
+    String hostname,
+    Path dataDir,
+    List<HostPort> listen,
+    List<Cidr> relayFrom,
+    Set<String> localDomains,
+    HostPort smartHost,
+    String smartHostMailer,
+    KafkaSettings kafka,
+    Limits limits,
+    DeliverySettings delivery) {
+
+  public MailstreamConfig {
+    listen = List.copyOf(listen);
+    relayFrom = List.copyOf(relayFrom);
+    localDomains = Set.copyOf(localDomains);
+  }
+
+  /** Whether a domain is one of ours; compares without case and ignores a trailing dot. */
+  public boolean isLocalDomain(String domain) {
+    if (domain == null) {
+      return true;
+    }
+    String d = domain.toLowerCase(Locale.ROOT);
+    if (d.endsWith(".")) {
+      d = d.substring(0, d.length() - 1);
+    }
+    return localDomains.contains(d) || d.equals(hostname.toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether the recipient is delivered here rather than relayed. */
+  public boolean isLocal(MailAddress recipient) {
+    return isLocalDomain(recipient.domain());
+  }
+
+  /** Whether the client may relay to any domain (sendmail's RELAY in access or relay-domains). */
+  public boolean mayRelay(InetAddress client) {
+    return relayFrom.stream().anyMatch(c -> c.contains(client));
+  }
+}

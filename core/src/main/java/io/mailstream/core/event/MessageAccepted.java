@@ -1,0 +1,47 @@
+package io.mailstream.core.event;
+
+import io.mailstream.core.address.MailAddress;
+import java.util.List;
+
+/**
+ * The ingress accepted a message: written after all body chunks are acknowledged and before the
+ * client gets {@code 250}. Its presence on the accepted topic is the commit point of the message.
+ *
+ * @param queueId Mailstream's id for the message, unique across the cluster
+ * @param acceptedAtMillis when the ingress took responsibility for it
+ * @param sender the envelope sender; {@link MailAddress#NULL_SENDER} for bounces
+ * @param recipients the envelope recipients, in RCPT order
+ * @param client who sent it
+ * @param messageId the Message-ID header field's value, or null when the message has none
+ * @param receivedHeader the Received header Mailstream prepends, CRLF terminated
+ * @param body where the body (the message exactly as received) is stored
+ * @param dsn the RFC 3461 envelope parameters of MAIL FROM
+ */
+public record MessageAccepted(
+    String queueId,
+    long acceptedAtMillis,
+    MailAddress sender,
+    List<EnvelopeRecipient> recipients,
+    ClientInfo client,
+    String messageId,
+    String receivedHeader,
+    BodyRef body,
+    DsnRequest dsn)
+    implements MailEvent {
+
+  public MessageAccepted {
+    recipients = List.copyOf(recipients);
+  }
+
+  /**
+   * RFC 3461 and RFC 6152 parameters of MAIL FROM; each may be null.
+   *
+   * @param ret FULL or HDRS
+   * @param envid the envelope id
+   * @param bodyType 7BIT or 8BITMIME
+   * @param smtputf8 whether the client asked for SMTPUTF8
+   */
+  public record DsnRequest(String ret, String envid, String bodyType, boolean smtputf8) {
+    public static final DsnRequest NONE = new DsnRequest(null, null, null, false);
+  }
+}

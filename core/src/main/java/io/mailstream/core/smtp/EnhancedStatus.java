@@ -1,0 +1,68 @@
+package io.mailstream.core.smtp;
+
+/**
+ * An RFC 3463 enhanced mail system status code, such as {@code 5.7.1}.
+ *
+ * <p>The constants are the codes Mailstream itself emits; {@link #parse} reads those a remote
+ * server sends back. Their first digit must agree with the reply code they travel with (RFC 2034).
+ */
+public record EnhancedStatus(int klass, int subject, int detail) {
+
+  public static final EnhancedStatus X_2_0_0 = new EnhancedStatus(2, 0, 0);
+  public static final EnhancedStatus X_2_1_0 = new EnhancedStatus(2, 1, 0);
+  public static final EnhancedStatus X_2_1_5 = new EnhancedStatus(2, 1, 5);
+  public static final EnhancedStatus X_2_5_0 = new EnhancedStatus(2, 5, 0);
+  public static final EnhancedStatus X_2_6_0 = new EnhancedStatus(2, 6, 0);
+  public static final EnhancedStatus X_2_7_0 = new EnhancedStatus(2, 7, 0);
+  public static final EnhancedStatus X_4_3_0 = new EnhancedStatus(4, 3, 0);
+  public static final EnhancedStatus X_4_3_2 = new EnhancedStatus(4, 3, 2);
+  public static final EnhancedStatus X_4_4_1 = new EnhancedStatus(4, 4, 1);
+  public static final EnhancedStatus X_4_4_2 = new EnhancedStatus(4, 4, 2);
+  public static final EnhancedStatus X_4_4_7 = new EnhancedStatus(4, 4, 7);
+  public static final EnhancedStatus X_4_5_3 = new EnhancedStatus(4, 5, 3);
+  public static final EnhancedStatus X_4_7_0 = new EnhancedStatus(4, 7, 0);
+  public static final EnhancedStatus X_5_0_0 = new EnhancedStatus(5, 0, 0);
+  public static final EnhancedStatus X_5_1_1 = new EnhancedStatus(5, 1, 1);
+  public static final EnhancedStatus X_5_1_3 = new EnhancedStatus(5, 1, 3);
+  public static final EnhancedStatus X_5_1_7 = new EnhancedStatus(5, 1, 7);
+  public static final EnhancedStatus X_5_3_4 = new EnhancedStatus(5, 3, 4);
+  public static final EnhancedStatus X_5_4_6 = new EnhancedStatus(5, 4, 6);
+  public static final EnhancedStatus X_5_5_1 = new EnhancedStatus(5, 5, 1);
+  public static final EnhancedStatus X_5_5_2 = new EnhancedStatus(5, 5, 2);
+  public static final EnhancedStatus X_5_5_4 = new EnhancedStatus(5, 5, 4);
+  public static final EnhancedStatus X_5_6_0 = new EnhancedStatus(5, 6, 0);
+  public static final EnhancedStatus X_5_7_1 = new EnhancedStatus(5, 7, 1);
+
+  public EnhancedStatus {
+    if (klass != 2 && klass != 4 && klass != 5) {
+      throw new IllegalArgumentException("enhanced status class must be 2, 4 or 5: " + klass);
+    }
+    if (subject < 0 || subject > 999 || detail < 0 || detail > 999) {
+      throw new IllegalArgumentException("enhanced status out of range: " + subject + "." + detail);
+    }
+  }
+
+  /** Reads {@code "5.1.1"}; returns null when the text is not an enhanced status code. */
+  public static EnhancedStatus parse(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 3) {
+      return null;
+    }
+    try {
+      int klass = Integer.parseInt(parts[0]);
+      int subject = Integer.parseInt(parts[1]);
+      int detail = Integer.parseInt(parts[2]);
+      if ((klass != 2 && klass != 4 && klass != 5) || parts[1].length() > 3 || parts[2].length() > 3) {
+        return null;
+      }
+      return new EnhancedStatus(klass, subject, detail);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return klass + "." + subject + "." + detail;
+  }
+}

@@ -1,0 +1,71 @@
+package io.mailstream.queue.topic;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Client settings shared by the stages; each method says why it departs from Kafka's defaults. */
+public final class KafkaClients {
+  private KafkaClients() {}
+
+  /**
+   * A producer for mail that must not be lost: acks=all with idempotence, so an acknowledged record
+   * is on every in-sync replica exactly once. linger.ms=1 and a large batch let concurrent SMTP
+   * sessions share one produce request and so one fsync (group commit). Blocking and delivery are
+   * bounded by the accept deadline, after which the client is told 451 instead of waiting.
+   */
+  public static Properties producer(String bootstrap, Duration deadline) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
+    // A body chunk (512 KiB) plus record overhead must fit one request.
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+    long ms = Math.max(deadline.toMillis(), 1000);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(ms, Integer.MAX_VALUE));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(ms + 1, Integer.MAX_VALUE));
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  /**
+   * A consumer in a stage's group. Offsets are committed by the stage after its output is
+   * acknowledged (at-least-once), never automatically; read_committed keeps aborted transactional
+   * writes out.
+   */
+  public static Properties consumer(String bootstrap, String groupId) {
+    Properties p = common(bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    return p;
+  }
+
+  private static Properties common(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  /** A consumer outside any group, for reading given offsets (message bodies). */
+  public static Properties reader(String bootstrap) {
+    Properties p = common(bootstrap);
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4);
+    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
+    return p;
+  }
+}

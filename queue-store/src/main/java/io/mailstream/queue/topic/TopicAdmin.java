@@ -1,0 +1,122 @@
+package io.mailstream.queue.topic;
+
+import io.mailstream.core.config.KafkaSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Mailstream's topics when they are missing and waits until every partition has a leader,
+ * so that the ingress never accepts its first message into a topic that cannot take it yet.
+ */
+public final class TopicAdmin {
+  private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+  /** Longer than any queue lifetime Mailstream allows by default (5 days), with a margin. */
+  static final Duration MAIL_RETENTION = Duration.ofDays(7);
+
+  private TopicAdmin() {}
+
+  /** The topics with their configuration, as {@link #ensure} creates them. */
+  public static List<NewTopic> plan(KafkaSettings s) {
+    Topics t = new Topics(s);
+    List<NewTopic> topics = new ArrayList<>();
+    topics.add(topic(s, t.bodies(), mailConfig(s)));
+    topics.add(topic(s, t.accepted(), mailConfig(s)));
+    topics.add(topic(s, t.routed(), mailConfig(s)));
+    topics.add(topic(s, t.outcomes(), mailConfig(s)));
+    Map<String, String> changelog = new HashMap<>(baseConfig(s));
+    changelog.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    topics.add(topic(s, t.retryState(), changelog));
+    return topics;
+  }
+
+  /**
+   * Creates what is missing and waits for partition leaders.
+   *
+   * @throws IllegalStateException when the cluster cannot be reached within {@code timeout}
+   */
+  public static void ensure(String bootstrap, KafkaSettings settings, Duration timeout) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    try (Admin admin = Admin.create(p)) {
+      List<NewTopic> plan = plan(settings);
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = plan.stream().filter(n -> !existing.contains(n.name())).toList();
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get();
+          missing.forEach(n -> log.info("created topic {} with {} partitions", n.name(), n.numPartitions()));
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      awaitLeaders(admin, plan.stream().map(NewTopic::name).toList(), timeout);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot prepare Kafka topics at " + bootstrap + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while preparing Kafka topics", e);
+    }
+  }
+
+  private static void awaitLeaders(Admin admin, List<String> names, Duration timeout)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+      boolean ready =
+          described.values().stream()
+              .flatMap(d -> d.partitions().stream())
+              .map(TopicPartitionInfo::leader)
+              .allMatch(l -> l != null && !l.isEmpty());
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topic partitions still without a leader after " + timeout);
+      }
+      Thread.sleep(50); // Waiting on the cluster's own progress: no event to wait on.
+    }
+  }
+
+  private static NewTopic topic(KafkaSettings s, String name, Map<String, String> config) {
+    return new NewTopic(name, s.partitions(), s.replicationFactor()).configs(config);
+  }
+
+  private static Map<String, String> baseConfig(KafkaSettings s) {
+    Map<String, String> c = new HashMap<>();
+    c.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsyncReplicas()));
+    // A single broker has no replica to recover from: fsync every append before acknowledging it.
+    // Every topic in the chain needs it, or a routed event lost in a power cut would lose mail whose
+    // accepted event was already consumed.
+    if (s.fsync()) {
+      c.put(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1");
+    }
+    return c;
+  }
+
+  private static Map<String, String> mailConfig(KafkaSettings s) {
+    Map<String, String> c = baseConfig(s);
+    c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(MAIL_RETENTION.toMillis()));
+    c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(2 * 1024 * 1024));
+    return c;
+  }
+}

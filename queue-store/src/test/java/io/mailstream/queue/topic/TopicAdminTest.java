@@ -1,0 +1,57 @@
+package io.mailstream.queue.topic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.mailstream.core.config.KafkaSettings;
+import io.mailstream.queue.testkit.TestKafka;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+/** The topics exist with the configuration the durability promise depends on. */
+class TopicAdminTest {
+
+  @Test
+  void createsTopicsWithFsyncAndRetentionAndIsIdempotent() throws Exception {
+    KafkaSettings s = TestKafka.freshTopics(4, true);
+    TopicAdmin.ensure(TestKafka.bootstrap(), s, Duration.ofSeconds(30)); // second call: no error
+    Topics t = new Topics(s);
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrap());
+    try (Admin admin = Admin.create(p)) {
+      for (String topic : List.of(t.bodies(), t.accepted(), t.routed(), t.outcomes(), t.retryState())) {
+        assertEquals(4, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
+        Config c = config(admin, topic);
+        assertEquals("1", c.get("flush.messages").value(), topic + " must fsync every append");
+        assertEquals("1", c.get("min.insync.replicas").value());
+      }
+      assertEquals(Long.toString(Duration.ofDays(7).toMillis()), config(admin, t.accepted()).get("retention.ms").value());
+      assertEquals(Long.toString(Duration.ofDays(7).toMillis()), config(admin, t.bodies()).get("retention.ms").value());
+      assertEquals("compact", config(admin, t.retryState()).get("cleanup.policy").value());
+    }
+  }
+
+  @Test
+  void leavesFsyncToKafkaWhenReplicated() throws Exception {
+    KafkaSettings s = TestKafka.freshTopics(1, false);
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrap());
+    try (Admin admin = Admin.create(p)) {
+      Config c = config(admin, new Topics(s).accepted());
+      assertFalse("1".equals(c.get("flush.messages").value()));
+    }
+  }
+
+  private static Config config(Admin admin, String topic) throws Exception {
+    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Map<ConfigResource, Config> m = admin.describeConfigs(List.of(r)).all().get();
+    return m.get(r);
+  }
+}
