@@ -39,6 +39,19 @@ public final class KafkaClients {
   }
 
   /**
+   * A transactional producer for a consume-transform-produce stage (the router): its output and its
+   * consumer offsets commit together, so a crash neither loses nor duplicates routed mail. The id
+   * must be stable per worker so that a restarted worker fences its predecessor at once.
+   */
+  public static Properties transactionalProducer(String bootstrap, String transactionalId) {
+    Properties p = producer(bootstrap, Duration.ofSeconds(60));
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    // A crashed worker's open transaction blocks read_committed readers until it times out.
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15_000);
+    return p;
+  }
+
+  /**
    * A consumer in a stage's group. Offsets are committed by the stage after its output is
    * acknowledged (at-least-once), never automatically; read_committed keeps aborted transactional
    * writes out.

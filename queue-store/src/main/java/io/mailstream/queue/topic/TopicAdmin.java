@@ -39,6 +39,7 @@ public final class TopicAdmin {
     topics.add(topic(s, t.accepted(), mailConfig(s)));
     topics.add(topic(s, t.routed(), mailConfig(s)));
     topics.add(topic(s, t.outcomes(), mailConfig(s)));
+    topics.add(topic(s, t.deadLetter(), mailConfig(s)));
     Map<String, String> changelog = new HashMap<>(baseConfig(s));
     changelog.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     topics.add(topic(s, t.retryState(), changelog));

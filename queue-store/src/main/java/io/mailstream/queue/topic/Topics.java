@@ -38,6 +38,11 @@ public final class Topics {
     return settings.topic("retry-state");
   }
 
+  /** Records a stage could not decode, with the reason in a header; kept for inspection. */
+  public String deadLetter() {
+    return settings.topic("dead-letter");
+  }
+
   public KafkaSettings settings() {
     return settings;
   }

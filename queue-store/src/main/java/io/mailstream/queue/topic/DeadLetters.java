@@ -1,0 +1,38 @@
+package io.mailstream.queue.topic;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a record that a stage cannot process (a poison record: damaged, or from a newer schema) to
+ * the dead-letter topic with where it came from and why, so that the stage can go on with the rest
+ * of its partition instead of stopping or losing the record silently.
+ */
+public final class DeadLetters {
+  private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+  private final Producer<String, byte[]> producer;
+  private final String topic;
+
+  public DeadLetters(Producer<String, byte[]> producer, Topics topics) {
+    this.producer = producer;
+    this.topic = topics.deadLetter();
+  }
+
+  /** Sends the record to the dead-letter topic within the producer's current transaction, if any. */
+  public void send(ConsumerRecord<String, byte[]> record, String reason) {
+    log.error(
+        "dead-lettering {}-{}@{} key={}: {}",
+        record.topic(), record.partition(), record.offset(), record.key(), reason);
+    ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.key(), record.value());
+    out.headers()
+        .add("mailstream.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
+            .getBytes(StandardCharsets.UTF_8))
+        .add("mailstream.reason", reason.getBytes(StandardCharsets.UTF_8));
+    producer.send(out);
+  }
+}

@@ -1,0 +1,163 @@
+package io.mailstream.router.worker;
+
+import io.mailstream.core.event.Bounced;
+import io.mailstream.core.event.Deferred;
+import io.mailstream.core.event.MailEvent;
+import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.queue.codec.CodecException;
+import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.topic.DeadLetters;
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.Topics;
+import io.mailstream.router.route.Route;
+import io.mailstream.router.route.Router;
+import io.mailstream.router.route.RoutingPlan;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of the router's consumer group: reads MessageAccepted events, routes every recipient
+ * and writes RecipientRouted events (or outcomes for routing errors). Output and input offsets
+ * commit in one Kafka transaction, so each accepted message is routed exactly once even when a
+ * worker dies mid-batch. Workers hold no state; run more of them to route more.
+ */
+public final class RouterWorker implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RouterWorker.class);
+  public static final String GROUP = "mailstream-router";
+
+  private final Topics topics;
+  private final Supplier<Router> router;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final DeadLetters deadLetters;
+  private volatile boolean running = true;
+
+  /**
+   * @param router gives the router to apply to each batch; a supplier so that a reloaded
+   *     configuration takes effect between batches, never within one message
+   * @param workerId stable per worker (node name and index): the transactional id derives from it
+   */
+  public RouterWorker(String bootstrap, Topics topics, Supplier<Router> router, String workerId) {
+    this.topics = topics;
+    this.router = router;
+    this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router"));
+    this.producer =
+        new KafkaProducer<>(KafkaClients.transactionalProducer(bootstrap, topics.settings().topicPrefix() + "-router-" + workerId));
+    this.deadLetters = new DeadLetters(producer, topics);
+  }
+
+  @Override
+  public void run() {
+    try {
+      producer.initTransactions();
+      consumer.subscribe(List.of(topics.accepted()));
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+        if (!records.isEmpty()) {
+          routeBatch(records);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (ProducerFencedException | AuthorizationException e) {
+      // Fatal: another worker with our id took over, or we may not write. Stop cleanly.
+      log.error("router worker stops: {}", e.toString());
+    } finally {
+      consumer.close();
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void routeBatch(ConsumerRecords<String, byte[]> records) {
+    Router current = router.get();
+    long now = System.currentTimeMillis();
+    producer.beginTransaction();
+    try {
+      for (ConsumerRecord<String, byte[]> record : records) {
+        route(current, record, now);
+      }
+      producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
+      producer.commitTransaction();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (KafkaException e) {
+      // Retriable: nothing of this batch is visible downstream; read it again from the last commit.
+      log.warn("routing batch aborted, will retry: {}", e.toString());
+      producer.abortTransaction();
+      rewind(records);
+    }
+  }
+
+  private void route(Router current, ConsumerRecord<String, byte[]> record, long now) {
+    MailEvent event;
+    try {
+      event = EventCodec.decode(record.value());
+    } catch (CodecException e) {
+      deadLetters.send(record, e.getMessage());
+      return;
+    }
+    if (!(event instanceof MessageAccepted message)) {
+      deadLetters.send(record, "not a MessageAccepted event: " + event.getClass().getSimpleName());
+      return;
+    }
+    RoutingPlan plan = RoutingPlan.of(message, current.route(message), now);
+    for (RecipientRouted routed : plan.routed()) {
+      // Keyed by message and destination: one smart host's traffic spreads over every partition,
+      // and so over every delivery worker, while one message's recipients stay together.
+      String key = message.queueId() + "|" + routed.destination().key();
+      producer.send(new ProducerRecord<>(topics.routed(), key, EventCodec.encode(routed)));
+      log.debug("{}: routed {} recipient(s) to {}", message.queueId(), routed.recipients().size(), routed.destination().key());
+    }
+    for (Route.Error error : plan.errors()) {
+      producer.send(new ProducerRecord<>(topics.outcomes(), message.queueId(), EventCodec.encode(outcome(message, error, now))));
+      log.info("{}: to={}, stat={}", message.queueId(), error.recipient().address().bracketed(), error.reply());
+    }
+  }
+
+  private static MailEvent outcome(MessageAccepted message, Route.Error error, long now) {
+    if (error.reply().code() >= 500) {
+      return new Bounced(message.queueId(), error.recipient().address(), message.sender(), "", error.reply(), now);
+    }
+    return new Deferred(message.queueId(), error.recipient().address(), "", error.reply(), 0, now);
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
+      offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+    }
+    return offsets;
+  }
+
+  private void rewind(ConsumerRecords<String, byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      consumer.seek(tp, records.records(tp).get(0).offset());
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+  }
+}

@@ -1,0 +1,119 @@
+package io.mailstream.router.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.config.ConfigBuilder;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.event.BodyRef;
+import io.mailstream.core.event.ClientInfo;
+import io.mailstream.core.event.Destination;
+import io.mailstream.core.event.EnvelopeRecipient;
+import io.mailstream.core.event.MailEvent;
+import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.Topics;
+import io.mailstream.router.route.SmartHostRouter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The router worker against a real broker: grouping, keys, poison records, exactly-once. */
+class RouterWorkerTest {
+
+  private static MessageAccepted message(String id, String... rcpts) {
+    List<EnvelopeRecipient> recipients =
+        java.util.Arrays.stream(rcpts)
+            .map(r -> EnvelopeRecipient.of(new MailAddress(r.split("@")[0], r.split("@")[1])))
+            .toList();
+    return new MessageAccepted(
+        id, System.currentTimeMillis(), new MailAddress("web", "dmz.example"), recipients,
+        new ClientInfo("web1", "127.0.0.1", null, "ESMTP", null), null, "Received: x\r\n",
+        new BodyRef(0, List.of(0L), 10), MessageAccepted.DsnRequest.NONE);
+  }
+
+  @Test
+  void routesLocalAndSmartHostRecipientsAndDeadLettersPoison() throws Exception {
+    MailstreamConfig config =
+        new ConfigBuilder().smartHost("[smtp.corp.example]:587").localDomains(List.of("dmz.example")).build();
+    Topics topics = new Topics(TestKafka.freshTopics());
+    String bootstrap = TestKafka.bootstrap();
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+      p.send(new ProducerRecord<>(topics.accepted(), "q1",
+          EventCodec.encode(message("q1", "a@corp.example", "root@dmz.example", "b@other.example")))).get();
+      p.send(new ProducerRecord<>(topics.accepted(), "bad", "not an event".getBytes(StandardCharsets.UTF_8))).get();
+    }
+    RouterWorker worker = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), "w1");
+    Thread t = new Thread(worker);
+    t.start();
+    try {
+      List<ConsumerRecord<String, byte[]>> routed = TopicReader.read(bootstrap, topics.routed(), 2, Duration.ofSeconds(30));
+      assertEquals(2, routed.size());
+      List<RecipientRouted> events =
+          routed.stream().map(r -> (RecipientRouted) EventCodec.decode(r.value()))
+              .sorted(Comparator.comparing(e -> e.destination().key())).toList();
+      RecipientRouted local = events.get(0);
+      RecipientRouted relay = events.get(1);
+      assertEquals(Destination.local(), local.destination());
+      assertEquals(List.of("root@dmz.example"), local.recipients().stream().map(r -> r.address().toString()).toList());
+      assertEquals(new Destination("relay", "smtp.corp.example", 587, false), relay.destination());
+      assertEquals(List.of("a@corp.example", "b@other.example"),
+          relay.recipients().stream().map(r -> r.address().toString()).toList());
+      assertEquals(Set.of("q1|local", "q1|relay:[smtp.corp.example]:587"),
+          routed.stream().map(ConsumerRecord::key).collect(Collectors.toSet()));
+
+      List<ConsumerRecord<String, byte[]>> dead = TopicReader.read(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+      assertEquals(1, dead.size());
+      String reason = new String(dead.get(0).headers().lastHeader("mailstream.reason").value(), StandardCharsets.UTF_8);
+      assertTrue(reason.startsWith("unknown event schema version 110"), reason);
+    } finally {
+      worker.close();
+      t.join();
+    }
+  }
+
+  @Test
+  void twoWorkersRouteEveryMessageExactlyOnceWhenOneStops() throws Exception {
+    MailstreamConfig config = new ConfigBuilder().smartHost("smtp.corp.example:25").build();
+    Topics topics = new Topics(TestKafka.freshTopics(4, false));
+    String bootstrap = TestKafka.bootstrap();
+    RouterWorker w1 = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), "w1");
+    RouterWorker w2 = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), "w2");
+    Thread t1 = new Thread(w1);
+    Thread t2 = new Thread(w2);
+    t1.start();
+    t2.start();
+    int n = 400;
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+      for (int i = 0; i < n; i++) {
+        p.send(new ProducerRecord<>(topics.accepted(), "m" + i, EventCodec.encode(message("m" + i, "x@corp.example"))));
+        if (i == n / 2) {
+          p.flush();
+          w1.close(); // One worker leaves mid-run; the other takes over its partitions.
+        }
+      }
+    }
+    try {
+      List<ConsumerRecord<String, byte[]>> routed = TopicReader.read(bootstrap, topics.routed(), n, Duration.ofSeconds(60));
+      List<String> ids = routed.stream().map(r -> EventCodec.decode(r.value())).map(MailEvent::queueId).toList();
+      assertEquals(n, ids.size());
+      assertEquals(n, Set.copyOf(ids).size(), "no message routed twice");
+    } finally {
+      w1.close();
+      w2.close();
+      t1.join();
+      t2.join();
+    }
+  }
+}
