@@ -1,5 +1,10 @@
 package io.mailstream.core.address;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
 /**
  * Reads mailboxes and paths with the grammar of RFC 5321 4.1.2, strict where a lenient reading
  * could change where mail goes, and accepting what real clients send (8-bit local parts for
@@ -9,6 +14,14 @@ final class MailboxParser {
   // RFC 5321 4.5.3.1.1 and 4.5.3.1.2: 64 octets of local part, 255 of domain.
   static final int MAX_LOCAL_PART = 64;
   static final int MAX_DOMAIN = 255;
+
+  // RFC 5321 4.1.3: IPv4-address-literal, four Snum of at most three digits and at most 255. Leading
+  // zeros are refused because inet_aton would read them as octal.
+  private static final String SNUM = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern IPV4 = Pattern.compile(SNUM + "(\\." + SNUM + "){3}");
+  // RFC 5321 4.1.3: General-address-literal = Standardized-tag ":" 1*dcontent.
+  private static final Pattern GENERAL_LITERAL =
+      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?:[\\x21-\\x5a\\x5e-\\x7e]+");
 
   private MailboxParser() {}
 
@@ -36,16 +49,42 @@ final class MailboxParser {
       return MailAddress.NULL_SENDER;
     }
     if (inner.startsWith("@")) {
-      int colon = inner.indexOf(':');
-      if (colon < 0) {
-        throw new AddressException("source route without ':'");
-      }
-      inner = inner.substring(colon + 1);
+      inner = inner.substring(skipSourceRoute(inner));
     }
     if (inner.equalsIgnoreCase("postmaster")) {
       return new MailAddress(inner, null);
     }
     return parse(inner);
+  }
+
+  /**
+   * Checks an obsolete source route ({@code @a.example,@b.example:}) and returns where the mailbox
+   * after it begins. RFC 5321 4.1.1.3 lets the route be ignored, but it must still be well formed;
+   * its end is the first ':' outside an address literal, as {@code @[IPv6:::1]:} has colons inside.
+   */
+  private static int skipSourceRoute(String inner) throws AddressException {
+    int colon = -1;
+    boolean literal = false;
+    for (int i = 0; i < inner.length() && colon < 0; i++) {
+      char c = inner.charAt(i);
+      if (c == '[') {
+        literal = true;
+      } else if (c == ']') {
+        literal = false;
+      } else if (c == ':' && !literal) {
+        colon = i;
+      }
+    }
+    if (colon < 0) {
+      throw new AddressException("source route without ':'");
+    }
+    for (String hop : inner.substring(0, colon).split(",", -1)) {
+      if (!hop.startsWith("@")) {
+        throw new AddressException("malformed source route");
+      }
+      checkDomain(hop.substring(1));
+    }
+    return colon + 1;
   }
 
   private static int lastAtOutsideQuotes(String text) {
@@ -68,7 +107,7 @@ final class MailboxParser {
     if (local.isEmpty()) {
       throw new AddressException("empty local part");
     }
-    if (local.length() > MAX_LOCAL_PART) {
+    if (octets(local) > MAX_LOCAL_PART) {
       throw new AddressException("local part longer than 64 octets");
     }
     if (local.startsWith("\"")) {
@@ -100,12 +139,12 @@ final class MailboxParser {
     if (domain.isEmpty()) {
       throw new AddressException("empty domain");
     }
-    if (domain.length() > MAX_DOMAIN) {
+    if (octets(domain) > MAX_DOMAIN) {
       throw new AddressException("domain longer than 255 octets");
     }
     if (domain.startsWith("[")) {
-      if (!domain.endsWith("]") || domain.length() < 3) {
-        throw new AddressException("malformed address literal");
+      if (!domain.endsWith("]") || !isAddressLiteral(domain.substring(1, domain.length() - 1))) {
+        throw new AddressException("malformed address literal " + domain);
       }
       return;
     }
@@ -125,6 +164,33 @@ final class MailboxParser {
         }
       }
     }
+  }
+
+  // RFC 5321 4.1.3: an IPv4 address, "IPv6:" and an IPv6 address, or a tagged general literal.
+  private static boolean isAddressLiteral(String inside) {
+    if (IPV4.matcher(inside).matches()) {
+      return true;
+    }
+    if (inside.regionMatches(true, 0, "IPv6:", 0, 5)) {
+      String v6 = inside.substring(5);
+      if (!v6.contains(":") || !v6.matches("[0-9A-Fa-f:.]+")) {
+        return false;
+      }
+      try {
+        // In brackets InetAddress only parses a literal and never asks DNS. IPv4-mapped addresses
+        // come back as 4 bytes, so the length is not checked.
+        InetAddress.getByName("[" + v6 + "]");
+        return true;
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+    return GENERAL_LITERAL.matcher(inside).matches();
+  }
+
+  // The limits of RFC 5321 4.5.3.1 count octets, and SMTPUTF8 text is UTF-8 on the wire.
+  private static int octets(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   // RFC 5322 3.2.3 atext, plus UTF-8 per RFC 6531.

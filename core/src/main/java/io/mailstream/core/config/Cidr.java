@@ -2,24 +2,21 @@ package io.mailstream.core.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network in CIDR notation, such as {@code 192.0.2.0/24} or {@code ::1/128}. */
 public record Cidr(byte[] network, int prefixLength, String text) {
+  // Dotted quads only, each part 0-255 without leading zeros: InetAddress would also take "10" as
+  // 0.0.0.10 (so "10/8" meant 0.0.0.0/8) and would ask DNS for anything else, such as "cafe".
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
 
   /** Reads {@code a.b.c.d/n} or an IPv6 equivalent; a bare address is a single host. */
   public static Cidr parse(String text) {
     String t = text.strip();
     int slash = t.indexOf('/');
     String addr = slash < 0 ? t : t.substring(0, slash);
-    if (!addr.matches("[0-9a-fA-F.:]+")) {
-      throw new IllegalArgumentException("not an IP address: '" + addr + "'");
-    }
-    byte[] bytes;
-    try {
-      bytes = InetAddress.getByName(addr).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address: '" + addr + "'");
-    }
+    byte[] bytes = literal(addr);
     int max = bytes.length * 8;
     int prefix = max;
     if (slash >= 0) {
@@ -33,6 +30,21 @@ public record Cidr(byte[] network, int prefixLength, String text) {
       }
     }
     return new Cidr(bytes, prefix, t);
+  }
+
+  private static byte[] literal(String addr) {
+    try {
+      if (IPV4.matcher(addr).matches()) {
+        return InetAddress.getByName(addr).getAddress();
+      }
+      if (addr.contains(":") && addr.matches("[0-9a-fA-F.:]+")) {
+        // In brackets InetAddress parses an IPv6 literal and never asks DNS.
+        return InetAddress.getByName("[" + addr + "]").getAddress();
+      }
+    } catch (UnknownHostException e) {
+      // Not a literal; reported below.
+    }
+    throw new IllegalArgumentException("not an IP address: '" + addr + "'");
   }
 
   public boolean contains(InetAddress address) {

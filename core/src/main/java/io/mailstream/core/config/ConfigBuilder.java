@@ -5,9 +5,11 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,7 +44,15 @@ public final class ConfigBuilder {
       List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30));
   private Duration queueLifetime = Duration.ofDays(5);
 
+  // Where settings came from ("mailstream.yaml:12"), so that errors found only when settings are
+  // checked together in build() still name the file and line. ConfigReader fills these in.
+  private String configFile;
+  private final Map<String, String> origins = new HashMap<>();
+
   public ConfigBuilder hostname(String v) {
+    if (v.isBlank()) {
+      throw new IllegalArgumentException("hostname: must not be empty");
+    }
     hostname = v.strip();
     return this;
   }
@@ -53,6 +63,9 @@ public final class ConfigBuilder {
   }
 
   public ConfigBuilder listen(List<String> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("listen: at least one address is needed");
+    }
     listen = mapAll("listen", values, v -> HostPort.parse(v, 25));
     return this;
   }
@@ -101,12 +114,18 @@ public final class ConfigBuilder {
   }
 
   public ConfigBuilder replicationFactor(int v) {
+    // Kafka keeps the replication factor in a short.
+    if (v > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("kafka.replication-factor: must be at most " + Short.MAX_VALUE + ", got " + v);
+    }
     replicationFactor = (short) positive("kafka.replication-factor", v);
+    origins.remove("kafka.replication-factor");
     return this;
   }
 
   public ConfigBuilder minInsyncReplicas(int v) {
     minInsyncReplicas = positive("kafka.min-insync-replicas", v);
+    origins.remove("kafka.min-insync-replicas");
     return this;
   }
 
@@ -148,6 +167,9 @@ public final class ConfigBuilder {
   }
 
   public ConfigBuilder maxIdleConnections(int v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("delivery.max-idle-connections: must be at least 0, got " + v);
+    }
     maxIdleConnections = v;
     return this;
   }
@@ -184,12 +206,16 @@ public final class ConfigBuilder {
   public MailstreamConfig build() throws ConfigException {
     if (smartHost == null) {
       throw new ConfigException(
-          "smart-host: required (until direct MX delivery exists); set --smart-host HOST:PORT or"
+          (configFile == null ? "" : configFile + ": ")
+              + "smart-host: required (until direct MX delivery exists); set --smart-host HOST:PORT or"
               + " smart-host: in mailstream.yaml");
     }
     if (minInsyncReplicas > replicationFactor) {
+      String where =
+          origins.getOrDefault("kafka.min-insync-replicas", origins.get("kafka.replication-factor"));
       throw new ConfigException(
-          "kafka.min-insync-replicas: " + minInsyncReplicas + " exceeds kafka.replication-factor " + replicationFactor);
+          (where == null ? "" : where + ": ")
+              + "kafka.min-insync-replicas: " + minInsyncReplicas + " exceeds kafka.replication-factor " + replicationFactor);
     }
     if (listen.isEmpty()) {
       throw new ConfigException("listen: at least one address is needed");
@@ -216,6 +242,16 @@ public final class ConfigBuilder {
         new Limits(maxMessageSize, maxRecipients, maxHops, acceptDeadline),
         new DeliverySettings(
             deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime));
+  }
+
+  /** Records the config file read into this builder, for errors about settings it lacks. */
+  void configFile(String file) {
+    configFile = file;
+  }
+
+  /** Records where {@code key} was set; a later setter call from elsewhere forgets it. */
+  void origin(String key, String where) {
+    origins.put(key, where);
   }
 
   /** The machine's fully qualified name, as sendmail finds $j; {@code localhost} if unknown. */

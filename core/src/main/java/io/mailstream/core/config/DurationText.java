@@ -21,14 +21,19 @@ public final class DurationText {
     if (n < 0) {
       throw new IllegalArgumentException("negative duration '" + text + "'");
     }
-    return switch (unit) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      case 'd' -> Duration.ofDays(n);
-      default -> throw new IllegalArgumentException(
-          "unknown duration unit '" + unit + "' in '" + text + "' (use s, m, h or d)");
-    };
+    try {
+      return switch (unit) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
+        default -> throw new IllegalArgumentException(
+            "unknown duration unit '" + unit + "' in '" + text + "' (use s, m, h or d)");
+      };
+    } catch (ArithmeticException e) {
+      // Duration.ofDays(10^15) overflows; say so in the config error instead of a stack trace.
+      throw new IllegalArgumentException("duration too long: '" + text + "'");
+    }
   }
 
   public static String format(Duration d) {

@@ -1,0 +1,51 @@
+package io.mailstream.ops.cli;
+
+import io.mailstream.core.config.ConfigException;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.ops.node.MailstreamNode;
+import io.mailstream.ops.node.Stage;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mailstream start}: runs the relay until interrupted. */
+@Command(
+    name = "start",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start Mailstream: by default every stage and an embedded Kafka broker in this JVM.",
+      "With --kafka, use an existing cluster; with --stages, run only some stages."
+    })
+public final class StartCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options = new ConfigOptions();
+
+  @Option(
+      names = "--stages",
+      split = ",",
+      paramLabel = "STAGE",
+      description = "stages to run: ingress, router, delivery (default: all)")
+  Set<Stage> stages = EnumSet.allOf(Stage.class);
+
+  @Override
+  public Integer call() throws Exception {
+    MailstreamConfig config;
+    try {
+      config = options.load();
+    } catch (ConfigException e) {
+      System.err.println("mailstream: " + e.getMessage());
+      return 2;
+    }
+    MailstreamNode node = MailstreamNode.start(config, stages);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "mailstream-stop"));
+    stopped.await();
+    return 0;
+  }
+}
