@@ -90,6 +90,31 @@ public final class EventCodec {
     return event;
   }
 
+  static final int RETRY_ENTRY = 17;
+
+  /** Encodes a retry-state entry (type 17) for RocksDB and its changelog topic. */
+  public static byte[] encodeRetry(io.mailstream.queue.state.RetryEntry e) {
+    BinaryWriter w = new BinaryWriter().writeByte(VERSION).writeByte(RETRY_ENTRY);
+    recipientRouted(w, e.routed());
+    w.varint(e.attempts()).varint(e.firstAttemptAtMillis()).varint(e.nextAttemptAtMillis());
+    reply(w, e.lastReply());
+    w.string(e.lastRelay());
+    return w.toByteArray();
+  }
+
+  /** @throws CodecException when the bytes are not a version-1 retry entry */
+  public static io.mailstream.queue.state.RetryEntry decodeRetry(byte[] bytes) {
+    if (bytes == null || bytes.length < 2 || (bytes[0] & 0xFF) != 1 || (bytes[1] & 0xFF) != RETRY_ENTRY) {
+      throw new CodecException("not a version 1 retry entry");
+    }
+    BinaryReader r = new BinaryReader(bytes, 2);
+    var entry =
+        new io.mailstream.queue.state.RetryEntry(
+            recipientRouted(r), r.varintInt(), r.varint(), r.varint(), reply(r), r.string());
+    r.expectEnd();
+    return entry;
+  }
+
   private static void messageAccepted(BinaryWriter w, MessageAccepted m) {
     w.string(m.queueId()).varint(m.acceptedAtMillis());
     address(w, m.sender());

@@ -1,0 +1,85 @@
+package io.mailstream.queue.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.event.Destination;
+import io.mailstream.core.event.EnvelopeRecipient;
+import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetryStoreTest {
+  @TempDir Path dir;
+
+  static RetryEntry entry(String queueId, long next) {
+    MessageAccepted m =
+        new MessageAccepted(
+            queueId, 1000, new MailAddress("a", "x.example"),
+            List.of(EnvelopeRecipient.of(new MailAddress("b", "y.example"))),
+            new io.mailstream.core.event.ClientInfo("h", "127.0.0.1", null, "ESMTP", null), null, "",
+            new io.mailstream.core.event.BodyRef(0, List.of(1L), 5), MessageAccepted.DsnRequest.NONE);
+    RecipientRouted r =
+        new RecipientRouted(m, m.sender(), new Destination("relay", "smtp.example", 25, false), m.recipients(), List.of(), 1000);
+    return new RetryEntry(r, 1, 2000, next, new ReplyRecord(421, "4.3.2", List.of("busy")), "smtp.example [127.0.0.1]");
+  }
+
+  @Test
+  void dueIndexFollowsUpdatesAndPartitionsStayApart() {
+    try (RetryStore store = RetryStore.open(dir)) {
+      store.put(0, entry("q1", 5000));
+      store.put(0, entry("q2", 3000));
+      store.put(1, entry("q3", 1000));
+      assertEquals(List.of("q2"), store.due(0, 4000, 10).stream().map(e -> e.routed().queueId()).toList());
+      assertEquals(List.of("q2", "q1"), store.due(0, 9000, 10).stream().map(e -> e.routed().queueId()).toList());
+      store.put(0, entry("q2", 8000)); // rescheduled: the old index key must go
+      assertEquals(List.of("q1", "q2"), store.due(0, 9000, 10).stream().map(e -> e.routed().queueId()).toList());
+      assertEquals(List.of("q1"), store.due(0, 7000, 10).stream().map(e -> e.routed().queueId()).toList());
+      store.remove(0, entry("q1", 0).key());
+      assertEquals(List.of("q2"), store.due(0, 9000, 10).stream().map(e -> e.routed().queueId()).toList());
+      assertEquals(1, store.all(1).size());
+      store.clear(1);
+      assertTrue(store.all(1).isEmpty());
+      assertEquals(1, store.all(0).size());
+    }
+  }
+
+  @Test
+  void rebuildsAPartitionFromTheChangelogOnAnEmptyDisk() throws Exception {
+    Topics topics = new Topics(TestKafka.freshTopics(2, false));
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+      RetryChangelog log = new RetryChangelog(producer, TestKafka.bootstrap(), topics.retryState());
+      log.put(1, entry("q1", 5000)).get();
+      log.put(1, entry("q2", 6000)).get();
+      log.put(1, entry("q1", 7000)).get();
+      log.remove(1, entry("q2", 0).key()).get();
+      log.put(0, entry("q9", 100)).get();
+      try (RetryStore fresh = RetryStore.open(dir.resolve("fresh"))) {
+        assertEquals(1, log.restore(1, fresh, Duration.ofSeconds(30)));
+        RetryEntry q1 = fresh.get(1, entry("q1", 0).key()).orElseThrow();
+        assertEquals(7000, q1.nextAttemptAtMillis(), "next attempt time survives the rebuild");
+        assertEquals(2000, q1.firstAttemptAtMillis());
+        assertEquals(entry("q1", 7000), q1);
+        assertTrue(fresh.all(0).isEmpty(), "only the restored partition is loaded");
+      }
+    }
+  }
+
+  @Test
+  void retryEntryRoundTrips() {
+    RetryEntry e = entry("q5", 1234);
+    assertEquals(e, EventCodec.decodeRetry(EventCodec.encodeRetry(e)));
+  }
+}
