@@ -15,8 +15,8 @@ final class MailboxParser {
   static final int MAX_LOCAL_PART = 64;
   static final int MAX_DOMAIN = 255;
 
-  // RFC 5321 4.1.3: IPv4-address-literal, four Snum of at most three digits and at most 255. Leading
-  // zeros are refused because inet_aton would read them as octal.
+  // RFC 5321 4.1.3: IPv4-address-literal, four Snum of at most three digits and at most 255.
+  // Leading zeros are refused because inet_aton would read them as octal.
   private static final String SNUM = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
   private static final Pattern IPV4 = Pattern.compile(SNUM + "(\\." + SNUM + "){3}");
   // RFC 5321 4.1.3: General-address-literal = Standardized-tag ":" 1*dcontent.

@@ -17,7 +17,8 @@ import java.util.Set;
  * validates them together in {@link #build()}. Setters take text and say which key was wrong.
  */
 public final class ConfigBuilder {
-  static final Set<String> MAILERS = Set.of("relay", "esmtp", "smtp", "smtp8", "dsmtp");
+  // A list, not Set.of: the error message prints it, and Set.of's order changes from run to run.
+  static final List<String> MAILERS = List.of("relay", "esmtp", "smtp", "smtp8", "dsmtp");
 
   private String hostname;
   private Path dataDir = Path.of("data");
@@ -92,7 +93,8 @@ public final class ConfigBuilder {
   public ConfigBuilder smartHostMailer(String v) {
     String m = v.strip().toLowerCase(Locale.ROOT);
     if (!MAILERS.contains(m)) {
-      throw new IllegalArgumentException("smart-host-mailer: expected one of " + MAILERS + ", got '" + v + "'");
+      throw new IllegalArgumentException(
+          "smart-host-mailer: expected one of " + String.join(", ", MAILERS) + ", got '" + v + "'");
     }
     smartHostMailer = m;
     return this;
@@ -116,7 +118,8 @@ public final class ConfigBuilder {
   public ConfigBuilder replicationFactor(int v) {
     // Kafka keeps the replication factor in a short.
     if (v > Short.MAX_VALUE) {
-      throw new IllegalArgumentException("kafka.replication-factor: must be at most " + Short.MAX_VALUE + ", got " + v);
+      throw new IllegalArgumentException(
+          "kafka.replication-factor: must be at most " + Short.MAX_VALUE + ", got " + v);
     }
     replicationFactor = (short) positive("kafka.replication-factor", v);
     origins.remove("kafka.replication-factor");
@@ -168,7 +171,8 @@ public final class ConfigBuilder {
 
   public ConfigBuilder maxIdleConnections(int v) {
     if (v < 0) {
-      throw new IllegalArgumentException("delivery.max-idle-connections: must be at least 0, got " + v);
+      throw new IllegalArgumentException(
+          "delivery.max-idle-connections: must be at least 0, got " + v);
     }
     maxIdleConnections = v;
     return this;
@@ -215,7 +219,10 @@ public final class ConfigBuilder {
           origins.getOrDefault("kafka.min-insync-replicas", origins.get("kafka.replication-factor"));
       throw new ConfigException(
           (where == null ? "" : where + ": ")
-              + "kafka.min-insync-replicas: " + minInsyncReplicas + " exceeds kafka.replication-factor " + replicationFactor);
+              + "kafka.min-insync-replicas: "
+              + minInsyncReplicas
+              + " exceeds kafka.replication-factor "
+              + replicationFactor);
     }
     if (listen.isEmpty()) {
       throw new ConfigException("listen: at least one address is needed");
@@ -249,7 +256,10 @@ public final class ConfigBuilder {
     configFile = file;
   }
 
-  /** Records where {@code key} was set; a later setter call from elsewhere forgets it. */
+  /**
+   * Records where {@code key} was set. Setters whose values build() checks together forget it, so
+   * that a later value from the command line is not blamed on the file.
+   */
   void origin(String key, String where) {
     origins.put(key, where);
   }

@@ -1,20 +1,26 @@
 package io.mailstream.core.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads {@code mailstream.yaml} into a {@link ConfigBuilder}. Works on SnakeYAML's node tree rather
@@ -34,29 +40,74 @@ public final class ConfigReader {
   }
 
   private void readInto(ConfigBuilder builder) throws ConfigException {
-    Node root;
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      root = new Yaml(new LoaderOptions()).compose(in);
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      throw new ConfigException(file + ":" + line + ": not valid YAML: " + e.getProblem());
+    String content;
+    try {
+      content = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file + ": not valid UTF-8", e);
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
+    Node root;
+    try {
+      root = new Yaml(new LoaderOptions()).compose(new StringReader(content));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new ConfigException(file + ":" + line + ": not valid YAML: " + yamlProblem(e));
+    } catch (ReaderException e) {
+      // Control characters: SnakeYAML gives a character position, not a mark.
+      int line = lineAt(content, e.getPosition());
+      throw new ConfigException(
+          String.format(
+              "%s:%d: not valid YAML: special character U+%04X is not allowed",
+              file, line, e.getCodePoint()));
+    } catch (YAMLException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
+    }
+    builder.configFile(file.toString());
     if (root == null) {
       return;
     }
     if (!(root instanceof MappingNode map)) {
       throw new ConfigException(where(root) + ": expected a mapping of keys at the top level");
     }
+    applyAll(builder, "", map);
+  }
+
+  private void applyAll(ConfigBuilder b, String prefix, MappingNode map) throws ConfigException {
+    // SnakeYAML's node tree keeps duplicate keys; the later one would silently win.
+    Map<String, Node> seen = new HashMap<>();
     for (NodeTuple t : map.getValue()) {
       String key = scalar(t.getKeyNode(), "key");
+      Node first = seen.putIfAbsent(key, t.getKeyNode());
+      if (first != null) {
+        throw new ConfigException(
+            where(t.getKeyNode()) + ": duplicate key '" + prefix + key + "', first on line "
+                + (first.getStartMark().getLine() + 1));
+      }
       try {
-        apply(builder, "", key, t.getValueNode());
+        apply(b, prefix, key, t.getValueNode());
       } catch (IllegalArgumentException e) {
         throw new ConfigException(where(t.getKeyNode()) + ": " + e.getMessage());
       }
+      b.origin(prefix + key, where(t.getKeyNode()));
     }
+  }
+
+  // SnakeYAML's problem alone can be cryptic ("but found another document"); its context says what
+  // it was reading and where that began, often the line that holds the actual mistake.
+  private static String yamlProblem(MarkedYAMLException e) {
+    if (e.getContext() == null) {
+      return e.getProblem();
+    }
+    String from =
+        e.getContextMark() == null ? "" : " from line " + (e.getContextMark().getLine() + 1);
+    return e.getContext() + from + ", " + e.getProblem();
+  }
+
+  private static int lineAt(String content, int position) {
+    int end = Math.min(Math.max(position, 0), content.length());
+    return (int) content.substring(0, end).chars().filter(c -> c == '\n').count() + 1;
   }
 
   private void apply(ConfigBuilder b, String prefix, String key, Node value) throws ConfigException {
@@ -94,26 +145,21 @@ public final class ConfigReader {
     if (!(value instanceof MappingNode map)) {
       throw new ConfigException(where(value) + ": " + name + ": expected a mapping");
     }
-    for (NodeTuple t : map.getValue()) {
-      String key = scalar(t.getKeyNode(), "key");
-      try {
-        apply(b, name + ".", key, t.getValueNode());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(where(t.getKeyNode()) + ": " + e.getMessage());
-      }
-    }
+    applyAll(b, name + ".", map);
   }
 
   private String text(String key, Node value) throws ConfigException {
     if (!(value instanceof ScalarNode s)) {
       throw new ConfigException(where(value) + ": " + key + ": expected a single value");
     }
-    return s.getValue();
+    // "key:", "key: ~" and "key: null" are YAML's null, not the text "~" or "null".
+    return s.getTag().equals(Tag.NULL) ? "" : s.getValue();
   }
 
   private List<String> list(String key, Node value) throws ConfigException {
-    if (value instanceof ScalarNode s) {
-      return s.getValue().isBlank() ? List.of() : List.of(s.getValue());
+    if (value instanceof ScalarNode) {
+      String t = text(key, value);
+      return t.isBlank() ? List.of() : List.of(t);
     }
     if (!(value instanceof SequenceNode seq)) {
       throw new ConfigException(where(value) + ": " + key + ": expected a list");

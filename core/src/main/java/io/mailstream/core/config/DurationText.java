@@ -12,6 +12,11 @@ public final class DurationText {
       throw new IllegalArgumentException("expected a duration like 30s, 5m, 4h or 5d, got '" + text + "'");
     }
     char unit = t.charAt(t.length() - 1);
+    if (Character.isDigit(unit)) {
+      // A bare number: say what a duration looks like rather than call its last digit a unit.
+      throw new IllegalArgumentException(
+          "expected a duration like 30s, 5m, 4h or 5d, got '" + text + "'");
+    }
     long n;
     try {
       n = Long.parseLong(t.substring(0, t.length() - 1));

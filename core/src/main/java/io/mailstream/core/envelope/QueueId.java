@@ -17,7 +17,10 @@ public final class QueueId {
 
   private QueueId() {}
 
-  /** A new id: year, month, day, hour, minute, second in base 60, then 64 random bits. */
+  /**
+   * A new id of 16 characters: UTC year (modulo 60), month, day, hour, minute and second, one
+   * base-60 digit each, then ten base-60 digits (about 59 bits) of a random number.
+   */
   public static String next() {
     ZonedDateTime t = Instant.now().atZone(ZoneOffset.UTC);
     StringBuilder id = new StringBuilder(20);

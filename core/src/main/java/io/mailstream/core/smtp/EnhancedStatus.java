@@ -1,5 +1,7 @@
 package io.mailstream.core.smtp;
 
+import java.util.regex.Pattern;
+
 /**
  * An RFC 3463 enhanced mail system status code, such as {@code 5.7.1}.
  *
@@ -7,6 +9,9 @@ package io.mailstream.core.smtp;
  * server sends back. Their first digit must agree with the reply code they travel with (RFC 2034).
  */
 public record EnhancedStatus(int klass, int subject, int detail) {
+  // RFC 3463 2: class "." subject "." detail; class is one digit, the others 1*3digit. Digits only:
+  // Integer.parseInt alone would also take "+5" and "-1".
+  private static final Pattern SYNTAX = Pattern.compile("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}");
 
   public static final EnhancedStatus X_2_0_0 = new EnhancedStatus(2, 0, 0);
   public static final EnhancedStatus X_2_1_0 = new EnhancedStatus(2, 1, 0);
@@ -44,21 +49,12 @@ public record EnhancedStatus(int klass, int subject, int detail) {
 
   /** Reads {@code "5.1.1"}; returns null when the text is not an enhanced status code. */
   public static EnhancedStatus parse(String text) {
-    String[] parts = text.split("\\.", -1);
-    if (parts.length != 3) {
+    if (!SYNTAX.matcher(text).matches()) {
       return null;
     }
-    try {
-      int klass = Integer.parseInt(parts[0]);
-      int subject = Integer.parseInt(parts[1]);
-      int detail = Integer.parseInt(parts[2]);
-      if ((klass != 2 && klass != 4 && klass != 5) || parts[1].length() > 3 || parts[2].length() > 3) {
-        return null;
-      }
-      return new EnhancedStatus(klass, subject, detail);
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    String[] parts = text.split("\\.");
+    return new EnhancedStatus(
+        Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
   }
 
   @Override

@@ -28,8 +28,14 @@ public final class Reply {
     }
     this.code = code;
     this.status = status;
-    this.lines = List.copyOf(lines);
+    this.lines = lines.stream().map(Reply::oneLine).toList();
     this.close = close;
+  }
+
+  // Callers put exception messages into replies; a CR or LF inside a line would end the reply
+  // early on the wire and desynchronise the client (RFC 5321 4.2.1), so they become spaces.
+  private static String oneLine(String text) {
+    return text.replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ');
   }
 
   /** A positive completion (2xx). */
