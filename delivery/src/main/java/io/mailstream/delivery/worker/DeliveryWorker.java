@@ -1,0 +1,197 @@
+package io.mailstream.delivery.worker;
+
+import io.mailstream.core.event.MailEvent;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.delivery.Mailer;
+import io.mailstream.delivery.OutboundMessage;
+import io.mailstream.delivery.TransactionResult;
+import io.mailstream.queue.body.BodyReader;
+import io.mailstream.queue.codec.CodecException;
+import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.state.RetryChangelog;
+import io.mailstream.queue.state.RetryEntry;
+import io.mailstream.queue.state.RetryStore;
+import io.mailstream.queue.topic.DeadLetters;
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.Topics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of the delivery stage's consumer group. It takes RecipientRouted events, hands each
+ * message to the mailer for its destination and records the outcome per recipient. Deferred
+ * recipients wait in the retry state of the partition they came from; between polls the worker
+ * retries what is due, so a deferred message never blocks the partition behind it.
+ *
+ * <p>The input offset is committed after the outcome events and retry state of each message are
+ * acknowledged, so a worker that stops or loses its partitions hands over at most the message it
+ * was sending. When it gains a partition it rebuilds that partition's retry state from the
+ * changelog.
+ */
+public final class DeliveryWorker implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+  private static final int RETRIES_PER_ROUND = 50;
+
+  private final Topics topics;
+  private final Function<RecipientRouted, Mailer> mailers;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final BodyReader bodies;
+  private final DeadLetters deadLetters;
+  private final RetryStore store;
+  private final RetryChangelog changelog;
+  private final OutcomeRecorder recorder;
+  private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+  private volatile boolean running = true;
+
+  /**
+   * @param mailers picks the mailer for a routed message (the local mailer or the SMTP client)
+   * @param store the node's retry state; workers of one node share it (their partitions are disjoint)
+   */
+  public DeliveryWorker(
+      String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers, RetryPolicy policy, RetryStore store) {
+    this.topics = topics;
+    this.mailers = mailers;
+    Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery");
+    // A retry round and an SMTP transaction (DATA termination may take 10 minutes) run between polls.
+    c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
+    this.consumer = new KafkaConsumer<>(c);
+    this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(60)));
+    this.bodies = new BodyReader(bootstrap, topics.bodies(), Duration.ofSeconds(30));
+    this.deadLetters = new DeadLetters(producer, topics);
+    this.store = store;
+    this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
+    this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy);
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(List.of(topics.routed()), new Rebalance());
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
+          handle(record);
+          producer.flush();
+          consumer.commitSync(
+              Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+          if (!running) {
+            break;
+          }
+        }
+        retryDue();
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      log.error("delivery worker stops", e);
+    } finally {
+      consumer.close();
+      producer.close(Duration.ofSeconds(5));
+      bodies.close();
+    }
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record) {
+    MailEvent event;
+    try {
+      event = EventCodec.decode(record.value());
+    } catch (CodecException e) {
+      deadLetters.send(record, e.getMessage());
+      return;
+    }
+    if (!(event instanceof RecipientRouted routed)) {
+      deadLetters.send(record, "not a RecipientRouted event: " + event.getClass().getSimpleName());
+      return;
+    }
+    if (store.get(record.partition(), RetryEntry.keyOf(routed)).isPresent()) {
+      // Already attempted and waiting for its retry: this record was redelivered after a crash.
+      return;
+    }
+    attempt(record.partition(), routed, null, 1);
+  }
+
+  private void retryDue() {
+    long now = System.currentTimeMillis();
+    for (int partition : owned) {
+      for (RetryEntry entry : store.due(partition, now, RETRIES_PER_ROUND)) {
+        if (!running) {
+          return;
+        }
+        attempt(partition, entry.routed(), entry, entry.attempts() + 1);
+        producer.flush();
+      }
+    }
+  }
+
+  private void attempt(int partition, RecipientRouted routed, RetryEntry previous, int attempt) {
+    long started = System.currentTimeMillis();
+    OutboundMessage message =
+        new OutboundMessage(
+            routed.queueId(),
+            routed.envelopeSender(),
+            routed.recipients(),
+            routed.message().receivedHeader(),
+            new StoredBody(bodies, routed),
+            routed.message().dsn());
+    TransactionResult result = mailers.apply(routed).deliver(routed.destination(), message);
+    recorder.record(partition, routed, previous, attempt, result, started, System.currentTimeMillis());
+  }
+
+  /** Number of deferred deliveries this worker holds, for tests and metrics. */
+  public int queued() {
+    return owned.stream().mapToInt(p -> store.all(p).size()).sum();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+  }
+
+  /** Loads retry state for gained partitions and forgets it for lost ones. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        int n = changelog.restore(tp.partition(), store, Duration.ofMinutes(2));
+        owned.add(tp.partition());
+        if (n > 0) {
+          log.info("{}: rebuilt {} deferred deliveries from the changelog", tp, n);
+        }
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      producer.flush();
+      for (TopicPartition tp : partitions) {
+        owned.remove(tp.partition());
+        store.clear(tp.partition());
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.mailstream.delivery.worker;
+
+import io.mailstream.core.event.Bounced;
+import io.mailstream.core.event.Deferred;
+import io.mailstream.core.event.Delivered;
+import io.mailstream.core.event.DeliveryAttempted;
+import io.mailstream.core.event.EnvelopeRecipient;
+import io.mailstream.core.event.MailEvent;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.delivery.RecipientResult;
+import io.mailstream.delivery.TransactionResult;
+import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.state.RetryChangelog;
+import io.mailstream.queue.state.RetryEntry;
+import io.mailstream.queue.state.RetryStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Turns one attempt's result into what the rest of the system sees: an attempt and an outcome event
+ * per recipient, a mail log line, and the retry state (RocksDB view plus changelog) for those still
+ * deferred. The caller flushes the producer before committing its input offset.
+ */
+final class OutcomeRecorder {
+  private final Producer<String, byte[]> producer;
+  private final String outcomesTopic;
+  private final RetryStore store;
+  private final RetryChangelog changelog;
+  private final RetryPolicy policy;
+
+  OutcomeRecorder(
+      Producer<String, byte[]> producer, String outcomesTopic, RetryStore store, RetryChangelog changelog, RetryPolicy policy) {
+    this.producer = producer;
+    this.outcomesTopic = outcomesTopic;
+    this.store = store;
+    this.changelog = changelog;
+    this.policy = policy;
+  }
+
+  /**
+   * Records attempt number {@code attempt} of {@code routed} (from routed partition {@code
+   * partition}); {@code previous} is the retry entry it came from, or null for a first attempt.
+   */
+  void record(int partition, RecipientRouted routed, RetryEntry previous, int attempt,
+      TransactionResult result, long startedAt, long now) {
+    List<EnvelopeRecipient> stillDeferred = new ArrayList<>();
+    ReplyRecord lastReply = null;
+    boolean expired = policy.expired(routed.message().acceptedAtMillis(), now);
+    for (RecipientResult r : result.recipients()) {
+      RecipientResult settled = r;
+      if (r.outcome() == RecipientResult.Outcome.DEFERRED && expired) {
+        settled = new RecipientResult(r.recipient(), RecipientResult.Outcome.BOUNCED, expiredReply(r.reply()));
+      }
+      OutcomeLog.log(routed, settled, result.relay(), startedAt, now);
+      emit(new DeliveryAttempted(routed.queueId(), r.recipient().address(), routed.destination(),
+          result.relay(), r.reply(), attempt, startedAt));
+      emit(outcome(routed, settled, result.relay(), attempt, now));
+      if (settled.outcome() == RecipientResult.Outcome.DEFERRED) {
+        stillDeferred.add(r.recipient());
+        lastReply = r.reply();
+      }
+    }
+    String key = RetryEntry.keyOf(routed);
+    if (!stillDeferred.isEmpty()) {
+      RecipientRouted rest = new RecipientRouted(routed.message(), routed.envelopeSender(), routed.destination(),
+          stillDeferred, routed.headerEdits(), routed.routedAtMillis());
+      long first = previous == null ? startedAt : previous.firstAttemptAtMillis();
+      RetryEntry entry = new RetryEntry(rest, attempt, first, policy.nextAttempt(attempt, now), lastReply, result.relay());
+      store.put(partition, entry);
+      changelog.put(partition, entry);
+    } else if (previous != null) {
+      store.remove(partition, key);
+      changelog.remove(partition, key);
+    }
+  }
+
+  private ReplyRecord expiredReply(ReplyRecord last) {
+    // sendmail: "Cannot send message for 5 days", with the last reply for the administrator.
+    return new ReplyRecord(last.code(), "4.4.7",
+        List.of("Cannot send message for " + policy.lifetimeText() + " (last reply: " + last + ")"));
+  }
+
+  private MailEvent outcome(RecipientRouted routed, RecipientResult r, String relay, int attempt, long now) {
+    return switch (r.outcome()) {
+      case DELIVERED -> new Delivered(routed.queueId(), r.recipient().address(), relay, r.reply(),
+          routed.message().acceptedAtMillis(), now);
+      case DEFERRED -> new Deferred(routed.queueId(), r.recipient().address(), relay, r.reply(),
+          attempt, policy.nextAttempt(attempt, now));
+      case BOUNCED -> new Bounced(routed.queueId(), r.recipient().address(), routed.envelopeSender(),
+          relay, r.reply(), now);
+    };
+  }
+
+  private void emit(MailEvent event) {
+    producer.send(new ProducerRecord<>(outcomesTopic, event.queueId(), EventCodec.encode(event)));
+  }
+}
