@@ -39,6 +39,8 @@ public final class StartCommand implements Callable<Integer> {
       System.err.println("mailstream: " + e.getMessage());
       return 2;
     }
+    // Before the first logger: the mail log goes under the data directory (logback.xml).
+    System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
     MailstreamNode node = MailstreamNode.start(config, stages);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,15 +1,34 @@
 package io.mailstream.ops.node;
 
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.delivery.Mailer;
+import io.mailstream.delivery.client.ConnectionPool;
+import io.mailstream.delivery.client.NextHops;
+import io.mailstream.delivery.client.SmtpConnector;
+import io.mailstream.delivery.client.SmtpMailer;
+import io.mailstream.delivery.client.Timeouts;
+import io.mailstream.delivery.local.MaildirMailer;
+import io.mailstream.delivery.worker.DeliveryWorker;
+import io.mailstream.delivery.worker.RetryPolicy;
+import io.mailstream.ingress.publish.KafkaPublisher;
+import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.queue.broker.EmbeddedKafka;
+import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.router.route.SmartHostRouter;
 import io.mailstream.router.worker.RouterWorker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +43,8 @@ public final class MailstreamNode implements AutoCloseable {
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private final MailstreamConfig config;
   private String bootstrap;
+  private IngressServer ingress;
+  private final List<DeliveryWorker> deliveryWorkers = new ArrayList<>();
 
   private MailstreamNode(MailstreamConfig config) {
     this.config = config;
@@ -56,7 +77,56 @@ public final class MailstreamNode implements AutoCloseable {
       RouterWorker worker = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), nodeName + "-0");
       startThread("router-0", worker);
     }
+    if (stages.contains(Stage.delivery)) {
+      startDelivery(topics, nodeName);
+    }
+    // The ingress starts last: by now the topics have leaders and the later stages are consuming.
+    if (stages.contains(Stage.ingress)) {
+      startIngress(topics);
+    }
     log.info("Mailstream {} running stages {} on Kafka {}", nodeName, stages, bootstrap);
+  }
+
+  private void startIngress(Topics topics) {
+    KafkaPublisher publisher = KafkaPublisher.create(bootstrap, topics, config.limits().acceptDeadline());
+    running.push(publisher);
+    IngressServer server = IngressServer.builder().config(config).publisher(publisher).build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
+    }
+    running.push(server);
+    ingress = server;
+  }
+
+  /** This node's delivery workers, for metrics and tests. */
+  public List<DeliveryWorker> deliveryWorkers() {
+    return List.copyOf(deliveryWorkers);
+  }
+
+  /** The addresses the ingress listens on (empty when this node runs no ingress). */
+  public List<InetSocketAddress> listening() {
+    return ingress == null ? List.of() : ingress.boundAddresses();
+  }
+
+  private void startDelivery(Topics topics, String nodeName) {
+    RetryStore store = RetryStore.open(config.dataDir().resolve("state").resolve("delivery"));
+    running.push(store);
+    Timeouts timeouts = Timeouts.rfc5321().withConnect(config.delivery().connectTimeout());
+    SmtpConnector connector = new SmtpConnector(nodeName, timeouts);
+    running.push(connector);
+    ConnectionPool pool = ConnectionPool.from(config.delivery());
+    running.push(pool);
+    Mailer smtp = new SmtpMailer(connector, pool, NextHops.direct());
+    Mailer local = new MaildirMailer(config.dataDir(), nodeName);
+    Function<RecipientRouted, Mailer> mailers = r -> r.destination().isLocal() ? local : smtp;
+    RetryPolicy policy = RetryPolicy.of(config.delivery());
+    for (int i = 0; i < config.delivery().threads(); i++) {
+      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store);
+      deliveryWorkers.add(worker);
+      startThread("delivery-" + i, worker);
+    }
   }
 
   private void startThread(String name, Runnable worker) {

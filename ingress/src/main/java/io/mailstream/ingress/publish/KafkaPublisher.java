@@ -1,0 +1,104 @@
+package io.mailstream.ingress.publish;
+
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.Topics;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes accepted mail to Kafka: body chunks to the bodies topic, then {@code MessageAccepted}
+ * to the accepted topic, all keyed by queue id (so a message's chunks share one partition, in
+ * order). The accepted record is the commit point.
+ *
+ * <p>One producer serves every session: its batching across sessions is the group commit. {@code
+ * send} can block (metadata, full buffer) up to {@code max.block.ms}, so all sends run on one
+ * dedicated thread, never on an event loop; one thread also keeps each message's chunks in order.
+ */
+public final class KafkaPublisher implements MessagePublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
+
+  private final Producer<String, byte[]> producer;
+  private final Topics topics;
+  private final ExecutorService sender;
+
+  /** Uses {@code producer}, which the publisher closes on {@link #close}. */
+  public KafkaPublisher(Producer<String, byte[]> producer, Topics topics) {
+    this.producer = producer;
+    this.topics = topics;
+    this.sender =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "mailstream-publish");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * A publisher with its own producer ({@link KafkaClients#producer}), bounded by the accept
+   * deadline.
+   */
+  public static KafkaPublisher create(String bootstrap, Topics topics, Duration acceptDeadline) {
+    return new KafkaPublisher(new KafkaProducer<>(KafkaClients.producer(bootstrap, acceptDeadline)), topics);
+  }
+
+  @Override
+  public BodyWriter begin(String queueId) {
+    return new KafkaBodyWriter(this, queueId);
+  }
+
+  Topics topics() {
+    return topics;
+  }
+
+  /** Sends one record from the sender thread; the future completes when it is acknowledged. */
+  CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
+    CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+    try {
+      sender.execute(() -> sendNow(new ProducerRecord<>(topic, key, value), acked));
+    } catch (RejectedExecutionException e) {
+      acked.completeExceptionally(new IllegalStateException("publisher closed", e));
+    }
+    return acked;
+  }
+
+  private void sendNow(ProducerRecord<String, byte[]> record, CompletableFuture<RecordMetadata> acked) {
+    try {
+      producer.send(
+          record,
+          (metadata, error) -> {
+            if (error != null) {
+              acked.completeExceptionally(error);
+            } else {
+              acked.complete(metadata);
+            }
+          });
+    } catch (RuntimeException e) {
+      acked.completeExceptionally(e);
+    }
+  }
+
+  /** Sends what is queued, then closes the producer; later sends fail. */
+  @Override
+  public void close() {
+    sender.shutdown();
+    try {
+      if (!sender.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("publisher thread did not finish in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,149 @@
+package io.mailstream.ingress.server;
+
+import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.ingress.publish.BodyWriter;
+import io.mailstream.ingress.publish.Submission;
+import io.mailstream.ingress.session.BodySummary;
+import io.mailstream.ingress.session.HeaderScanner;
+import io.mailstream.queue.codec.BodyChunk;
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Receives one message body: counts its octets, scans its header section and streams it to a
+ * {@link BodyWriter} in chunks of {@link BodyChunk#MAX_SIZE}, so that a session never holds more
+ * than one chunk. While more than one chunk is unacknowledged, input is paused (back-pressure from
+ * the queue to the client's TCP window).
+ *
+ * <p>Past the size limit the body is counted but dropped: the client must be read up to its final
+ * dot before it can be told 552 (RFC 1870 6.2).
+ */
+final class BodyReceiver {
+  private static final int FIRST_BUFFER = 16 * 1024;
+
+  private final BodyWriter writer;
+  private final long maxSize;
+  private final Executor eventLoop;
+  private final InputGate gate;
+  private final HeaderScanner headers = new HeaderScanner();
+  private byte[] buffer = new byte[FIRST_BUFFER];
+  private int filled;
+  private long size;
+  private int chunks;
+  private int unacknowledged;
+  private boolean paused;
+  private boolean dropped;
+
+  BodyReceiver(BodyWriter writer, long maxSize, Executor eventLoop, InputGate gate) {
+    this.writer = writer;
+    this.maxSize = maxSize;
+    this.eventLoop = eventLoop;
+    this.gate = gate;
+  }
+
+  /** Takes the next dot-unstuffed octets; does not release {@code data}. */
+  void accept(ByteBuf data) {
+    int length = data.readableBytes();
+    size += length;
+    if (headers.inHeader()) {
+      data.forEachByte(headers::update);
+    }
+    if (size > maxSize) {
+      drop();
+      return;
+    }
+    int index = data.readerIndex();
+    int end = index + length;
+    while (index < end) {
+      int n = Math.min(end - index, BodyChunk.MAX_SIZE - filled);
+      ensureRoom(n);
+      data.getBytes(index, buffer, filled, n);
+      filled += n;
+      index += n;
+      if (filled == BodyChunk.MAX_SIZE) {
+        emit(false);
+      }
+    }
+  }
+
+  /** The data ended: writes the last chunk (an empty one for an empty body) and sums up. */
+  BodySummary finish() {
+    if (!dropped && (filled > 0 || chunks == 0)) {
+      emit(true);
+    }
+    buffer = null;
+    headers.finish();
+    return new BodySummary(size, headers.hops(), headers.messageId());
+  }
+
+  CompletableFuture<MessageAccepted> commit(Submission submission) {
+    try {
+      return writer.commit(submission);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Abandons the message, for a refusal or a lost connection. */
+  void abort() {
+    buffer = null;
+    if (!dropped) {
+      dropped = true;
+      writer.abort();
+    }
+  }
+
+  private void drop() {
+    if (!dropped) {
+      abort();
+    }
+  }
+
+  private void ensureRoom(int n) {
+    if (filled + n > buffer.length) {
+      int capacity = Math.max(buffer.length * 2, filled + n);
+      buffer = Arrays.copyOf(buffer, Math.min(capacity, BodyChunk.MAX_SIZE));
+    }
+  }
+
+  private void emit(boolean last) {
+    byte[] chunk = filled == buffer.length ? buffer : Arrays.copyOf(buffer, filled);
+    // A body that filled one chunk is likely to fill the next: start that one at full size.
+    buffer = last ? null : new byte[BodyChunk.MAX_SIZE];
+    filled = 0;
+    chunks++;
+    unacknowledged++;
+    CompletableFuture<Void> stored;
+    try {
+      stored = writer.write(chunk);
+    } catch (RuntimeException e) {
+      stored = CompletableFuture.failedFuture(e);
+    }
+    stored.whenComplete((ok, error) -> onEventLoop(this::acknowledged));
+    // After the last chunk the commit holds input back anyway.
+    if (unacknowledged > 1 && !last && !paused) {
+      paused = true;
+      gate.pause(InputGate.Reason.BACKPRESSURE);
+    }
+  }
+
+  // A failed chunk needs no handling here: commit waits for every chunk and fails with it.
+  private void acknowledged() {
+    unacknowledged--;
+    if (paused && unacknowledged <= 1) {
+      paused = false;
+      gate.resume(InputGate.Reason.BACKPRESSURE);
+    }
+  }
+
+  private void onEventLoop(Runnable task) {
+    try {
+      eventLoop.execute(task);
+    } catch (RejectedExecutionException e) {
+      // The server is shutting down; the connection goes with it.
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.mailstream.ingress.server;
+
+import io.mailstream.core.config.HostPort;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.envelope.QueueId;
+import io.mailstream.ingress.publish.MessagePublisher;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SMTP server of the ingress stage: listens on every {@code listen} address of the config and
+ * hands each accepted message to a {@link MessagePublisher}.
+ *
+ * <pre>{@code
+ * try (IngressServer server = IngressServer.builder().config(config).publisher(publisher).build()) {
+ *   server.start();
+ *   ... server.boundAddresses() ...
+ * }
+ * }</pre>
+ *
+ * The server does not own the publisher: close it after the server.
+ */
+public final class IngressServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
+
+  private final ServerContext context;
+  private final ChannelGroup channels = new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
+  private final List<InetSocketAddress> bound = new ArrayList<>();
+  private EventLoopGroup acceptors;
+  private EventLoopGroup workers;
+
+  private IngressServer(ServerContext context) {
+    this.context = context;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds every listen address; port 0 picks a free port (see {@link #boundAddresses}).
+   *
+   * @throws IOException naming the address that could not be bound; nothing is left listening
+   */
+  public synchronized IngressServer start() throws IOException {
+    if (workers != null) {
+      throw new IllegalStateException("already started");
+    }
+    Transport transport = Transport.auto();
+    acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("smtp-accept"), transport.ioHandlers());
+    workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("smtp-io"), transport.ioHandlers());
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptors, workers)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new TrackingInitializer());
+    for (HostPort listen : context.config().listen()) {
+      ChannelFuture f = bootstrap.bind(listen.host(), listen.port()).awaitUninterruptibly();
+      if (!f.isSuccess()) {
+        close();
+        throw new IOException("cannot listen on " + listen + ": " + f.cause().getMessage(), f.cause());
+      }
+      channels.add(f.channel());
+      InetSocketAddress address = (InetSocketAddress) f.channel().localAddress();
+      bound.add(address);
+      LOG.info("listening on {} as {}", address, context.config().hostname());
+    }
+    return this;
+  }
+
+  /** The addresses actually bound, in {@code listen} order; empty before {@link #start}. */
+  public synchronized List<InetSocketAddress> boundAddresses() {
+    return List.copyOf(bound);
+  }
+
+  /** Stops listening and drops open connections; messages being committed may still complete. */
+  @Override
+  public synchronized void close() {
+    channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (EventLoopGroup group : new EventLoopGroup[] {acceptors, workers}) {
+      if (group != null) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+    }
+    acceptors = null;
+    workers = null;
+    bound.clear();
+  }
+
+  /** Keeps every connection in the group so that {@link #close} can close them. */
+  private final class TrackingInitializer extends SmtpChannelInitializer {
+    TrackingInitializer() {
+      super(context);
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+      channels.add(ch);
+      super.initChannel(ch);
+    }
+  }
+
+  /** Settings of an {@link IngressServer}; config and publisher are required. */
+  public static final class Builder {
+    private MailstreamConfig config;
+    private MessagePublisher publisher;
+    // RFC 5321 4.5.3.2.7: the server waits at least 5 minutes for a command.
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    private Clock clock = Clock.systemDefaultZone();
+    private Supplier<String> queueIds = QueueId::next;
+
+    private Builder() {}
+
+    public Builder config(MailstreamConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    public Builder publisher(MessagePublisher publisher) {
+      this.publisher = publisher;
+      return this;
+    }
+
+    /** How long a client may stay silent before 421; shorter than 5 minutes only for tests. */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /** The clock for Received headers and acceptance times (its zone is the header's zone). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    Builder queueIds(Supplier<String> queueIds) {
+      this.queueIds = queueIds;
+      return this;
+    }
+
+    ServerContext context() {
+      return new ServerContext(
+          Objects.requireNonNull(config, "config"),
+          Objects.requireNonNull(publisher, "publisher"),
+          clock,
+          queueIds,
+          idleTimeout);
+    }
+
+    public IngressServer build() {
+      return new IngressServer(context());
+    }
+  }
+}

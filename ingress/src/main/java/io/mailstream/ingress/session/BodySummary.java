@@ -1,0 +1,10 @@
+package io.mailstream.ingress.session;
+
+/**
+ * What the server learned while receiving a message body, for the session to decide on.
+ *
+ * @param size octets received after dot-unstuffing (what is stored), counted past the limit
+ * @param hops Received header fields in the header section
+ * @param messageId the Message-ID header field's value, or null when there is none
+ */
+public record BodySummary(long size, int hops, String messageId) {}

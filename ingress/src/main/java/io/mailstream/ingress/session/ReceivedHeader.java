@@ -1,0 +1,61 @@
+package io.mailstream.ingress.session;
+
+import io.mailstream.core.event.EnvelopeRecipient;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The trace field Mailstream adds to every message it accepts (RFC 5321 4.4):
+ *
+ * <pre>
+ * Received: from client.example (host.example [192.0.2.1])
+ *         by mx.example (Mailstream) with ESMTP id 6LM2aBc4Xy9QpR
+ *         for &lt;rcpt@example.org&gt;; Sun, 22 Nov 2026 02:48:24 +0000
+ * </pre>
+ *
+ * The FOR clause names the recipient only when there is exactly one, so that a message sent to
+ * several people does not reveal the others' addresses to each of them.
+ */
+public final class ReceivedHeader {
+  // RFC 5322 3.3 date-time with a numeric zone, in English whatever the JVM's locale.
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+  private ReceivedHeader() {}
+
+  /**
+   * The field, folded over several lines, CRLF terminated.
+   *
+   * @param helo the client's EHLO or HELO argument
+   * @param peer the client's address and name
+   * @param byHost this relay's name
+   * @param protocol the RFC 3848 WITH keyword
+   * @param queueId the message's queue id
+   * @param recipients the envelope recipients
+   * @param when the time of receipt
+   */
+  public static String build(
+      String helo,
+      Peer peer,
+      String byHost,
+      String protocol,
+      String queueId,
+      List<EnvelopeRecipient> recipients,
+      ZonedDateTime when) {
+    String name = peer.hostname() == null ? "unknown" : peer.hostname();
+    StringBuilder h = new StringBuilder(200);
+    h.append("Received: from ").append(helo)
+        .append(" (").append(name).append(' ').append(peer.addressLiteral()).append(")\r\n");
+    h.append("\tby ").append(byHost).append(" (Mailstream) with ").append(protocol)
+        .append(" id ").append(queueId);
+    if (recipients.size() == 1) {
+      h.append("\r\n\tfor ").append(recipients.get(0).address().bracketed()).append("; ");
+    } else {
+      h.append(";\r\n\t");
+    }
+    h.append(DATE.format(when)).append("\r\n");
+    return h.toString();
+  }
+}
