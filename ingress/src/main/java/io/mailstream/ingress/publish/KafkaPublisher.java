@@ -30,6 +30,7 @@ public final class KafkaPublisher implements MessagePublisher {
   private final Producer<String, byte[]> producer;
   private final Topics topics;
   private final ExecutorService sender;
+  private QueueProbe probe;
 
   /** Uses {@code producer}, which the publisher closes on {@link #close}. */
   public KafkaPublisher(Producer<String, byte[]> producer, Topics topics) {
@@ -49,7 +50,15 @@ public final class KafkaPublisher implements MessagePublisher {
    * deadline.
    */
   public static KafkaPublisher create(String bootstrap, Topics topics, Duration acceptDeadline) {
-    return new KafkaPublisher(new KafkaProducer<>(KafkaClients.producer(bootstrap, acceptDeadline)), topics);
+    KafkaPublisher publisher =
+        new KafkaPublisher(new KafkaProducer<>(KafkaClients.producer(bootstrap, acceptDeadline)), topics);
+    publisher.probe = new QueueProbe(bootstrap, Duration.ofSeconds(1));
+    return publisher;
+  }
+
+  @Override
+  public boolean available() {
+    return probe == null || probe.reachable();
   }
 
   @Override
@@ -78,6 +87,9 @@ public final class KafkaPublisher implements MessagePublisher {
           record,
           (metadata, error) -> {
             if (error != null) {
+              if (probe != null) {
+                probe.suspect();
+              }
               acked.completeExceptionally(error);
             } else {
               acked.complete(metadata);
@@ -91,6 +103,9 @@ public final class KafkaPublisher implements MessagePublisher {
   /** Sends what is queued, then closes the producer; later sends fail. */
   @Override
   public void close() {
+    if (probe != null) {
+      probe.close();
+    }
     sender.shutdown();
     try {
       if (!sender.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -7,6 +7,7 @@ import io.mailstream.ingress.publish.Submission;
 import io.mailstream.ingress.session.Command;
 import io.mailstream.ingress.session.DataResult;
 import io.mailstream.ingress.session.Peer;
+import io.mailstream.ingress.session.Replies;
 import io.mailstream.ingress.session.SmtpSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -68,6 +69,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     gate = new InputGate(ctx.channel(), framer);
     Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
     session = new SmtpSession(context.config(), peer, context.queueIds(), context.clock());
+    if (!context.publisher().available()) {
+      Reply refusal = Replies.queueUnreachable(context.config().hostname());
+      MailLog.rejected(null, "connect", refusal, peer);
+      send(ctx, refusal);
+      return;
+    }
     send(ctx, session.greeting());
   }
 

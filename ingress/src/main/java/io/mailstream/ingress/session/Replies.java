@@ -37,6 +37,12 @@ public final class Replies {
   }
 
   /** RFC 5321 4.5.3.2.7: the server waits at least 5 minutes for the next command, then gives up. */
+  /** Refuses a new session while the queue cannot be reached (RFC 5321 3.8: 421 at connect). */
+  public static Reply queueUnreachable(String hostname) {
+    return Reply.temp(421, X_4_3_0, hostname + " Service not available: mail queue unreachable, try again later")
+        .thenClose();
+  }
+
   public static Reply timeout(String hostname) {
     return Reply.temp(421, X_4_4_2, hostname + " Error: timeout exceeded").thenClose();
   }
