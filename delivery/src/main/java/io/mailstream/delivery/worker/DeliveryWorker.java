@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +58,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final RetryChangelog changelog;
   private final OutcomeRecorder recorder;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+  private final AtomicLong attempts = new AtomicLong();
   private volatile boolean running = true;
 
   /**
@@ -96,10 +97,6 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
           }
         }
         retryDue();
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
       }
     } catch (RuntimeException e) {
       log.error("delivery worker stops", e);
@@ -153,7 +150,13 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
             new StoredBody(bodies, routed),
             routed.message().dsn());
     TransactionResult result = mailers.apply(routed).deliver(routed.destination(), message);
+    attempts.incrementAndGet();
     recorder.record(partition, routed, previous, attempt, result, started, System.currentTimeMillis());
+  }
+
+  /** Delivery attempts (SMTP transactions or local deliveries) this worker has made. */
+  public long attempts() {
+    return attempts.get();
   }
 
   /** Number of deferred deliveries this worker holds, for tests and metrics. */
@@ -161,10 +164,14 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     return owned.stream().mapToInt(p -> store.all(p).size()).sum();
   }
 
+  /**
+   * Stops after the message in hand. No {@code wakeup()}: it could interrupt the commit of a message
+   * already delivered, and that message would then be sent again by the next owner of its
+   * partition. The short poll time-out bounds the wait instead.
+   */
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
   }
 
   /** Loads retry state for gained partitions and forgets it for lost ones. */

@@ -73,8 +73,9 @@ public final class MailstreamNode implements AutoCloseable {
     TopicAdmin.ensure(bootstrap, config.kafka(), Duration.ofSeconds(60));
     Topics topics = new Topics(config.kafka());
     String nodeName = config.hostname();
+    String nodeId = NodeId.of(config.dataDir());
     if (stages.contains(Stage.router)) {
-      RouterWorker worker = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), nodeName + "-0");
+      RouterWorker worker = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), nodeId + "-0");
       startThread("router-0", worker);
     }
     if (stages.contains(Stage.delivery)) {
@@ -84,7 +85,7 @@ public final class MailstreamNode implements AutoCloseable {
     if (stages.contains(Stage.ingress)) {
       startIngress(topics);
     }
-    log.info("Mailstream {} running stages {} on Kafka {}", nodeName, stages, bootstrap);
+    log.info("Mailstream {} (node {}) running stages {} on Kafka {}", nodeName, nodeId, stages, bootstrap);
   }
 
   private void startIngress(Topics topics) {

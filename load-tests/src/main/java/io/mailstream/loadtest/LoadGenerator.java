@@ -1,0 +1,87 @@
+package io.mailstream.loadtest;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Sends N messages over C concurrent SMTP connections and reports accept rate and the latency from
+ * the end-of-data mark to its 2xx reply. The report is the program's output, so it goes to standard
+ * output rather than a logger; the last line is {@code RESULT key=value ...} for scripts.
+ */
+@Command(
+    name = "loadgen",
+    mixinStandardHelpOptions = true,
+    description = "SMTP load generator: N messages of S octets over C connections to HOST:PORT.")
+public final class LoadGenerator implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Server (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "2525", description = "Port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = {"-n", "--messages"}, defaultValue = "1000", description = "Messages to send.")
+  int messages;
+
+  @Option(names = {"-c", "--connections"}, defaultValue = "10", description = "Concurrent connections.")
+  int connections;
+
+  @Option(names = {"-s", "--size"}, defaultValue = "4096", description = "Message size in octets, headers included.")
+  int size;
+
+  @Option(names = {"-r", "--recipients"}, defaultValue = "1", description = "Recipients per message.")
+  int recipients;
+
+  @Option(names = "--from", defaultValue = "a@x.test", description = "Envelope sender.")
+  String from;
+
+  @Option(names = "--to-domain", defaultValue = "y.test", description = "Recipients are r<i>@DOMAIN.")
+  String toDomain;
+
+  @Option(names = "--reuse", description = "Send many messages per connection (default: a new connection per message, like smtp-source).")
+  boolean reuse;
+
+  @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for any reply.")
+  int timeoutSeconds;
+
+  @Option(names = "--helo", defaultValue = "loadgen.mailstream.test", description = "EHLO name.")
+  String helo;
+
+  @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
+  boolean allowRemote;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    InetSocketAddress target = target();
+    LoadSettings settings =
+        new LoadSettings(target, messages, connections, size, recipients, from, toDomain, reuse,
+            Duration.ofSeconds(timeoutSeconds), helo);
+    LoadReport report = new LoadRun(settings).run();
+    PrintStream out = System.out;
+    out.print(report.render(settings));
+    out.flush();
+    return report.accepted() == report.sent() ? 0 : 1;
+  }
+
+  // A load generator pointed at the wrong host is a flood; loopback only unless asked explicitly.
+  private InetSocketAddress target() throws UnknownHostException {
+    InetAddress address = InetAddress.getByName(host);
+    if (!address.isLoopbackAddress() && !allowRemote) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), host + " is not a loopback address; add --allow-remote to insist");
+    }
+    return new InetSocketAddress(address, port);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LoadGenerator()).execute(args));
+  }
+}

@@ -1,0 +1,84 @@
+package io.mailstream.ops.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailstream.core.config.ConfigBuilder;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.delivery.testkit.FakeSmartHost;
+import io.mailstream.delivery.testkit.ReceivedMessage;
+import io.mailstream.queue.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes share the work of the router and delivery stages on one broker; one of them stops in
+ * the middle of a run and the other finishes it, with every message delivered exactly once.
+ */
+class TwoNodesTest {
+  @TempDir Path dirA;
+  @TempDir Path dirB;
+
+  MailstreamConfig config(Path dataDir, int smartHostPort, String prefix) throws Exception {
+    return new ConfigBuilder()
+        .hostname("relay.test")
+        .dataDir(dataDir.toString())
+        .listen(List.of("127.0.0.1:0"))
+        .smartHost("127.0.0.1:" + smartHostPort)
+        .kafkaBootstrap(TestKafka.bootstrap())
+        .topicPrefix(prefix)
+        .partitions(4)
+        .deliveryThreads(1)
+        .build();
+  }
+
+  @Test
+  void stoppingOneNodeMidRunLosesAndDuplicatesNothing() throws Exception {
+    String prefix = "two-" + UUID.randomUUID();
+    int n = 60;
+    try (FakeSmartHost smartHost = FakeSmartHost.start();
+        MailstreamNode a = MailstreamNode.start(config(dirA, smartHost.port(), prefix), EnumSet.allOf(Stage.class))) {
+      MailstreamNode b =
+          MailstreamNode.start(config(dirB, smartHost.port(), prefix), EnumSet.of(Stage.router, Stage.delivery));
+      long bAttempts = 0;
+      try {
+        for (int i = 0; i < n; i++) {
+          assertTrue(Smtp.send(a.listening().get(0), "a@client.test", "r@corp.example", "m-" + i).startsWith("250"));
+          // Stop node b in the middle of the run, once it has delivered some of the mail.
+          if (bAttempts == 0 && i >= n / 3) {
+            bAttempts = b.deliveryWorkers().get(0).attempts();
+            if (bAttempts > 0) {
+              b.close();
+            }
+          }
+        }
+      } finally {
+        b.close();
+      }
+      assertTrue(bAttempts > 0, "node b took part before it stopped");
+      smartHost.awaitMessages(n, Duration.ofSeconds(120));
+      Map<String, Long> bySubject =
+          smartHost.messages().stream()
+              .map(TwoNodesTest::subject)
+              .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+      assertEquals(n, bySubject.size(), "every message arrived");
+      assertTrue(bySubject.values().stream().allMatch(c -> c == 1), "none twice: " + bySubject);
+      assertTrue(a.deliveryWorkers().get(0).attempts() > 0);
+    }
+  }
+
+  private static String subject(ReceivedMessage m) {
+    String text = new String(m.data(), StandardCharsets.ISO_8859_1);
+    int i = text.indexOf("Subject: ");
+    return text.substring(i + 9, text.indexOf("\r\n", i));
+  }
+}
