@@ -11,11 +11,15 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +73,7 @@ public final class TopicAdmin {
           }
         }
       }
+      reconcileFsync(admin, settings, plan.stream().map(NewTopic::name).filter(existing::contains).toList());
       awaitLeaders(admin, plan.stream().map(NewTopic::name).toList(), timeout);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot prepare Kafka topics at " + bootstrap + ": " + e.getCause(), e);
@@ -78,16 +83,45 @@ public final class TopicAdmin {
     }
   }
 
+  /**
+   * Topics created earlier keep their configuration; the fsync choice is the one setting an
+   * administrator flips on a running installation, so it is brought in line on every start.
+   */
+  private static void reconcileFsync(Admin admin, KafkaSettings settings, List<String> topics)
+      throws InterruptedException, ExecutionException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    AlterConfigOp op =
+        settings.fsync()
+            ? new AlterConfigOp(new ConfigEntry(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1"), AlterConfigOp.OpType.SET)
+            : new AlterConfigOp(new ConfigEntry(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, null), AlterConfigOp.OpType.DELETE);
+    Map<ConfigResource, java.util.Collection<AlterConfigOp>> ops = new HashMap<>();
+    for (String t : topics) {
+      ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(op));
+    }
+    admin.incrementalAlterConfigs(ops).all().get();
+  }
+
   private static void awaitLeaders(Admin admin, List<String> names, Duration timeout)
       throws InterruptedException, ExecutionException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-      boolean ready =
-          described.values().stream()
-              .flatMap(d -> d.partitions().stream())
-              .map(TopicPartitionInfo::leader)
-              .allMatch(l -> l != null && !l.isEmpty());
+      boolean ready;
+      try {
+        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+        ready =
+            described.values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .map(TopicPartitionInfo::leader)
+                .allMatch(l -> l != null && !l.isEmpty());
+      } catch (ExecutionException e) {
+        // A topic created a moment ago may not have reached the broker's metadata yet.
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }

@@ -49,6 +49,20 @@ class TopicAdminTest {
     }
   }
 
+  @Test
+  void turningFsyncOffAndOnAgainReachesExistingTopics() throws Exception {
+    KafkaSettings on = TestKafka.freshTopics(1, true);
+    KafkaSettings off = new KafkaSettings(null, on.topicPrefix(), 1, (short) 1, 1, false);
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrap());
+    try (Admin admin = Admin.create(p)) {
+      TopicAdmin.ensure(TestKafka.bootstrap(), off, Duration.ofSeconds(30));
+      assertFalse("1".equals(config(admin, new Topics(off).bodies()).get("flush.messages").value()));
+      TopicAdmin.ensure(TestKafka.bootstrap(), on, Duration.ofSeconds(30));
+      assertEquals("1", config(admin, new Topics(on).bodies()).get("flush.messages").value());
+    }
+  }
+
   private static Config config(Admin admin, String topic) throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Map<ConfigResource, Config> m = admin.describeConfigs(List.of(r)).all().get();
