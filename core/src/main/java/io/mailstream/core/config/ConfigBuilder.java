@@ -207,8 +207,26 @@ public final class ConfigBuilder {
    *
    * @throws ConfigException naming the key that is missing or inconsistent
    */
+  private final RoutingBuilder routing = new RoutingBuilder();
+
+  /** The routing, masquerade and mailers sections. */
+  public RoutingBuilder routing() {
+    return routing;
+  }
+
+  /** Validates the settings together; a smart host is required (the relay needs one to start). */
   public MailstreamConfig build() throws ConfigException {
-    if (smartHost == null) {
+    return build(true);
+  }
+
+  /**
+   * Validates the settings together.
+   *
+   * @param requireSmartHost false for offline uses such as {@code mailstream route}, which show
+   *     MX routing when there is no smart host
+   */
+  public MailstreamConfig build(boolean requireSmartHost) throws ConfigException {
+    if (smartHost == null && requireSmartHost) {
       throw new ConfigException(
           (configFile == null ? "" : configFile + ": ")
               + "smart-host: required (until direct MX delivery exists); set --smart-host HOST:PORT or"
@@ -248,7 +266,8 @@ public final class ConfigBuilder {
         kafka,
         new Limits(maxMessageSize, maxRecipients, maxHops, acceptDeadline),
         new DeliverySettings(
-            deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime));
+            deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime),
+        routing.build());
   }
 
   /** Records the config file read into this builder, for errors about settings it lacks. */

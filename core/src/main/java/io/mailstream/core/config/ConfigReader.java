@@ -120,7 +120,13 @@ public final class ConfigReader {
       case "local-domains" -> b.localDomains(list(k, value));
       case "smart-host" -> b.smartHost(text(k, value));
       case "smart-host-mailer" -> b.smartHostMailer(text(k, value));
-      case "kafka", "limits", "delivery" -> section(b, k, value);
+      case "kafka", "limits", "delivery", "routing", "masquerade", "mailers" -> section(b, k, value);
+      case "routing.virtuser-domains" -> b.routing().virtuserDomains(list(k, value));
+      case "routing.generics-domains" -> b.routing().genericsDomains(list(k, value));
+      case "masquerade.as" -> b.routing().masqueradeAs(text(k, value));
+      case "masquerade.domains" -> b.routing().masqueradeDomains(list(k, value));
+      case "masquerade.exceptions" -> b.routing().masqueradeExceptions(list(k, value));
+      case "masquerade.exposed-users" -> b.routing().exposedUsers(list(k, value));
       case "kafka.bootstrap" -> b.kafkaBootstrap(text(k, value));
       case "kafka.topic-prefix" -> b.topicPrefix(text(k, value));
       case "kafka.partitions" -> b.partitions(integer(k, value));
@@ -137,7 +143,21 @@ public final class ConfigReader {
       case "delivery.connect-timeout" -> b.connectTimeout(text(k, value));
       case "delivery.retry-schedule" -> b.retrySchedule(list(k, value));
       case "delivery.queue-lifetime" -> b.queueLifetime(text(k, value));
-      default -> throw new IllegalArgumentException("unknown key '" + k + "'");
+      default -> applyRouting(b, k, value);
+    }
+  }
+
+  private void applyRouting(ConfigBuilder b, String k, Node value) throws ConfigException {
+    if (k.startsWith("routing.") && RoutingBuilder.MAPS.contains(k.substring(8))) {
+      // Relative map paths are relative to the config file, so a config directory moves as a whole.
+      Path dir = file.toAbsolutePath().getParent();
+      b.routing().map(k.substring(8), dir.resolve(text(k, value)));
+    } else if (RoutingBuilder.FLAGS.contains(k)) {
+      b.routing().flag(k, bool(k, value));
+    } else if (k.startsWith("mailers.")) {
+      b.routing().mailerPort(k.substring(8), integer(k, value));
+    } else {
+      throw new IllegalArgumentException("unknown key '" + k + "'");
     }
   }
 

@@ -16,8 +16,10 @@ import java.util.Set;
  * @param listen the addresses the ingress listens on
  * @param relayFrom client networks allowed to relay to any domain
  * @param localDomains domains delivered locally (sendmail's class w, local-host-names)
- * @param smartHost the next hop for all non-local mail (sendmail's SMART_HOST)
+ * @param smartHost the next hop for all non-local mail (sendmail's SMART_HOST); null when mail
+ *     goes to each domain's MX hosts
  * @param smartHostMailer the mailer used for the smart host: relay, esmtp, smtp, smtp8 or dsmtp
+ * @param routing the router's map files and features; {@link RoutingSettings#NONE} for none
  */
 public record MailstreamConfig(
     String hostname,
@@ -29,7 +31,8 @@ public record MailstreamConfig(
     String smartHostMailer,
     KafkaSettings kafka,
     Limits limits,
-    DeliverySettings delivery) {
+    DeliverySettings delivery,
+    RoutingSettings routing) {
 
   public MailstreamConfig {
     listen = List.copyOf(listen);

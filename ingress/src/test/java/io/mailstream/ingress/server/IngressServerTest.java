@@ -62,6 +62,6 @@ class IngressServerTest {
     MailstreamConfig base = TestConfig.standard();
     return new MailstreamConfig(
         base.hostname(), base.dataDir(), listen, base.relayFrom(), base.localDomains(),
-        base.smartHost(), base.smartHostMailer(), base.kafka(), base.limits(), base.delivery());
+        base.smartHost(), base.smartHostMailer(), base.kafka(), base.limits(), base.delivery(), base.routing());
   }
 }

@@ -40,7 +40,8 @@ public final class TestConfig {
         base.smartHostMailer(),
         base.kafka(),
         limits,
-        base.delivery());
+        base.delivery(),
+        base.routing());
   }
 
   public static MailstreamConfig with(
