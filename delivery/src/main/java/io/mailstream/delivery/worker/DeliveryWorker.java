@@ -16,6 +16,7 @@ import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * recipients wait in the retry state of the partition they came from; between polls the worker
  * retries what is due, so a deferred message never blocks the partition behind it.
  *
- * <p>The input offset is committed after the outcome events and retry state of each message are
- * acknowledged, so a worker that stops or loses its partitions hands over at most the message it
- * was sending. When it gains a partition it rebuilds that partition's retry state from the
+ * <p>Input offsets are committed after each polled batch, once the outcome events and retry state
+ * of its messages are acknowledged; a worker that stops finishes the message in hand, commits and
+ * hands over the rest of its batch. When it gains a partition it rebuilds that partition's retry state from the
  * changelog.
  */
 public final class DeliveryWorker implements Runnable, AutoCloseable {
@@ -87,14 +88,20 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     try {
       consumer.subscribe(List.of(topics.routed()), new Rebalance());
       while (running) {
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
           handle(record);
-          producer.flush();
-          consumer.commitSync(
-              Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+          done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
           if (!running) {
             break;
           }
+        }
+        // One flush and one commit per batch: outcomes and retry state are acknowledged before the
+        // offsets that cover them. Only a crash (not a stop or a rebalance, which happen between
+        // batches) can make the next owner repeat the messages of the batch in hand.
+        if (!done.isEmpty()) {
+          producer.flush();
+          consumer.commitSync(done);
         }
         retryDue();
       }

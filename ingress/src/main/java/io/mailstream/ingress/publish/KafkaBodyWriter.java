@@ -16,10 +16,12 @@ final class KafkaBodyWriter implements BodyWriter {
   private final List<CompletableFuture<RecordMetadata>> chunks = new ArrayList<>();
   private long size;
   private boolean finished;
+  private final int partition;
 
   KafkaBodyWriter(KafkaPublisher publisher, String queueId) {
     this.publisher = publisher;
     this.queueId = queueId;
+    this.partition = publisher.stickyPartition();
   }
 
   @Override
@@ -28,7 +30,7 @@ final class KafkaBodyWriter implements BodyWriter {
     BodyChunk record = new BodyChunk(queueId, chunks.size(), chunk);
     size += chunk.length;
     CompletableFuture<RecordMetadata> acked =
-        publisher.send(publisher.topics().bodies(), queueId, record.encode());
+        publisher.send(publisher.topics().bodies(), partition, queueId, record.encode());
     chunks.add(acked);
     return acked.thenApply(metadata -> null);
   }
@@ -50,7 +52,7 @@ final class KafkaBodyWriter implements BodyWriter {
             ref -> {
               MessageAccepted event = submission.toEvent(ref);
               return publisher
-                  .send(publisher.topics().accepted(), queueId, EventCodec.encode(event))
+                  .send(publisher.topics().accepted(), partition, queueId, EventCodec.encode(event))
                   .thenApply(metadata -> event);
             });
   }

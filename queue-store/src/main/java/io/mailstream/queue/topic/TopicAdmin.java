@@ -39,12 +39,12 @@ public final class TopicAdmin {
   public static List<NewTopic> plan(KafkaSettings s) {
     Topics t = new Topics(s);
     List<NewTopic> topics = new ArrayList<>();
-    topics.add(topic(s, t.bodies(), mailConfig(s)));
-    topics.add(topic(s, t.accepted(), mailConfig(s)));
-    topics.add(topic(s, t.routed(), mailConfig(s)));
-    topics.add(topic(s, t.outcomes(), mailConfig(s)));
-    topics.add(topic(s, t.deadLetter(), mailConfig(s)));
-    Map<String, String> changelog = new HashMap<>(baseConfig(s));
+    topics.add(topic(s, t.bodies(), mailConfig(s, true)));
+    topics.add(topic(s, t.accepted(), mailConfig(s, true)));
+    topics.add(topic(s, t.routed(), mailConfig(s, true)));
+    topics.add(topic(s, t.outcomes(), mailConfig(s, false)));
+    topics.add(topic(s, t.deadLetter(), mailConfig(s, false)));
+    Map<String, String> changelog = new HashMap<>(baseConfig(s, true));
     changelog.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     topics.add(topic(s, t.retryState(), changelog));
     return topics;
@@ -92,13 +92,15 @@ public final class TopicAdmin {
     if (topics.isEmpty()) {
       return;
     }
-    AlterConfigOp op =
-        settings.fsync()
-            ? new AlterConfigOp(new ConfigEntry(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1"), AlterConfigOp.OpType.SET)
-            : new AlterConfigOp(new ConfigEntry(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, null), AlterConfigOp.OpType.DELETE);
+    AlterConfigOp on =
+        new AlterConfigOp(new ConfigEntry(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1"), AlterConfigOp.OpType.SET);
+    AlterConfigOp off =
+        new AlterConfigOp(new ConfigEntry(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, null), AlterConfigOp.OpType.DELETE);
+    Topics names = new Topics(settings);
     Map<ConfigResource, java.util.Collection<AlterConfigOp>> ops = new HashMap<>();
     for (String t : topics) {
-      ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(op));
+      boolean sync = settings.fsync() && holdsMail(names, t);
+      ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(sync ? on : off));
     }
     admin.incrementalAlterConfigs(ops).all().get();
   }
@@ -136,20 +138,28 @@ public final class TopicAdmin {
     return new NewTopic(name, s.partitions(), s.replicationFactor()).configs(config);
   }
 
-  private static Map<String, String> baseConfig(KafkaSettings s) {
+  /**
+   * Whether a topic holds mail that is not yet delivered: those are fsynced when fsync is on. A
+   * single broker has no replica to recover from, so every append to them is synced before it is
+   * acknowledged; every topic in the chain needs it, or a routed event lost in a power cut would
+   * lose mail whose accepted event was already consumed. Outcomes and dead letters only record
+   * what happened; losing their last second in a power cut loses no mail, so they skip the cost.
+   */
+  static boolean holdsMail(Topics t, String topic) {
+    return !topic.equals(t.outcomes()) && !topic.equals(t.deadLetter());
+  }
+
+  private static Map<String, String> baseConfig(KafkaSettings s, boolean holdsMail) {
     Map<String, String> c = new HashMap<>();
     c.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(s.minInsyncReplicas()));
-    // A single broker has no replica to recover from: fsync every append before acknowledging it.
-    // Every topic in the chain needs it, or a routed event lost in a power cut would lose mail whose
-    // accepted event was already consumed.
-    if (s.fsync()) {
+    if (s.fsync() && holdsMail) {
       c.put(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG, "1");
     }
     return c;
   }
 
-  private static Map<String, String> mailConfig(KafkaSettings s) {
-    Map<String, String> c = baseConfig(s);
+  private static Map<String, String> mailConfig(KafkaSettings s, boolean holdsMail) {
+    Map<String, String> c = baseConfig(s, holdsMail);
     c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(MAIL_RETENTION.toMillis()));
     c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(2 * 1024 * 1024));
     return c;

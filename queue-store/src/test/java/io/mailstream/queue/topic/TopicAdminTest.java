@@ -26,12 +26,13 @@ class TopicAdminTest {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrap());
     try (Admin admin = Admin.create(p)) {
-      for (String topic : List.of(t.bodies(), t.accepted(), t.routed(), t.outcomes(), t.retryState())) {
+      for (String topic : List.of(t.bodies(), t.accepted(), t.routed(), t.retryState())) {
         assertEquals(4, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
         Config c = config(admin, topic);
         assertEquals("1", c.get("flush.messages").value(), topic + " must fsync every append");
         assertEquals("1", c.get("min.insync.replicas").value());
       }
+      assertFalse("1".equals(config(admin, t.outcomes()).get("flush.messages").value()), "outcomes hold no mail");
       assertEquals(Long.toString(Duration.ofDays(7).toMillis()), config(admin, t.accepted()).get("retention.ms").value());
       assertEquals(Long.toString(Duration.ofDays(7).toMillis()), config(admin, t.bodies()).get("retention.ms").value());
       assertEquals("compact", config(admin, t.retryState()).get("cleanup.policy").value());
