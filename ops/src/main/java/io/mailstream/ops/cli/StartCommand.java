@@ -41,7 +41,13 @@ public final class StartCommand implements Callable<Integer> {
     }
     // Before the first logger: the mail log goes under the data directory (logback.xml).
     System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
-    MailstreamNode node = MailstreamNode.start(config, stages);
+    MailstreamNode node;
+    try {
+      node = MailstreamNode.start(config, stages);
+    } catch (IllegalStateException e) {
+      System.err.println("mailstream: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();

@@ -2,6 +2,8 @@ package io.mailstream.ops.node;
 
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.rules.MapFileException;
+import io.mailstream.core.rules.RuleSet;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.client.ConnectionPool;
 import io.mailstream.delivery.client.NextHops;
@@ -17,7 +19,7 @@ import io.mailstream.queue.broker.EmbeddedKafka;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
-import io.mailstream.router.route.SmartHostRouter;
+import io.mailstream.router.route.RuleRouter;
 import io.mailstream.router.worker.RouterWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +65,8 @@ public final class MailstreamNode implements AutoCloseable {
   }
 
   private void startAll(Set<Stage> stages) {
+    // Bad map files stop the start before anything runs.
+    RuleSet rules = loadRules();
     if (config.kafka().embedded()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), 0);
       running.push(broker);
@@ -75,7 +79,7 @@ public final class MailstreamNode implements AutoCloseable {
     String nodeName = config.hostname();
     String nodeId = NodeId.of(config.dataDir());
     if (stages.contains(Stage.router)) {
-      RouterWorker worker = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), nodeId + "-0");
+      RouterWorker worker = new RouterWorker(bootstrap, topics, headers -> new RuleRouter(rules, headers), nodeId + "-0");
       startThread("router-0", worker);
     }
     if (stages.contains(Stage.delivery)) {
@@ -127,6 +131,14 @@ public final class MailstreamNode implements AutoCloseable {
       DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store);
       deliveryWorkers.add(worker);
       startThread("delivery-" + i, worker);
+    }
+  }
+
+  private RuleSet loadRules() {
+    try {
+      return RuleSet.load(config);
+    } catch (MapFileException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 

@@ -34,6 +34,17 @@ public final class BodyReader implements AutoCloseable {
   }
 
   /**
+   * The first chunk of the body: where the header section is, for the router's header rewriting
+   * (a header section longer than a chunk, 512 KiB, is not rewritten).
+   */
+  public byte[] firstChunk(String queueId, BodyRef ref) throws IOException {
+    byte[][] first = new byte[1][];
+    BodyRef head = new BodyRef(ref.partition(), ref.chunkOffsets().subList(0, Math.min(1, ref.chunkOffsets().size())), ref.size());
+    read(queueId, head, data -> first[0] = data);
+    return first[0] == null ? new byte[0] : first[0];
+  }
+
+  /**
    * Reads every chunk of {@code ref} in order into {@code sink}.
    *
    * @throws BodyUnavailableException when a chunk cannot be read in time or is not what the

@@ -5,11 +5,13 @@ import io.mailstream.core.event.Deferred;
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.CodecException;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.topic.DeadLetters;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
+import io.mailstream.router.route.HeaderSource;
 import io.mailstream.router.route.Route;
 import io.mailstream.router.route.Router;
 import io.mailstream.router.route.RoutingPlan;
@@ -17,7 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,20 +45,24 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   public static final String GROUP = "mailstream-router";
 
   private final Topics topics;
-  private final Supplier<Router> router;
+  private final Function<HeaderSource, Router> router;
+  private final BodyReader bodies;
+  private final HeaderSource headers;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final DeadLetters deadLetters;
   private volatile boolean running = true;
 
   /**
-   * @param router gives the router to apply to each batch; a supplier so that a reloaded
-   *     configuration takes effect between batches, never within one message
+   * @param router makes the router for each batch from this worker's access to stored headers; a
+   *     reloaded configuration thus takes effect between batches, never within one message
    * @param workerId stable per worker (node name and index): the transactional id derives from it
    */
-  public RouterWorker(String bootstrap, Topics topics, Supplier<Router> router, String workerId) {
+  public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId) {
     this.topics = topics;
     this.router = router;
+    this.bodies = new BodyReader(bootstrap, topics.bodies(), Duration.ofSeconds(30));
+    this.headers = m -> bodies.firstChunk(m.queueId(), m.body());
     this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router"));
     this.producer =
         new KafkaProducer<>(KafkaClients.transactionalProducer(bootstrap, topics.settings().topicPrefix() + "-router-" + workerId));
@@ -84,11 +90,12 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     } finally {
       consumer.close();
       producer.close(Duration.ofSeconds(5));
+      bodies.close();
     }
   }
 
   private void routeBatch(ConsumerRecords<String, byte[]> records) {
-    Router current = router.get();
+    Router current = router.apply(headers);
     long now = System.currentTimeMillis();
     producer.beginTransaction();
     try {
@@ -119,7 +126,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
       deadLetters.send(record, "not a MessageAccepted event: " + event.getClass().getSimpleName());
       return;
     }
-    RoutingPlan plan = RoutingPlan.of(message, current.route(message), now);
+    RoutingPlan plan = current.plan(message, now);
     for (RecipientRouted routed : plan.routed()) {
       // Keyed by message and destination: one smart host's traffic spreads over every partition,
       // and so over every delivery worker, while one message's recipients stay together.

@@ -17,7 +17,8 @@ import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.testkit.TestKafka;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
-import io.mailstream.router.route.SmartHostRouter;
+import io.mailstream.core.rules.RuleSet;
+import io.mailstream.router.route.RuleRouter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
@@ -43,10 +44,16 @@ class RouterWorkerTest {
         new BodyRef(0, List.of(0L), 10), MessageAccepted.DsnRequest.NONE);
   }
 
+  static java.util.function.Function<io.mailstream.router.route.HeaderSource, io.mailstream.router.route.Router> router(
+      MailstreamConfig config) throws Exception {
+    RuleSet rules = RuleSet.load(config);
+    return headers -> new RuleRouter(rules, headers);
+  }
+
   @Test
   void routesLocalAndSmartHostRecipientsAndDeadLettersPoison() throws Exception {
     MailstreamConfig config =
-        new ConfigBuilder().smartHost("[smtp.corp.example]:587").localDomains(List.of("dmz.example")).build();
+        new ConfigBuilder().hostname("relay.test").smartHost("[smtp.corp.example]:587").localDomains(List.of("dmz.example")).build();
     Topics topics = new Topics(TestKafka.freshTopics());
     String bootstrap = TestKafka.bootstrap();
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
@@ -54,7 +61,7 @@ class RouterWorkerTest {
           EventCodec.encode(message("q1", "a@corp.example", "root@dmz.example", "b@other.example")))).get();
       p.send(new ProducerRecord<>(topics.accepted(), "bad", "not an event".getBytes(StandardCharsets.UTF_8))).get();
     }
-    RouterWorker worker = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), "w1");
+    RouterWorker worker = new RouterWorker(bootstrap, topics, router(config), "w1");
     Thread t = new Thread(worker);
     t.start();
     try {
@@ -66,7 +73,7 @@ class RouterWorkerTest {
       RecipientRouted local = events.get(0);
       RecipientRouted relay = events.get(1);
       assertEquals(Destination.local(), local.destination());
-      assertEquals(List.of("root@dmz.example"), local.recipients().stream().map(r -> r.address().toString()).toList());
+      assertEquals(List.of("root@relay.test"), local.recipients().stream().map(r -> r.address().toString()).toList());
       assertEquals(new Destination("relay", "smtp.corp.example", 587, false), relay.destination());
       assertEquals(List.of("a@corp.example", "b@other.example"),
           relay.recipients().stream().map(r -> r.address().toString()).toList());
@@ -88,8 +95,8 @@ class RouterWorkerTest {
     MailstreamConfig config = new ConfigBuilder().smartHost("smtp.corp.example:25").build();
     Topics topics = new Topics(TestKafka.freshTopics(4, false));
     String bootstrap = TestKafka.bootstrap();
-    RouterWorker w1 = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), "w1");
-    RouterWorker w2 = new RouterWorker(bootstrap, topics, () -> new SmartHostRouter(config), "w2");
+    RouterWorker w1 = new RouterWorker(bootstrap, topics, router(config), "w1");
+    RouterWorker w2 = new RouterWorker(bootstrap, topics, router(config), "w2");
     Thread t1 = new Thread(w1);
     Thread t2 = new Thread(w2);
     t1.start();

@@ -1,0 +1,193 @@
+package io.mailstream.core.rules;
+
+import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.config.HostPort;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.config.RoutingSettings;
+import io.mailstream.core.event.Destination;
+import io.mailstream.core.rules.rewrite.Masquerader;
+import io.mailstream.core.smtp.EnhancedStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * sendmail's routing for a relay, in sendmail's order: domaintable, then the virtusertable for
+ * local and virtual domains, aliases for local users, the mailertable for everything else, then
+ * the SMART_HOST, and finally the recipient domain's MX hosts. Immutable: a reloaded configuration
+ * is a new RuleSet, so a message is routed under one version of the rules, never a mix.
+ */
+public final class RuleSet {
+  /** Forwards and alias addresses routed again; sendmail's MaxAliasRecursion is 10. */
+  static final int MAX_DEPTH = 10;
+
+  private final RuleTables tables;
+  private final Masquerader masquerader;
+  private final Destination smartHost;
+  private final RoutingSettings routing;
+  private final String hostname;
+
+  RuleSet(RuleTables tables, Masquerader masquerader, Destination smartHost, RoutingSettings routing, String hostname) {
+    this.tables = tables;
+    this.masquerader = masquerader;
+    this.smartHost = smartHost;
+    this.routing = routing;
+    this.hostname = hostname;
+  }
+
+  /**
+   * Reads every map file the configuration names.
+   *
+   * @throws MapFileException naming the file and line of the first problem
+   */
+  public static RuleSet load(MailstreamConfig config) throws MapFileException {
+    RuleTables tables = RuleTables.load(config);
+    HostPort h = config.smartHost();
+    Destination smart = h == null ? null : new Destination(config.smartHostMailer(), h.host(), h.port(), !h.bracketed());
+    return new RuleSet(tables, tables.masquerader(config), smart, config.routing(), config.hostname());
+  }
+
+  public Masquerader masquerader() {
+    return masquerader;
+  }
+
+  /** Whether a genericstable is configured, so that sender headers may be rewritten. */
+  public boolean hasGenerics() {
+    return !tables.generics().isEmpty();
+  }
+
+  /** Whether {@code domain} is delivered here (class w). */
+  public boolean isLocal(String domain) {
+    return tables.localHostNames().contains(domain);
+  }
+
+  /** Every final destination of {@code recipient}, with the steps recorded in {@code trace}. */
+  public List<Resolved> resolve(MailAddress recipient, Trace trace) {
+    List<Resolved> out = new ArrayList<>();
+    resolve(recipient, recipient, 0, trace, out);
+    return out;
+  }
+
+  private void resolve(MailAddress original, MailAddress address, int depth, Trace trace, List<Resolved> out) {
+    if (depth > MAX_DEPTH) {
+      out.add(new Resolved.Fail(original, new ErrorReply(554, EnhancedStatus.X_5_4_6,
+          "aliasing/forwarding loop broken (" + depth + " levels deep; " + MAX_DEPTH + " max)")));
+      return;
+    }
+    if (address.domain() == null) {
+      trace.note(address.bracketed() + " has no domain: a local user");
+      local(original, address.unquotedLocalPart(), depth, trace, out);
+      return;
+    }
+    MailAddress a = renamed(address, trace);
+    boolean local = tables.localHostNames().contains(a.domainKey(), trace);
+    if (tables.virtusertable() != null) {
+      Optional<VirtualTarget> v = tables.virtusertable().lookup(a, trace);
+      if (v.isPresent()) {
+        virtual(original, v.get(), depth, trace, out);
+        return;
+      }
+    }
+    if (local) {
+      local(original, a.unquotedLocalPart(), depth, trace, out);
+      return;
+    }
+    if (a.hasAddressLiteral()) {
+      String literal = a.domain().substring(1, a.domain().length() - 1);
+      deliver(original, a, new Destination("esmtp", literal.replaceFirst("(?i)^IPv6:", ""), routing.port("esmtp"), false), trace, out);
+      return;
+    }
+    Optional<MailerRoute> m = tables.mailertable().route(a, trace);
+    if (m.isPresent()) {
+      mailertable(original, a, m.get(), depth, trace, out);
+    } else if (smartHost != null) {
+      trace.note("SMART_HOST " + smartHost.key());
+      deliver(original, a, smartHost, trace, out);
+    } else {
+      trace.note("no SMART_HOST: MX hosts of " + a.domainKey());
+      deliver(original, a, new Destination("esmtp", a.domainKey(), routing.port("esmtp"), true), trace, out);
+    }
+  }
+
+  private MailAddress renamed(MailAddress a, Trace trace) {
+    if (tables.domaintable() == null || a.hasAddressLiteral()) {
+      return a;
+    }
+    return tables.domaintable().rewrite(a.domainKey(), trace).map(d -> new MailAddress(a.localPart(), d)).orElse(a);
+  }
+
+  private void virtual(MailAddress original, VirtualTarget target, int depth, Trace trace, List<Resolved> out) {
+    if (target instanceof VirtualTarget.Local l) {
+      local(original, l.user(), depth, trace, out);
+    } else if (target instanceof VirtualTarget.Forward f) {
+      resolve(original, f.address(), depth + 1, trace, out);
+    } else {
+      out.add(new Resolved.Fail(original, (ErrorReply) target));
+    }
+  }
+
+  private void mailertable(
+      MailAddress original, MailAddress a, MailerRoute route, int depth, Trace trace, List<Resolved> out) {
+    if (route instanceof MailerRoute.Relay r) {
+      MailerRoute.Host first = r.hosts().get(0);
+      if (r.hosts().size() > 1) {
+        trace.note("next hop " + first + " (of " + r.hosts().size() + "; the others are not tried yet)");
+      }
+      MailAddress target = a;
+      if (r.recipient() != null) {
+        try {
+          target = MailAddress.parse(r.recipient());
+        } catch (io.mailstream.core.address.AddressException e) {
+          out.add(new Resolved.Fail(original, new ErrorReply(553, EnhancedStatus.X_5_1_3, "mailertable gives a bad address: " + e.getMessage())));
+          return;
+        }
+      }
+      deliver(original, target, new Destination(r.mailer(), first.name(), routing.port(r.mailer()), first.mxLookup()), trace, out);
+    } else if (route instanceof MailerRoute.Local l) {
+      local(original, l.user(), depth, trace, out);
+    } else {
+      out.add(new Resolved.Fail(original, (ErrorReply) route));
+    }
+  }
+
+  private void local(MailAddress original, String user, int depth, Trace trace, List<Resolved> out) {
+    if (tables.aliases() == null) {
+      localMailbox(original, user, trace, out);
+      return;
+    }
+    Lookup<AliasExpansion> expansion = tables.aliases().expand(user, trace);
+    if (expansion instanceof Lookup.TempFail<AliasExpansion> t) {
+      out.add(new Resolved.Fail(original, new ErrorReply(451, EnhancedStatus.X_4_3_0, "aliases: " + t.reason())));
+      return;
+    }
+    if (!(expansion instanceof Lookup.Found<AliasExpansion> found)) {
+      localMailbox(original, user, trace, out);
+      return;
+    }
+    for (AliasTarget t : found.value().targets()) {
+      if (t instanceof AliasTarget.LocalUser u) {
+        localMailbox(original, u.user(), trace, out);
+      } else if (t instanceof AliasTarget.Address ad) {
+        resolve(original, ad.address(), depth + 1, trace, out);
+      } else {
+        // Allowed in the aliases file, but this relay has no program or file mailer.
+        out.add(new Resolved.Fail(original, new ErrorReply(550, EnhancedStatus.X_5_7_1,
+            "alias target " + t + " needs a program or file mailer, which Mailstream does not have")));
+      }
+    }
+    for (AliasExpansion.Failure f : found.value().failures()) {
+      trace.note(f.where() + " " + f.target() + " -> " + f.reply());
+      out.add(new Resolved.Fail(original, f.reply()));
+    }
+  }
+
+  private void localMailbox(MailAddress original, String user, Trace trace, List<Resolved> out) {
+    deliver(original, new MailAddress(user, hostname), Destination.local(), trace, out);
+  }
+
+  private void deliver(MailAddress original, MailAddress recipient, Destination d, Trace trace, List<Resolved> out) {
+    String user = d.isLocal() ? recipient.localPart() : recipient.toString();
+    trace.note("deliver: mailer " + d.mailer() + (d.host() == null ? "" : ", host " + (d.mxLookup() ? d.host() : "[" + d.host() + "]") + ":" + d.port()) + ", user " + user);
+    out.add(new Resolved.Deliver(original, recipient, d, user));
+  }
+}

@@ -1,0 +1,118 @@
+package io.mailstream.ops.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** {@code mailstream route}: sendmail's address test mode against the gateway example config. */
+class RouteCommandTest {
+  static final String CONFIG = "src/test/resources/route/gateway/mailstream.yaml";
+
+  record Run(int status, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = MailstreamCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  static JsonNode json(String address) throws Exception {
+    Run r = run("route", "--config", CONFIG, "--json", address);
+    assertEquals(0, r.status(), r.err());
+    return new ObjectMapper().readTree(r.out());
+  }
+
+  @ParameterizedTest(name = "{0} -> {1} {2} {3}")
+  @CsvSource(
+      nullValues = "-",
+      value = {
+        // virtusertable: an exact entry to a local user
+        "info@example.com, local, -, jane",
+        // virtusertable: to a remote address, which then goes to the recipient domain's MX hosts
+        "sales@example.com, esmtp, corp.example, bob@corp.example",
+        // mailertable: exact host, in brackets (no MX)
+        "someone@darknet.lan, esmtp, [10.0.0.5], someone@darknet.lan",
+        // mailertable: a .domain key matches subdomains...
+        "bob@x.corp.example, relay, mail.corp.example, bob@x.corp.example",
+        // ...but not the domain itself, which goes to its MX hosts (no smart host here)
+        "bob@corp.example, esmtp, corp.example, bob@corp.example",
+        // upper case and a trailing dot make no difference
+        "Bob@X.CORP.EXAMPLE., relay, mail.corp.example, Bob@X.CORP.EXAMPLE.",
+        // address literals skip the mailertable
+        "a@[192.0.2.7], esmtp, [192.0.2.7], a@[192.0.2.7]",
+        // domaintable renames the domain before everything else
+        "info@old.example, local, -, jane",
+      })
+  void parseGivesSendmailsDeliveryTriple(String address, String mailer, String host, String user) throws Exception {
+    JsonNode j = json(address);
+    assertEquals(mailer, j.get("mailer").asText());
+    assertEquals(host, j.get("host").isNull() ? null : j.get("host").asText());
+    assertEquals(user, j.get("user").asText());
+  }
+
+  @Test
+  void errorsCarrySendmailsStatusAndText() throws Exception {
+    JsonNode nouser = json("nobody@example.com");
+    assertEquals("error", nouser.get("mailer").asText());
+    assertEquals("5.0.0", nouser.get("status").asText());
+    assertEquals("550 No such user here", nouser.get("text").asText());
+    JsonNode blocked = json("a@blocked.example");
+    assertEquals("5.7.1", blocked.get("status").asText());
+  }
+
+  @Test
+  void aliasesFanOutToEveryMember() throws Exception {
+    JsonNode staff = json("staff@example.com");
+    List<String> deliveries = new ArrayList<>();
+    staff.get("deliveries").forEach(d -> deliveries.add(d.asText()));
+    assertEquals(List.of("local jane", "esmtp:corp.example:25 bob@corp.example"), deliveries);
+  }
+
+  @Test
+  void fourPositionsFollowMasqueradingRules() throws Exception {
+    JsonNode j = json("alice@dept.example.com");
+    // MASQUERADE_DOMAIN with masquerade_entire_domain and masquerade_envelope:
+    assertEquals("alice@example.com", j.get("envelopeSender").asText());
+    assertEquals("alice@example.com", j.get("headerSender").asText());
+    // envelope recipients are never masqueraded; header recipients only with allmasquerade
+    assertEquals("alice@dept.example.com", j.get("envelopeRecipient").asText());
+    assertEquals("alice@dept.example.com", j.get("headerRecipient").asText());
+    // EXPOSED_USER root keeps its host
+    assertEquals("root@dept.example.com", json("root@dept.example.com").get("headerSender").asText());
+  }
+
+  @Test
+  void explainListsTableEntriesWithFileAndLine() {
+    Run r = run("route", "--config", CONFIG, "--explain", "bob@x.corp.example");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("mailertable:4 .corp.example -> relay:mail.corp.example"), r.out());
+    assertTrue(r.out().contains("deliver: mailer relay, host mail.corp.example:587"), r.out());
+  }
+
+  @Test
+  void badMapFileIsOneLineWithFileAndLine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mailertable"), "good.example relay:mx.good.example\nbad.example nomailer:x\n");
+    Files.writeString(dir.resolve("mailstream.yaml"), "routing:\n  mailertable: mailertable\n");
+    Run r = run("route", "--config", dir.resolve("mailstream.yaml").toString(), "a@bad.example");
+    assertEquals(2, r.status());
+    assertTrue(r.err().startsWith("mailstream: " + dir.resolve("mailertable") + ":2: "), r.err());
+    assertEquals(1, r.err().strip().lines().count());
+  }
+}

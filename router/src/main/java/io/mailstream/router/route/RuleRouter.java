@@ -1,0 +1,111 @@
+package io.mailstream.router.route;
+
+import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.event.Destination;
+import io.mailstream.core.event.EnvelopeRecipient;
+import io.mailstream.core.event.HeaderEdit;
+import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.core.rules.Resolved;
+import io.mailstream.core.rules.RuleSet;
+import io.mailstream.core.rules.Trace;
+import io.mailstream.core.rules.rewrite.HeaderAddressRewriter;
+import io.mailstream.core.rules.rewrite.HeaderSection;
+import io.mailstream.core.rules.rewrite.Mailer;
+import io.mailstream.core.rules.rewrite.Masquerader;
+import io.mailstream.core.rules.rewrite.Position;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes with sendmail's rules ({@link RuleSet}): resolves every recipient, groups them by
+ * destination, and rewrites the envelope sender and the header addresses for each destination's
+ * mailer (masquerading, genericstable) as header edits, so the body is never copied.
+ */
+public final class RuleRouter implements Router {
+  private static final Logger log = LoggerFactory.getLogger(RuleRouter.class);
+
+  private final RuleSet rules;
+  private final HeaderSource headers;
+
+  public RuleRouter(RuleSet rules, HeaderSource headers) {
+    this.rules = rules;
+    this.headers = headers;
+  }
+
+  @Override
+  public RoutingPlan plan(MessageAccepted message, long nowMillis) {
+    Map<Destination, List<EnvelopeRecipient>> groups = new LinkedHashMap<>();
+    List<Route.Error> errors = new ArrayList<>();
+    for (EnvelopeRecipient r : message.recipients()) {
+      Trace trace = new Trace();
+      for (Resolved resolved : rules.resolve(r.address(), trace)) {
+        if (resolved instanceof Resolved.Deliver d) {
+          groups.computeIfAbsent(d.destination(), k -> new ArrayList<>())
+              .add(new EnvelopeRecipient(d.recipient(), r.notifyOn(), r.orcpt() != null ? r.orcpt() : orcpt(r, d)));
+        } else {
+          Resolved.Fail f = (Resolved.Fail) resolved;
+          errors.add(new Route.Error(r, ReplyRecord.of(f.reply().toReply())));
+        }
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("{}: {}\n{}", message.queueId(), r.address().bracketed(), trace);
+      }
+    }
+    List<RecipientRouted> routed = new ArrayList<>(groups.size());
+    byte[] head = null;
+    for (Map.Entry<Destination, List<EnvelopeRecipient>> g : groups.entrySet()) {
+      Mailer mailer = g.getKey().isLocal() ? Mailer.LOCAL : Mailer.SMTP;
+      Masquerader m = rules.masquerader();
+      MailAddress sender =
+          message.sender().isNullSender()
+              ? message.sender()
+              : m.rewrite(message.sender(), Position.ENVELOPE_SENDER, mailer, new Trace());
+      if (head == null) {
+        head = head(message);
+      }
+      routed.add(new RecipientRouted(message, sender, g.getKey(), g.getValue(), headerEdits(head, m, mailer), nowMillis));
+    }
+    return new RoutingPlan(routed, errors);
+  }
+
+  /** Keeps the address the client gave (RFC 3461 ORCPT) when the router changed it. */
+  private static String orcpt(EnvelopeRecipient r, Resolved.Deliver d) {
+    return d.recipient().equals(r.address()) ? null : "rfc822;" + r.address();
+  }
+
+  private byte[] head(MessageAccepted message) {
+    if (!rewritesHeaders()) {
+      return new byte[0];
+    }
+    try {
+      return headers.headBytes(message);
+    } catch (IOException e) {
+      // The header stays as it is rather than the message waiting: masquerading is cosmetic.
+      log.warn("{}: headers not rewritten, body unreadable: {}", message.queueId(), e.getMessage());
+      return new byte[0];
+    }
+  }
+
+  private boolean rewritesHeaders() {
+    Masquerader m = rules.masquerader();
+    return m.settings().masquerading() || m.settings().alwaysAddDomain() || rules.hasGenerics();
+  }
+
+  private static List<HeaderEdit> headerEdits(byte[] head, Masquerader m, Mailer mailer) {
+    if (head.length == 0) {
+      return List.of();
+    }
+    int end = HeaderSection.length(head, head.length);
+    if (end < 0) {
+      return List.of();
+    }
+    return HeaderAddressRewriter.rewrite(head, end, m, mailer, new Trace());
+  }
+}
