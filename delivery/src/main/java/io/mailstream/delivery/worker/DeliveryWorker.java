@@ -1,9 +1,12 @@
 package io.mailstream.delivery.worker;
 
 import io.mailstream.core.event.MailEvent;
+import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.OutboundMessage;
+import io.mailstream.delivery.RecipientResult;
 import io.mailstream.delivery.TransactionResult;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.CodecException;
@@ -30,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,9 +160,32 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
             routed.message().receivedHeader(),
             new StoredBody(bodies, routed),
             routed.message().dsn());
-    TransactionResult result = mailers.apply(routed).deliver(routed.destination(), message);
+    TransactionResult result =
+        routed.destination().isReroute()
+            ? reroute(routed, previous)
+            : mailers.apply(routed).deliver(routed.destination(), message);
     attempts.incrementAndGet();
     recorder.record(partition, routed, previous, attempt, result, started, System.currentTimeMillis());
+  }
+
+  /**
+   * Recipients the router could not place yet: the first attempt only defers them; a later one
+   * hands the message, with just these recipients, back to the router (the accepted topic), which
+   * routes them again under the rules it has then.
+   */
+  private TransactionResult reroute(RecipientRouted routed, RetryEntry previous) {
+    if (previous == null) {
+      ReplyRecord later = new ReplyRecord(451, "4.3.0", List.of("Routing deferred; routed again at the next attempt"));
+      return new TransactionResult("router", routed.recipients().stream()
+          .map(r -> new RecipientResult(r, RecipientResult.Outcome.DEFERRED, later)).toList());
+    }
+    MessageAccepted m = routed.message();
+    MessageAccepted again = new MessageAccepted(m.queueId(), m.acceptedAtMillis(), m.sender(), routed.recipients(),
+        m.client(), m.messageId(), m.receivedHeader(), m.body(), m.dsn());
+    producer.send(new ProducerRecord<>(topics.accepted(), m.queueId(), EventCodec.encode(again)));
+    ReplyRecord handed = new ReplyRecord(250, "2.0.0", List.of("Handed back to the router"));
+    return new TransactionResult("router", routed.recipients().stream()
+        .map(r -> new RecipientResult(r, RecipientResult.Outcome.DELIVERED, handed)).toList());
   }
 
   /** Delivery attempts (SMTP transactions or local deliveries) this worker has made. */

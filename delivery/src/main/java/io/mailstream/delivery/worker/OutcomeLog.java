@@ -26,13 +26,13 @@ final class OutcomeLog {
         routed.destination().mailer(),
         relay,
         r.reply().dsn(),
-        stat(r));
+        stat(r, routed.destination().isReroute()));
   }
 
-  static String stat(RecipientResult r) {
+  static String stat(RecipientResult r, boolean rerouted) {
     ReplyRecord reply = r.reply();
     return switch (r.outcome()) {
-      case DELIVERED -> "Sent (" + reply + ")";
+      case DELIVERED -> rerouted ? "Requeued for routing" : "Sent (" + reply + ")";
       case DEFERRED -> "Deferred: " + reply;
       case BOUNCED -> reply.toString();
     };

@@ -57,7 +57,10 @@ final class OutcomeRecorder {
       OutcomeLog.log(routed, settled, result.relay(), startedAt, now);
       emit(new DeliveryAttempted(routed.queueId(), r.recipient().address(), routed.destination(),
           result.relay(), r.reply(), attempt, startedAt));
-      emit(outcome(routed, settled, result.relay(), attempt, now));
+      // Handing a message back to the router is not a delivery: no Delivered event for it.
+      if (!(routed.destination().isReroute() && settled.outcome() == RecipientResult.Outcome.DELIVERED)) {
+        emit(outcome(routed, settled, result.relay(), attempt, now));
+      }
       if (settled.outcome() == RecipientResult.Outcome.DEFERRED) {
         stillDeferred.add(r.recipient());
         lastReply = r.reply();

@@ -1,6 +1,7 @@
 package io.mailstream.router.route;
 
 import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.envelope.MailLog;
 import io.mailstream.core.event.Destination;
 import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.HeaderEdit;
@@ -51,7 +52,14 @@ public final class RuleRouter implements Router {
               .add(new EnvelopeRecipient(d.recipient(), r.notifyOn(), r.orcpt() != null ? r.orcpt() : orcpt(r, d)));
         } else {
           Resolved.Fail f = (Resolved.Fail) resolved;
-          errors.add(new Route.Error(r, ReplyRecord.of(f.reply().toReply())));
+          ReplyRecord reply = ReplyRecord.of(f.reply().toReply());
+          if (f.reply().isTemporary()) {
+            // Routed again later by way of delivery's retry state; see Destination.REROUTE.
+            groups.computeIfAbsent(Destination.reroute(), k -> new ArrayList<>()).add(r);
+            MailLog.LOG.info("{}: to={}, stat=Deferred: {} (will route again)", message.queueId(), r.address().bracketed(), reply);
+          } else {
+            errors.add(new Route.Error(r, reply));
+          }
         }
       }
       if (log.isDebugEnabled()) {
@@ -61,6 +69,10 @@ public final class RuleRouter implements Router {
     List<RecipientRouted> routed = new ArrayList<>(groups.size());
     byte[] head = null;
     for (Map.Entry<Destination, List<EnvelopeRecipient>> g : groups.entrySet()) {
+      if (g.getKey().isReroute()) {
+        routed.add(new RecipientRouted(message, message.sender(), g.getKey(), g.getValue(), List.of(), nowMillis));
+        continue;
+      }
       Mailer mailer = g.getKey().isLocal() ? Mailer.LOCAL : Mailer.SMTP;
       Masquerader m = rules.masquerader();
       MailAddress sender =

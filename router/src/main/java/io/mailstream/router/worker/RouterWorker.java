@@ -1,7 +1,6 @@
 package io.mailstream.router.worker;
 
 import io.mailstream.core.event.Bounced;
-import io.mailstream.core.event.Deferred;
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
@@ -140,11 +139,9 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     }
   }
 
+  /** Routing errors reach here only when permanent; temporary ones are rerouted later. */
   private static MailEvent outcome(MessageAccepted message, Route.Error error, long now) {
-    if (error.reply().code() >= 500) {
-      return new Bounced(message.queueId(), error.recipient().address(), message.sender(), "", error.reply(), now);
-    }
-    return new Deferred(message.queueId(), error.recipient().address(), "", error.reply(), 0, now);
+    return new Bounced(message.queueId(), error.recipient().address(), message.sender(), "", error.reply(), now);
   }
 
   private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
