@@ -202,11 +202,6 @@ public final class ConfigBuilder {
     return this;
   }
 
-  /**
-   * Validates the settings together.
-   *
-   * @throws ConfigException naming the key that is missing or inconsistent
-   */
   private final RoutingBuilder routing = new RoutingBuilder();
 
   /** The routing, masquerade and mailers sections. */
@@ -214,24 +209,12 @@ public final class ConfigBuilder {
     return routing;
   }
 
-  /** Validates the settings together; a smart host is required (the relay needs one to start). */
-  public MailstreamConfig build() throws ConfigException {
-    return build(true);
-  }
-
   /**
-   * Validates the settings together.
+   * Validates the settings together. Without a smart host, mail goes to each domain's MX hosts.
    *
-   * @param requireSmartHost false for offline uses such as {@code mailstream route}, which show
-   *     MX routing when there is no smart host
+   * @throws ConfigException naming the key that is inconsistent, and where it was set
    */
-  public MailstreamConfig build(boolean requireSmartHost) throws ConfigException {
-    if (smartHost == null && requireSmartHost) {
-      throw new ConfigException(
-          (configFile == null ? "" : configFile + ": ")
-              + "smart-host: required (until direct MX delivery exists); set --smart-host HOST:PORT or"
-              + " smart-host: in mailstream.yaml");
-    }
+  public MailstreamConfig build() throws ConfigException {
     if (minInsyncReplicas > replicationFactor) {
       String where =
           origins.getOrDefault("kafka.min-insync-replicas", origins.get("kafka.replication-factor"));

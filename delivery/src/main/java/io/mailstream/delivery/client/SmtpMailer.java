@@ -44,6 +44,10 @@ public final class SmtpMailer implements Mailer {
     List<InetSocketAddress> addresses;
     try {
       addresses = nextHops.resolve(destination);
+    } catch (NoSuchDomainException e) {
+      // sendmail: "Host unknown (Name server: x: host not found)", dsn 5.1.2.
+      return allFailed(destination.host(), message,
+          new ReplyRecord(550, "5.1.2", List.of("Host unknown (Name server: " + e.getMessage() + ")")));
     } catch (UnknownHostException e) {
       // A failed look-up may be a DNS time-out; it must never become a bounce here.
       String host = destination.host();

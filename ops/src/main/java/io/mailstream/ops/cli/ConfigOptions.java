@@ -39,11 +39,6 @@ public final class ConfigOptions {
 
   /** Reads the file (if any), applies the overrides and validates the result. */
   public MailstreamConfig load() throws ConfigException {
-    return load(true);
-  }
-
-  /** As {@link #load()}; {@code requireSmartHost} false for offline commands. */
-  public MailstreamConfig load(boolean requireSmartHost) throws ConfigException {
     ConfigBuilder b = new ConfigBuilder();
     if (config != null) {
       ConfigReader.read(config, b);
@@ -73,6 +68,6 @@ public final class ConfigOptions {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("command line: " + e.getMessage().replaceFirst("^([a-z-]+):", "--$1:"));
     }
-    return b.build(requireSmartHost);
+    return b.build();
   }
 }

@@ -51,7 +51,7 @@ public final class RouteCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     RuleSet rules;
     try {
-      MailstreamConfig config = options.load(false);
+      MailstreamConfig config = options.load();
       rules = RuleSet.load(config);
     } catch (ConfigException | MapFileException e) {
       err.println("mailstream: " + e.getMessage());

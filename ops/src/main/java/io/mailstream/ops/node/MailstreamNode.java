@@ -6,7 +6,7 @@ import io.mailstream.core.rules.MapFileException;
 import io.mailstream.core.rules.RuleSet;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.client.ConnectionPool;
-import io.mailstream.delivery.client.NextHops;
+import io.mailstream.delivery.client.MxNextHops;
 import io.mailstream.delivery.client.SmtpConnector;
 import io.mailstream.delivery.client.SmtpMailer;
 import io.mailstream.delivery.client.Timeouts;
@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ExtendedResolver;
 
 /**
  * One Mailstream process: the embedded broker when no cluster is configured, then the stages asked
@@ -123,7 +124,8 @@ public final class MailstreamNode implements AutoCloseable {
     running.push(connector);
     ConnectionPool pool = ConnectionPool.from(config.delivery());
     running.push(pool);
-    Mailer smtp = new SmtpMailer(connector, pool, NextHops.direct());
+    // The system's resolvers (resolv.conf); only names without brackets are looked up by MX.
+    Mailer smtp = new SmtpMailer(connector, pool, new MxNextHops(new ExtendedResolver()));
     Mailer local = new MaildirMailer(config.dataDir(), nodeName);
     Function<RecipientRouted, Mailer> mailers = r -> r.destination().isLocal() ? local : smtp;
     RetryPolicy policy = RetryPolicy.of(config.delivery());
