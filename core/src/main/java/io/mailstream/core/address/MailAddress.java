@@ -33,6 +33,14 @@ public record MailAddress(String localPart, String domain) {
     return MailboxParser.parse(mailbox);
   }
 
+  /**
+   * Where the domain starts in {@code mailbox}: the index of the last {@code @} outside a quoted
+   * string, or -1 when there is none.
+   */
+  public static int domainSeparator(String mailbox) {
+    return MailboxParser.lastAtOutsideQuotes(mailbox);
+  }
+
   public boolean isNullSender() {
     return localPart.isEmpty() && domain == null;
   }

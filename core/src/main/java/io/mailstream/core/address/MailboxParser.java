@@ -87,7 +87,7 @@ final class MailboxParser {
     return colon + 1;
   }
 
-  private static int lastAtOutsideQuotes(String text) {
+  static int lastAtOutsideQuotes(String text) {
     boolean quoted = false;
     int at = -1;
     for (int i = 0; i < text.length(); i++) {

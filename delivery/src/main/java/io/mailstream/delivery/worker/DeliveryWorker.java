@@ -1,6 +1,5 @@
 package io.mailstream.delivery.worker;
 
-import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
@@ -9,7 +8,6 @@ import io.mailstream.delivery.OutboundMessage;
 import io.mailstream.delivery.RecipientResult;
 import io.mailstream.delivery.TransactionResult;
 import io.mailstream.queue.body.BodyReader;
-import io.mailstream.queue.codec.CodecException;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
@@ -22,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,17 +118,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
-    MailEvent event;
-    try {
-      event = EventCodec.decode(record.value());
-    } catch (CodecException e) {
-      deadLetters.send(record, e.getMessage());
+    Optional<RecipientRouted> decoded = deadLetters.decode(record, RecipientRouted.class);
+    if (decoded.isEmpty()) {
       return;
     }
-    if (!(event instanceof RecipientRouted routed)) {
-      deadLetters.send(record, "not a RecipientRouted event: " + event.getClass().getSimpleName());
-      return;
-    }
+    RecipientRouted routed = decoded.get();
     if (store.get(record.partition(), RetryEntry.keyOf(routed)).isPresent()) {
       // Already attempted and waiting for its retry: this record was redelivered after a crash.
       return;

@@ -1,6 +1,10 @@
 package io.mailstream.queue.topic;
 
+import io.mailstream.core.event.MailEvent;
+import io.mailstream.queue.codec.CodecException;
+import io.mailstream.queue.codec.EventCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +25,25 @@ public final class DeadLetters {
   public DeadLetters(Producer<String, byte[]> producer, Topics topics) {
     this.producer = producer;
     this.topic = topics.deadLetter();
+  }
+
+  /**
+   * Decodes a stage's input record as the event type it expects; a record that is damaged, from a
+   * newer schema or of another type goes to the dead-letter topic and yields nothing.
+   */
+  public <T extends MailEvent> Optional<T> decode(ConsumerRecord<String, byte[]> record, Class<T> expected) {
+    MailEvent event;
+    try {
+      event = EventCodec.decode(record.value());
+    } catch (CodecException e) {
+      send(record, e.getMessage());
+      return Optional.empty();
+    }
+    if (!expected.isInstance(event)) {
+      send(record, "not a " + expected.getSimpleName() + " event: " + event.getClass().getSimpleName());
+      return Optional.empty();
+    }
+    return Optional.of(expected.cast(event));
   }
 
   /** Sends the record to the dead-letter topic within the producer's current transaction, if any. */

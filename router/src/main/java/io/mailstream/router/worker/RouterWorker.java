@@ -5,7 +5,6 @@ import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.queue.body.BodyReader;
-import io.mailstream.queue.codec.CodecException;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.topic.DeadLetters;
 import io.mailstream.queue.topic.KafkaClients;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -114,17 +114,11 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   }
 
   private void route(Router current, ConsumerRecord<String, byte[]> record, long now) {
-    MailEvent event;
-    try {
-      event = EventCodec.decode(record.value());
-    } catch (CodecException e) {
-      deadLetters.send(record, e.getMessage());
+    Optional<MessageAccepted> decoded = deadLetters.decode(record, MessageAccepted.class);
+    if (decoded.isEmpty()) {
       return;
     }
-    if (!(event instanceof MessageAccepted message)) {
-      deadLetters.send(record, "not a MessageAccepted event: " + event.getClass().getSimpleName());
-      return;
-    }
+    MessageAccepted message = decoded.get();
     RoutingPlan plan = current.plan(message, now);
     for (RecipientRouted routed : plan.routed()) {
       // Keyed by message and destination: one smart host's traffic spreads over every partition,

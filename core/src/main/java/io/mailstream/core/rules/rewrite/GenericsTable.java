@@ -153,7 +153,7 @@ public final class GenericsTable {
       trace.matched(e, "(empty: taken as no match)");
       return Optional.empty();
     }
-    int at = lastAtOutsideQuotes(v);
+    int at = MailAddress.domainSeparator(v);
     if (at < 0) {
       trace.matched(e, v + " (unqualified)");
       return Optional.of(new MailAddress(v, null));
@@ -188,22 +188,6 @@ public final class GenericsTable {
       }
     }
     return out.toString();
-  }
-
-  private static int lastAtOutsideQuotes(String s) {
-    boolean quoted = false;
-    int at = -1;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (quoted && c == '\\') {
-        i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == '@' && !quoted) {
-        at = i;
-      }
-    }
-    return at;
   }
 
   /** One key to try and the argument its rule passes as {@code %1}. */
