@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.event.BodyRef;
+import io.mailstream.core.event.Bounced;
 import io.mailstream.core.event.ClientInfo;
 import io.mailstream.core.event.Deferred;
 import io.mailstream.core.event.Delivered;
@@ -78,9 +79,12 @@ class DeliveryWorkerTest {
   }
 
   DeliveryWorker startWorker(RetryStore store, Duration retry) {
+    return startWorker(store, new RetryPolicy(List.of(retry), Duration.ofDays(5)));
+  }
+
+  DeliveryWorker startWorker(RetryStore store, RetryPolicy policy) {
     SmtpMailer mailer = new SmtpMailer(connector, pool, NextHops.direct());
-    DeliveryWorker w =
-        new DeliveryWorker(TestKafka.bootstrap(), topics, r -> mailer, new RetryPolicy(List.of(retry), Duration.ofDays(5)), store);
+    DeliveryWorker w = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> mailer, policy, store);
     Thread t = new Thread(w, "delivery-test");
     t.start();
     workers.add(w);
@@ -144,6 +148,20 @@ class DeliveryWorkerTest {
     Deferred deferred = (Deferred) events.stream().filter(e -> e instanceof Deferred).findFirst().orElseThrow();
     assertEquals(450, deferred.reply().code());
     assertEquals(3, events.stream().filter(e -> e instanceof Delivered).count());
+  }
+
+  @Test
+  void recipientStillDeferredAfterTheQueueLifetimeBounces() throws Exception {
+    host.on(Verb.MAIL, "421 4.3.2 smart host busy");
+    // A lifetime of 1 s: the first attempt defers, the retry after 2 s still fails and is past it.
+    startWorker(RetryStore.open(dir), new RetryPolicy(List.of(Duration.ofSeconds(2)), Duration.ofSeconds(1)));
+    route("q1", List.of(), "bob@corp.example");
+    List<MailEvent> events = outcomes(4);
+    Bounced bounced = (Bounced) events.stream().filter(e -> e instanceof Bounced).findFirst().orElseThrow();
+    assertEquals("4.4.7", bounced.reply().status());
+    assertTrue(bounced.reply().text().startsWith("Cannot send message for 1 second "), bounced.reply().text());
+    assertEquals(1, events.stream().filter(e -> e instanceof Deferred).count(), "deferred once, then bounced");
+    assertEquals(0, host.messages().size());
   }
 
   @Test
