@@ -1,0 +1,110 @@
+package io.mailstream.ops.reload;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads when a watched file changes (or when asked: SIGHUP, {@code mailstream reload}): the new
+ * version is built and validated completely, then swapped in at once. A version that fails to
+ * build is logged as one line (file, line and reason, as the loader reports it) and the running
+ * version stays.
+ */
+public final class ConfigReloader<T> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+
+  /** Builds a new version from the files; throws with a one-line message when they are bad. */
+  @FunctionalInterface
+  public interface Loader<T> {
+    T load() throws Exception;
+  }
+
+  private final Loader<T> loader;
+  private final Reloadable<T> target;
+  private final Set<Path> files;
+  private final WatchService watcher;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /** Watches the directories of {@code files} for changes to those files. */
+  public ConfigReloader(Loader<T> loader, Reloadable<T> target, Collection<Path> files) throws IOException {
+    this.loader = loader;
+    this.target = target;
+    this.files = new HashSet<>();
+    this.watcher = FileSystems.getDefault().newWatchService();
+    Set<Path> dirs = new HashSet<>();
+    for (Path f : files) {
+      Path abs = f.toAbsolutePath().normalize();
+      this.files.add(abs);
+      dirs.add(abs.getParent());
+    }
+    for (Path d : dirs) {
+      d.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_DELETE);
+    }
+    thread = new Thread(this::watch, "mailstream-config-watch");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Builds and installs a new version now.
+   *
+   * @return true when the new version is running, false when it was refused
+   */
+  public synchronized boolean reload(String why) {
+    T next;
+    try {
+      next = loader.load();
+    } catch (Exception e) {
+      log.error("reload ({}) refused, version {} keeps running: {}", why, target.version().number(), e.getMessage());
+      return false;
+    }
+    long version = target.swap(next);
+    log.info("configuration version {} running ({})", version, why);
+    return true;
+  }
+
+  private void watch() {
+    while (running) {
+      WatchKey key;
+      try {
+        key = watcher.poll(500, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      } catch (java.nio.file.ClosedWatchServiceException e) {
+        return;
+      }
+      if (key == null) {
+        continue;
+      }
+      Path dir = (Path) key.watchable();
+      boolean relevant =
+          key.pollEvents().stream()
+              .map(e -> e.context())
+              .filter(c -> c instanceof Path)
+              .map(c -> dir.resolve((Path) c).toAbsolutePath().normalize())
+              .anyMatch(files::contains);
+      key.reset();
+      if (relevant) {
+        reload("file changed");
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    running = false;
+    watcher.close();
+    thread.interrupt();
+  }
+}
