@@ -56,22 +56,22 @@ public final class ConfigReloader<T> implements AutoCloseable {
     thread.start();
   }
 
-  /**
-   * Builds and installs a new version now.
-   *
-   * @return true when the new version is running, false when it was refused
-   */
-  public synchronized boolean reload(String why) {
+  /** What a reload did: the version now running and, when refused, why. */
+  public record Result(boolean applied, long version, String message) {}
+
+  /** Builds and installs a new version now; a refused one leaves the running version. */
+  public synchronized Result reload(String why) {
     T next;
     try {
       next = loader.load();
     } catch (Exception e) {
-      log.error("reload ({}) refused, version {} keeps running: {}", why, target.version().number(), e.getMessage());
-      return false;
+      long running = target.version().number();
+      log.error("reload ({}) refused, version {} keeps running: {}", why, running, e.getMessage());
+      return new Result(false, running, e.getMessage());
     }
     long version = target.swap(next);
     log.info("configuration version {} running ({})", version, why);
-    return true;
+    return new Result(true, version, "configuration version " + version + " running");
   }
 
   private void watch() {

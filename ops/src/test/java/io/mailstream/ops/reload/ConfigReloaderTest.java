@@ -50,12 +50,14 @@ class ConfigReloaderTest {
 
       // A broken file is refused; version 2 keeps running.
       Files.writeString(mailertable, ".corp.example nosuchmailer:x\n");
-      assertFalse(reloader.reload("test"));
+      ConfigReloader.Result refused = reloader.reload("test");
+      assertFalse(refused.applied());
+      assertTrue(refused.message().startsWith(mailertable + ":1: "), refused.message());
       assertEquals(2, rules.version().number());
       assertEquals("relay:[two.corp.example]:25", mailer(rules.get(), "a@x.corp.example"));
 
       Files.writeString(mailertable, ".corp.example relay:[three.corp.example]\n");
-      assertTrue(reloader.reload("test"));
+      assertTrue(reloader.reload("test").applied());
       assertEquals("relay:[three.corp.example]:25", mailer(rules.get(), "a@x.corp.example"));
     }
   }

@@ -1,0 +1,81 @@
+package io.mailstream.ops.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.mailstream.ops.reload.ConfigReloader;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The node's administrative HTTP endpoint, on loopback by default: {@code POST /reload} (what
+ * {@code mailstream reload} calls), {@code GET /version} (the configuration version running) and
+ * {@code GET /metrics} (Prometheus). Its address is written to {@code <data-dir>/admin.address} so
+ * that the commands find the node without being told.
+ */
+public final class AdminServer implements AutoCloseable {
+  private final HttpServer server;
+  private final Path addressFile;
+
+  private AdminServer(HttpServer server, Path addressFile) {
+    this.server = server;
+    this.addressFile = addressFile;
+  }
+
+  /**
+   * Starts the endpoint.
+   *
+   * @param reload performs a reload and says what happened
+   * @param version the configuration version running
+   */
+  public static AdminServer start(
+      InetSocketAddress listen,
+      Path dataDir,
+      Supplier<ConfigReloader.Result> reload,
+      LongSupplier version,
+      PrometheusMeterRegistry metrics)
+      throws IOException {
+    HttpServer server = HttpServer.create(listen, 16);
+    server.createContext("/reload", x -> {
+      if (!"POST".equals(x.getRequestMethod())) {
+        send(x, 405, "use POST\n");
+        return;
+      }
+      ConfigReloader.Result r = reload.get();
+      send(x, r.applied() ? 200 : 422, r.message() + "\n");
+    });
+    server.createContext("/version", x -> send(x, 200, "configuration version " + version.getAsLong() + "\n"));
+    server.createContext("/metrics", x -> send(x, 200, metrics.scrape()));
+    server.start();
+    Path file = dataDir.resolve("admin.address");
+    Files.createDirectories(dataDir);
+    InetSocketAddress bound = server.getAddress();
+    Files.writeString(file, bound.getAddress().getHostAddress() + ":" + bound.getPort() + "\n", StandardCharsets.US_ASCII);
+    return new AdminServer(server, file);
+  }
+
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private static void send(HttpExchange x, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    x.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.stop(0);
+    Files.deleteIfExists(addressFile);
+  }
+}
