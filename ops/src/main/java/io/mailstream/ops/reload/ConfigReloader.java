@@ -75,31 +75,36 @@ public final class ConfigReloader<T> implements AutoCloseable {
   }
 
   private void watch() {
+    long changedAt = 0;
     while (running) {
       WatchKey key;
       try {
-        key = watcher.poll(500, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        return;
-      } catch (java.nio.file.ClosedWatchServiceException e) {
+        key = watcher.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
         return;
       }
-      if (key == null) {
-        continue;
-      }
-      Path dir = (Path) key.watchable();
-      boolean relevant =
-          key.pollEvents().stream()
-              .map(e -> e.context())
-              .filter(c -> c instanceof Path)
-              .map(c -> dir.resolve((Path) c).toAbsolutePath().normalize())
-              .anyMatch(files::contains);
-      key.reset();
-      if (relevant) {
+      if (key != null) {
+        Path dir = (Path) key.watchable();
+        boolean relevant =
+            key.pollEvents().stream()
+                .map(e -> e.context())
+                .filter(c -> c instanceof Path)
+                .map(c -> dir.resolve((Path) c).toAbsolutePath().normalize())
+                .anyMatch(files::contains);
+        key.reset();
+        if (relevant) {
+          changedAt = System.nanoTime();
+        }
+      } else if (changedAt != 0 && System.nanoTime() - changedAt >= QUIET_NANOS) {
+        // Editors and copies write a file in several steps: reload once it has been quiet a while,
+        // not on the truncated first step, which could parse as a valid but empty map.
+        changedAt = 0;
         reload("file changed");
       }
     }
   }
+
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   @Override
   public void close() throws IOException {

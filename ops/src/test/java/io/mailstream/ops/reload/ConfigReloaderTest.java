@@ -46,6 +46,7 @@ class ConfigReloaderTest {
       // A file change is noticed and the new version swapped in whole.
       Files.writeString(mailertable, ".corp.example relay:[two.corp.example]\n");
       awaitVersion(rules, 2);
+      assertEquals(2, rules.version().number(), "one reload for one edit");
       assertEquals("relay:[two.corp.example]:25", mailer(rules.get(), "a@x.corp.example"));
 
       // A broken file is refused; version 2 keeps running.
