@@ -23,11 +23,11 @@ public final class RoutingBuilder {
 
   static final Set<String> MAPS =
       Set.of("mailertable", "virtusertable", "aliases", "domaintable", "genericstable", "local-host-names",
-          "relay-domains");
+          "relay-domains", "access");
   static final Set<String> FLAGS =
       Set.of("routing.virtuser-entire-domain", "routing.generics-entire-domain", "routing.allow-program-aliases",
-          "routing.allow-file-aliases", "masquerade.entire-domain", "masquerade.envelope", "masquerade.all",
-          "masquerade.always-add-domain", "masquerade.limited");
+          "routing.allow-file-aliases", "routing.relay-hosts-only", "masquerade.entire-domain", "masquerade.envelope",
+          "masquerade.all", "masquerade.always-add-domain", "masquerade.limited");
 
   /** Sets a map file ({@code mailertable}, {@code aliases}, ...). */
   public RoutingBuilder map(String name, Path file) {
@@ -98,8 +98,8 @@ public final class RoutingBuilder {
             flag("masquerade.always-add-domain"), flag("masquerade.limited"));
     return new RoutingSettings(
         maps.get("mailertable"), maps.get("virtusertable"), maps.get("aliases"), maps.get("domaintable"),
-        maps.get("genericstable"), maps.get("local-host-names"), maps.get("relay-domains"),
-        virtuserDomains, flag("routing.virtuser-entire-domain"), genericsDomains,
+        maps.get("genericstable"), maps.get("local-host-names"), maps.get("relay-domains"), maps.get("access"),
+        flag("routing.relay-hosts-only"), virtuserDomains, flag("routing.virtuser-entire-domain"), genericsDomains,
         flag("routing.generics-entire-domain"), flag("routing.allow-program-aliases"),
         flag("routing.allow-file-aliases"), mailerPorts, m);
   }

@@ -17,6 +17,10 @@ import java.util.Set;
  * @param genericstable FEATURE(genericstable)
  * @param localHostNames FEATURE(use_cw_file): more names of class w
  * @param relayDomains the relay-domains file (class R)
+ * @param access FEATURE(access_db): the access file the ingress checks clients, senders and
+ *     relaying against
+ * @param relayHostsOnly FEATURE(relay_hosts_only): class R and access RELAY entries name hosts,
+ *     not domains with their subdomains
  * @param virtuserDomains VIRTUSER_DOMAIN: domains virtusertable applies to besides class w
  * @param virtuserEntireDomain FEATURE(virtuser_entire_domain)
  * @param genericsDomains GENERICS_DOMAIN and GENERICS_DOMAIN_FILE contents
@@ -34,6 +38,8 @@ public record RoutingSettings(
     Path genericstable,
     Path localHostNames,
     Path relayDomains,
+    Path access,
+    boolean relayHostsOnly,
     Set<String> virtuserDomains,
     boolean virtuserEntireDomain,
     Set<String> genericsDomains,
@@ -84,6 +90,6 @@ public record RoutingSettings(
   }
 
   public static final RoutingSettings NONE =
-      new RoutingSettings(null, null, null, null, null, null, null, Set.of(), false, Set.of(), false, false, false,
-          Map.of(), Masquerade.NONE);
+      new RoutingSettings(null, null, null, null, null, null, null, null, false, Set.of(), false, Set.of(), false,
+          false, false, Map.of(), Masquerade.NONE);
 }

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /**
  * What sendmail's {@code error} mailer answers for a table entry such as {@code error:5.7.1:550 Go
  * away}: an SMTP reply code, an enhanced status code and a text. It is a {@link MailerRoute} (from
- * the mailertable), a {@link VirtualTarget} (from the virtusertable) and the reason of an {@link
- * AliasExpansion.Failure}.
+ * the mailertable), a {@link VirtualTarget} (from the virtusertable), the reason of an {@link
+ * AliasExpansion.Failure} and the reply of an access database {@code ERROR:} entry.
  *
  * <p>The reply follows the error mailer (buildaddr in parseaddr.c), checked against sendmail
  * 8.17: a text that starts with a reply code keeps it, and an enhanced status after the code wins
@@ -78,7 +78,11 @@ public record ErrorReply(int code, EnhancedStatus status, String text)
     return fromText(dsn, text.strip());
   }
 
-  private static ErrorReply fromText(String dsn, String text) {
+  /**
+   * The reply for {@code text} as the error mailer gives it, with {@code dsn} (may be null) as the
+   * enhanced status when the text has none of its own.
+   */
+  static ErrorReply fromText(String dsn, String text) {
     Matcher r = REPLY.matcher(text);
     if (!r.matches()) {
       return new ErrorReply(553, X_5_3_0, text);

@@ -61,6 +61,14 @@ public final class RuleSet {
     return tables.localHostNames().contains(domain);
   }
 
+  /**
+   * Class R: relay-domains, the VIRTUSER_DOMAIN names, and FEATURE(relay_hosts_only) if set. The
+   * ingress allows relaying to these domains and from clients listed in them.
+   */
+  public RelayDomains relayDomains() {
+    return tables.relayDomains();
+  }
+
   /** Every final destination of {@code recipient}, with the steps recorded in {@code trace}. */
   public List<Resolved> resolve(MailAddress recipient, Trace trace) {
     List<Resolved> out = new ArrayList<>();

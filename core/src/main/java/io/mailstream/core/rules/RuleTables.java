@@ -21,7 +21,8 @@ record RuleTables(
     VirtUserTable virtusertable,
     Aliases aliases,
     MailerTable mailertable,
-    GenericsTable generics) {
+    GenericsTable generics,
+    RelayDomains relayDomains) {
 
   static RuleTables load(MailstreamConfig config) throws MapFileException {
     RoutingSettings r = config.routing();
@@ -42,7 +43,10 @@ record RuleTables(
                 .localDomain(local::contains));
     MailerTable mailers = r.mailertable() == null ? MailerTable.empty() : MailerTable.load(r.mailertable());
     GenericsTable generics = generics(r);
-    return new RuleTables(local, domains, virtual, aliases, mailers, generics);
+    // cf/README: "If VIRTUSER_DOMAIN or VIRTUSER_DOMAIN_FILE is used, then the entries of class
+    // {VirtHost} are added to class {R}, i.e., relaying is allowed to (and from) those domains".
+    RelayDomains relay = RelayDomains.load(r.relayDomains(), r.virtuserDomains(), r.relayHostsOnly());
+    return new RuleTables(local, domains, virtual, aliases, mailers, generics, relay);
   }
 
   private static GenericsTable generics(RoutingSettings r) throws MapFileException {

@@ -156,6 +156,17 @@ class ConfigReaderTest {
   }
 
   @Test
+  void accessFileAndRelayHostsOnly() throws Exception {
+    MailstreamConfig c =
+        read("hostname: h\nrouting:\n  access: access\n  relay-domains: relay-domains\n  relay-hosts-only: true\n");
+    assertEquals(tmp.resolve("access").toAbsolutePath(), c.routing().access());
+    assertEquals(tmp.resolve("relay-domains").toAbsolutePath(), c.routing().relayDomains());
+    assertTrue(c.routing().relayHostsOnly());
+    assertNull(read("hostname: h\n").routing().access());
+    assertFalse(read("hostname: h\n").routing().relayHostsOnly());
+  }
+
+  @Test
   void sizesTakeSuffixes() throws Exception {
     assertEquals(2048, maxSize("2k"));
     assertEquals(2048, maxSize("2K"));

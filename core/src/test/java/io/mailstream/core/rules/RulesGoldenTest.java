@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailstream.core.address.MailAddress;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Golden rule cases, one directory each under {@code src/test/resources/rules/NN-name/}: {@code
  * config/} holds sendmail files under their usual names (mailertable, virtusertable, domaintable,
- * aliases, local-host-names, virtuser-domains, relay-domains); {@code input} has one query per
- * line ({@code mailertable u@example.com}, {@code virtusertable ...}, {@code aliases name}, {@code
- * owner list}, {@code domaintable name}, {@code class-w name}, {@code class-r name}); {@code
+ * aliases, local-host-names, virtuser-domains, relay-domains, access); {@code input} has one query
+ * per line ({@code mailertable u@example.com}, {@code virtusertable ...}, {@code aliases name},
+ * {@code owner list}, {@code domaintable name}, {@code class-w name}, {@code class-r name}, {@code
+ * access-connect name|- ip}, {@code access-from address}, {@code access-to domain}); {@code
  * expected} repeats each query followed by {@code => } and the answer. A broken configuration has
  * {@code expected-error} instead: the one-line load error, paths relative to the case directory.
  */
@@ -77,12 +80,14 @@ class RulesGoldenTest {
     private final Aliases aliases;
     private final LocalHostNames localHostNames;
     private final RelayDomains relayDomains;
+    private final AccessDb access;
 
     Rules(Path config) throws MapFileException {
       localHostNames = exists(config, "local-host-names")
           ? LocalHostNames.load(config.resolve("local-host-names"), List.of()) : LocalHostNames.empty();
       relayDomains = exists(config, "relay-domains")
           ? RelayDomains.load(config.resolve("relay-domains"), List.of(), false) : RelayDomains.empty();
+      access = exists(config, "access") ? AccessDb.load(config.resolve("access")) : AccessDb.empty();
       List<String> virtHosts = exists(config, "virtuser-domains")
           ? List.copyOf(LocalHostNames.load(config.resolve("virtuser-domains"), List.of()).names()) : List.of();
       Predicate<String> virtual = VirtUserTable.domains(localHostNames, virtHosts, false);
@@ -109,8 +114,21 @@ class RulesGoldenTest {
         case "owner" -> aliases.owner(arg).orElse("-");
         case "class-w" -> String.valueOf(localHostNames.contains(arg));
         case "class-r" -> String.valueOf(relayDomains.contains(arg));
+        case "access-connect" -> access(arg, trace);
+        case "access-from" -> access.sender(address(arg), trace).map(AccessMatch::describe).orElse("-");
+        case "access-to" -> access.domain(AccessDb.Tag.TO, arg, false, trace).map(AccessMatch::describe).orElse("-");
         default -> throw new IllegalArgumentException("unknown query kind: " + query);
       } + (trace.steps().isEmpty() ? "" : "   # " + String.join(" | ", trace.steps()));
+    }
+
+    private String access(String nameAndAddress, Trace trace) {
+      String[] w = nameAndAddress.split(" ");
+      try {
+        InetAddress ip = InetAddress.getByName(w[1]);
+        return access.connect(w[0].equals("-") ? null : w[0], ip, trace).map(AccessMatch::describe).orElse("-");
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException(nameAndAddress, e);
+      }
     }
 
     private static MailAddress address(String text) {

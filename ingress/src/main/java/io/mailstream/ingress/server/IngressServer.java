@@ -3,7 +3,10 @@ package io.mailstream.ingress.server;
 import io.mailstream.core.config.HostPort;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.envelope.QueueId;
+import io.mailstream.core.rules.AccessDb;
+import io.mailstream.core.rules.RuleSet;
 import io.mailstream.ingress.publish.MessagePublisher;
+import io.mailstream.ingress.session.Policy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -27,11 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SMTP server of the ingress stage: listens on every {@code listen} address of the config and
- * hands each accepted message to a {@link MessagePublisher}.
+ * The SMTP server of the ingress stage: listens on every {@code listen} address of the config,
+ * checks clients, senders and recipients against sendmail's tables (access database, class w and
+ * R, the routing tables) when given, and hands each accepted message to a {@link
+ * MessagePublisher}.
  *
  * <pre>{@code
- * try (IngressServer server = IngressServer.builder().config(config).publisher(publisher).build()) {
+ * try (IngressServer server =
+ *     IngressServer.builder().config(config).publisher(publisher).rules(rules).access(access).build()) {
  *   server.start();
  *   ... server.boundAddresses() ...
  * }
@@ -125,6 +131,8 @@ public final class IngressServer implements AutoCloseable {
   public static final class Builder {
     private MailstreamConfig config;
     private MessagePublisher publisher;
+    private RuleSet rules;
+    private AccessDb access;
     // RFC 5321 4.5.3.2.7: the server waits at least 5 minutes for a command.
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Clock clock = Clock.systemDefaultZone();
@@ -139,6 +147,22 @@ public final class IngressServer implements AutoCloseable {
 
     public Builder publisher(MessagePublisher publisher) {
       this.publisher = publisher;
+      return this;
+    }
+
+    /**
+     * sendmail's tables for the checks at RCPT: class w and class R, and the routing tables whose
+     * refusals (a virtusertable {@code error:} entry) are given at RCPT. Without them, only {@code
+     * local-domains} are local.
+     */
+    public Builder rules(RuleSet rules) {
+      this.rules = rules;
+      return this;
+    }
+
+    /** The access database: {@code Connect:}, {@code From:} and {@code To:} entries. */
+    public Builder access(AccessDb access) {
+      this.access = access;
       return this;
     }
 
@@ -165,7 +189,8 @@ public final class IngressServer implements AutoCloseable {
           Objects.requireNonNull(publisher, "publisher"),
           clock,
           queueIds,
-          idleTimeout);
+          idleTimeout,
+          Policy.of(config, rules, access));
     }
 
     public IngressServer build() {

@@ -2,6 +2,7 @@ package io.mailstream.ingress.server;
 
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.smtp.Reply;
+import io.mailstream.ingress.session.DataResult;
 import io.mailstream.ingress.session.Peer;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -25,13 +26,28 @@ final class MailLog {
         peer.relay());
   }
 
-  /** {@code NOQUEUE: reject=550 5.7.1 Relaying denied, cmd=RCPT TO:<a@b>, relay=[192.0.2.1]} */
-  static void rejected(String queueId, String what, Reply reply, Peer peer) {
+  /**
+   * {@code NOQUEUE: reject=550 5.7.1 Access denied, cmd=MAIL FROM:<a@b>, reason=access:3
+   * From:b REJECT, relay=[192.0.2.1]}; the reason, when known, is the table entry or rule.
+   */
+  static void rejected(String queueId, String what, Reply reply, Peer peer, String reason) {
     LOG.info(
-        "{}: reject={}, cmd={}, relay={}",
+        "{}: reject={}, cmd={}{}, relay={}",
         queueId == null ? "NOQUEUE" : queueId,
         reply,
         printable(what),
+        reason == null ? "" : ", reason=" + printable(reason),
+        peer.relay());
+  }
+
+  /** {@code 6LM2aBc4Xy9QpR: from=<a@x>, nrcpts=1, stat=discarded, reason=access:4 ..., relay=..} */
+  static void discarded(DataResult.Discarded d, Peer peer) {
+    LOG.info(
+        "{}: from={}, nrcpts={}, stat=discarded, reason={}, relay={}",
+        d.queueId(),
+        d.sender().bracketed(),
+        d.recipients(),
+        printable(d.reason()),
         peer.relay());
   }
 

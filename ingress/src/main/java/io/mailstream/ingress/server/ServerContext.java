@@ -2,6 +2,7 @@ package io.mailstream.ingress.server;
 
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.ingress.publish.MessagePublisher;
+import io.mailstream.ingress.session.Policy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -14,10 +15,24 @@ import java.util.function.Supplier;
  * @param clock for Received headers and acceptance times
  * @param queueIds the source of queue ids
  * @param idleTimeout how long a client may stay silent
+ * @param policy the access database and tables sessions check clients, senders and recipients
+ *     against
  */
 record ServerContext(
     MailstreamConfig config,
     MessagePublisher publisher,
     Clock clock,
     Supplier<String> queueIds,
-    Duration idleTimeout) {}
+    Duration idleTimeout,
+    Policy policy) {
+
+  /** A context without tables: only {@code relay-from} and {@code local-domains} count. */
+  ServerContext(
+      MailstreamConfig config,
+      MessagePublisher publisher,
+      Clock clock,
+      Supplier<String> queueIds,
+      Duration idleTimeout) {
+    this(config, publisher, clock, queueIds, idleTimeout, Policy.none(config));
+  }
+}

@@ -68,14 +68,18 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     framer = ctx.pipeline().get(LineFramer.class);
     gate = new InputGate(ctx.channel(), framer);
     Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
-    session = new SmtpSession(context.config(), peer, context.queueIds(), context.clock());
+    session = new SmtpSession(context.config(), context.policy(), peer, context.queueIds(), context.clock());
     if (!context.publisher().available()) {
       Reply refusal = Replies.queueUnreachable(context.config().hostname());
-      MailLog.rejected(null, "connect", refusal, peer);
+      MailLog.rejected(null, "connect", refusal, peer, null);
       send(ctx, refusal);
       return;
     }
-    send(ctx, session.greeting());
+    Reply greeting = session.greeting();
+    if (!greeting.isPositive()) {
+      MailLog.rejected(null, "connect", greeting, peer, session.reason());
+    }
+    send(ctx, greeting);
   }
 
   @Override
@@ -92,7 +96,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         endOfData(ctx);
       } else if (msg == Inbound.LINE_TOO_LONG) {
         Reply reply = session.lineTooLong();
-        MailLog.rejected(session.queueId(), "(line too long)", reply, session.peer());
+        MailLog.rejected(session.queueId(), "(line too long)", reply, session.peer(), null);
         send(ctx, reply);
       }
     } finally {
@@ -103,7 +107,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private void command(ChannelHandlerContext ctx, String line) {
     Reply reply = session.on(Command.parse(line));
     if (!reply.isPositive()) {
-      MailLog.rejected(session.queueId(), line, reply, session.peer());
+      MailLog.rejected(session.queueId(), line, reply, session.peer(), session.reason());
     }
     send(ctx, reply);
     if (session.phase() == SmtpSession.Phase.DATA) {
@@ -114,6 +118,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private BodyWriter begin(String queueId) {
+    if (session.discarding()) {
+      return DiscardingWriter.INSTANCE; // nothing of a discarded message reaches the queue
+    }
     try {
       return context.publisher().begin(queueId);
     } catch (RuntimeException e) {
@@ -130,8 +137,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     DataResult result = session.endOfData(received.finish());
     if (result instanceof DataResult.Rejected rejected) {
       received.abort();
-      MailLog.rejected(queueId, "end of DATA", rejected.reply(), session.peer());
+      MailLog.rejected(queueId, "end of DATA", rejected.reply(), session.peer(), null);
       send(ctx, rejected.reply());
+      return;
+    }
+    if (result instanceof DataResult.Discarded discarded) {
+      received.abort();
+      MailLog.discarded(discarded, session.peer());
+      send(ctx, discarded.reply());
       return;
     }
     Submission submission = ((DataResult.Ready) result).submission();
@@ -190,7 +203,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       body = null;
     }
     Reply reply = session.timedOut();
-    MailLog.rejected(session.queueId(), "(idle)", reply, session.peer());
+    MailLog.rejected(session.queueId(), "(idle)", reply, session.peer(), null);
     send(ctx, reply);
   }
 
@@ -252,6 +265,24 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     PendingCommit(String queueId) {
       this.queueId = queueId;
     }
+  }
+
+  /** Takes the body of a discarded message and keeps none of it. */
+  private enum DiscardingWriter implements BodyWriter {
+    INSTANCE;
+
+    @Override
+    public CompletableFuture<Void> write(byte[] chunk) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<MessageAccepted> commit(Submission submission) {
+      throw new IllegalStateException("a discarded message is never committed");
+    }
+
+    @Override
+    public void abort() {}
   }
 
   /** Stands in for a writer the publisher could not start, so the failure surfaces as 451. */

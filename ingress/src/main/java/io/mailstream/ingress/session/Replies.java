@@ -7,6 +7,7 @@ import static io.mailstream.core.smtp.EnhancedStatus.X_2_5_0;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_3_0;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_4_2;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_5_3;
+import static io.mailstream.core.smtp.EnhancedStatus.X_4_7_0;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_1_3;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_1_7;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_3_4;
@@ -41,6 +42,14 @@ public final class Replies {
   public static Reply queueUnreachable(String hostname) {
     return Reply.temp(421, X_4_3_0, hostname + " Service not available: mail queue unreachable, try again later")
         .thenClose();
+  }
+
+  /**
+   * sendmail's srvrsmtp.c: a client refused at connect that keeps sending commands is cut off
+   * after MAXBADCOMMANDS (25) of them.
+   */
+  public static Reply tooManyBadCommands(String hostname) {
+    return Reply.temp(421, X_4_7_0, hostname + " Too many bad commands; closing connection").thenClose();
   }
 
   public static Reply timeout(String hostname) {
@@ -113,6 +122,18 @@ public final class Replies {
 
   public static Reply relayDenied() {
     return Reply.perm(550, X_5_7_1, "Relaying denied");
+  }
+
+  // The access database (proto.m4).
+
+  /** REJECT in the access database: proto.m4's {@code $@ 5.7.1 $: "550 Access denied"}. */
+  public static Reply accessDenied() {
+    return Reply.perm(550, X_5_7_1, "Access denied");
+  }
+
+  /** A table that cannot answer now: proto.m4's temporary failure of a map look-up. */
+  public static Reply temporaryFailure() {
+    return Reply.temp(451, X_4_3_0, "Temporary system failure. Please try again later.");
   }
 
   /** RFC 5321 4.5.3.1.10: 452 for recipients beyond the server's limit. */

@@ -18,6 +18,10 @@ import java.util.function.Supplier;
  * <p>Each verb is checked first (sequence, syntax, policy) and only then carried out, so a refused
  * command never changes the state. Replies carry RFC 3463 enhanced status codes only after EHLO
  * (RFC 2034 3).
+ *
+ * <p>The {@link Policy} stands for sendmail's check rulesets: check_relay when the client connects
+ * (see {@link ConnectGate} for what a refused client may still do), check_mail at MAIL and
+ * check_rcpt at RCPT.
  */
 public final class SmtpSession {
   /** Where the session is in the conversation. */
@@ -37,6 +41,8 @@ public final class SmtpSession {
   }
 
   private final MailstreamConfig config;
+  private final Policy policy;
+  private final ConnectGate gate;
   private final Limits limits;
   private final Peer peer;
   private final Supplier<String> queueIds;
@@ -45,25 +51,44 @@ public final class SmtpSession {
   private String helo;
   private boolean esmtp;
   private Transaction tx;
+  private String reason;
+
+  /** A session without tables: only {@code relay-from} and {@code local-domains} count. */
+  public SmtpSession(MailstreamConfig config, Peer peer, Supplier<String> queueIds, Clock clock) {
+    this(config, Policy.none(config), peer, queueIds, clock);
+  }
 
   /**
-   * A session for a client that just connected.
+   * A session for a client that just connected; the client is checked now (check_relay).
    *
    * @param config the node's configuration: hostname, domains, relay networks and limits
+   * @param policy the access database and tables the client, sender and recipients are checked
+   *     against
    * @param peer the client
    * @param queueIds where queue ids come from (normally {@code QueueId::next})
    * @param clock the clock for the Received header and acceptance time
    */
-  public SmtpSession(MailstreamConfig config, Peer peer, Supplier<String> queueIds, Clock clock) {
+  public SmtpSession(MailstreamConfig config, Policy policy, Peer peer, Supplier<String> queueIds, Clock clock) {
     this.config = config;
+    this.policy = policy;
     this.limits = config.limits();
     this.peer = peer;
     this.queueIds = queueIds;
     this.clock = clock;
+    this.gate = new ConnectGate(policy.connect(peer));
   }
 
-  /** The 220 banner (RFC 5321 4.3.1). */
+  /**
+   * The 220 banner (RFC 5321 4.3.1); a 421 that closes when the access database answers 421 for
+   * this client (srvrsmtp.c says such a refusal at once and quits).
+   */
   public Reply greeting() {
+    Reply instead = gate.instead();
+    if (instead != null) {
+      phase = Phase.CLOSED;
+      reason = gate.reason();
+      return present(instead);
+    }
     return Replies.banner(config.hostname());
   }
 
@@ -71,6 +96,15 @@ public final class SmtpSession {
   public Reply on(Command c) {
     if (phase == Phase.DATA || phase == Phase.COMMIT || phase == Phase.CLOSED) {
       throw new IllegalStateException("command " + c.word() + " in phase " + phase);
+    }
+    reason = null;
+    Reply refusal = gate.refusal(c.verb(), config.hostname());
+    if (refusal != null) {
+      reason = gate.reason();
+      if (refusal.closesConnection()) {
+        phase = Phase.CLOSED;
+      }
+      return present(refusal);
     }
     Reply reply =
         switch (c.verb()) {
@@ -89,6 +123,19 @@ public final class SmtpSession {
           case INVALID -> Replies.badCommandLine();
         };
     return present(reply);
+  }
+
+  /**
+   * Why the last reply refused a command or the last message was discarded: the access entry or
+   * the rules that decided; null when nothing in particular did.
+   */
+  public String reason() {
+    return reason;
+  }
+
+  /** Whether the body of the current transaction is to be thrown away (access DISCARD). */
+  public boolean discarding() {
+    return tx != null && tx.discard != null;
   }
 
   /** The reply to a command line longer than the server reads (RFC 5321 4.5.3.1.4). */
@@ -125,18 +172,29 @@ public final class SmtpSession {
 
   // MAIL: RFC 5321 4.1.1.2 and 3.3.
 
-  private Checked<MailRequest> checkMail(Command c) {
+  private Checked<Transaction> checkMail(Command c) {
     if (phase == Phase.CONNECTED) {
       return Checked.refuse(Replies.needHelo());
     }
     if (tx != null) {
       return Checked.refuse(Replies.nestedMail());
     }
-    return MailRequest.check(c.argument(), limits);
+    Checked<MailRequest> m = MailRequest.check(c.argument(), limits);
+    if (m.refused()) {
+      return Checked.refuse(m.refusal());
+    }
+    Verdict v = policy.mail(m.value().sender());
+    if (v.refused()) {
+      reason = v.reason();
+      return Checked.refuse(v.reply());
+    }
+    // A DISCARD at connect holds for every message of the session (srvrsmtp.c sm_discard).
+    String dropped = gate.discard() != null ? gate.discard() : v.discards() ? v.reason() : null;
+    return Checked.ok(new Transaction(m.value().sender(), m.value().bodyType(), dropped));
   }
 
-  private Reply proceedMail(MailRequest m) {
-    tx = new Transaction(m.sender(), m.bodyType());
+  private Reply proceedMail(Transaction t) {
+    tx = t;
     phase = Phase.MAIL;
     return Replies.senderOk();
   }
@@ -151,10 +209,12 @@ public final class SmtpSession {
     if (parsed.refused()) {
       return parsed;
     }
-    // RFC 5321 4.5.1: <Postmaster> without a domain is ours and always accepted; isLocal says so.
-    boolean local = config.isLocal(parsed.value().address());
-    if (!local && !config.mayRelay(peer.address())) {
-      return Checked.refuse(Replies.relayDenied());
+    // RFC 5321 4.5.1: <Postmaster> without a domain is ours and always accepted; the policy
+    // says so.
+    Verdict v = policy.rcpt(parsed.value().address(), peer);
+    if (v.refused()) {
+      reason = v.reason();
+      return Checked.refuse(v.reply());
     }
     // RFC 5321 4.5.3.1.8: at least 100 recipients must be accepted; ConfigBuilder enforces that.
     if (tx.recipients.size() >= limits.maxRecipients()) {
@@ -201,6 +261,12 @@ public final class SmtpSession {
     }
     if (body.hops() > limits.maxHops()) {
       return reject(Replies.tooManyHops());
+    }
+    if (tx.discard != null) {
+      DataResult.Discarded d = new DataResult.Discarded(
+          present(Replies.messageAccepted(tx.queueId)), tx.queueId, tx.sender, tx.recipients.size(), tx.discard);
+      endTransaction();
+      return d;
     }
     phase = Phase.COMMIT;
     long now = clock.millis();

@@ -9,11 +9,14 @@ import java.util.List;
 final class Transaction {
   final MailAddress sender;
   final String bodyType;
+  /** Why the message is accepted but thrown away (an access DISCARD entry); null to keep it. */
+  final String discard;
   final List<EnvelopeRecipient> recipients = new ArrayList<>();
   String queueId;
 
-  Transaction(MailAddress sender, String bodyType) {
+  Transaction(MailAddress sender, String bodyType, String discard) {
     this.sender = sender;
     this.bodyType = bodyType;
+    this.discard = discard;
   }
 }

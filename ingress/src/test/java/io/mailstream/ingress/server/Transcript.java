@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.event.EnvelopeRecipient;
+import io.mailstream.core.rules.AccessDb;
+import io.mailstream.core.rules.MapFileException;
+import io.mailstream.core.rules.RuleSet;
 import io.mailstream.ingress.testing.MemoryPublisher;
 import io.mailstream.ingress.testing.TestConfig;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +33,9 @@ import java.util.stream.Collectors;
  * &#64;max-size 2048             limits: max-size, max-recipients, max-hops, deadline-ms
  * &#64;publisher fail            the publisher accepts (default), fails or never answers
  * &#64;idle-ms 300               the idle time-out
+ * &#64;tables policy             sendmail's files from src/test/resources/tables/policy
+ * &#64;relay-hosts-only          FEATURE(relay_hosts_only) (with &#64;tables)
+ * &#64;virtuser-domains a.test   VIRTUSER_DOMAIN (with &#64;tables)
  * c -> TEXT                  send TEXT and CRLF
  * c => TEXT                  send TEXT only (escapes \r \n \t \\ \xHH; {N*text} repeats)
  * c <- TEXT                  the next reply line is TEXT
@@ -52,6 +58,9 @@ final class Transcript {
   final MailstreamConfig config;
   final MemoryPublisher.Mode mode;
   final Duration idle;
+  /** The tables, or null without {@code @tables}. */
+  final RuleSet rules;
+  final AccessDb access;
   private final List<String> steps;
 
   private Transcript(String name, List<String> lines) throws IOException {
@@ -63,6 +72,9 @@ final class Transcript {
     Duration deadline = null;
     MemoryPublisher.Mode publisher = MemoryPublisher.Mode.ACCEPT;
     Duration idleTimeout = Duration.ofMinutes(5);
+    String tables = null;
+    boolean hostsOnly = false;
+    List<String> virtuserDomains = List.of();
     List<String> body = new ArrayList<>();
     for (String line : lines) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -81,11 +93,23 @@ final class Transcript {
         case "deadline-ms" -> deadline = Duration.ofMillis(Long.parseLong(kv[1]));
         case "publisher" -> publisher = MemoryPublisher.Mode.valueOf(kv[1].toUpperCase());
         case "idle-ms" -> idleTimeout = Duration.ofMillis(Long.parseLong(kv[1]));
+        case "tables" -> tables = kv[1];
+        case "relay-hosts-only" -> hostsOnly = true;
+        case "virtuser-domains" -> virtuserDomains = List.of(kv[1].split(" "));
         default -> throw new IllegalArgumentException(name + ": unknown option " + line);
       }
     }
     this.client = clientAddress;
-    this.config = TestConfig.with(TestConfig.standard(), maxSize, maxRcpts, maxHops, deadline);
+    MailstreamConfig base = tables == null
+        ? TestConfig.standard()
+        : TestConfig.withTables(Path.of("src/test/resources/tables", tables), hostsOnly, virtuserDomains);
+    this.config = TestConfig.with(base, maxSize, maxRcpts, maxHops, deadline);
+    try {
+      this.rules = tables == null ? null : RuleSet.load(config);
+      this.access = config.routing().access() == null ? null : AccessDb.load(config.routing().access());
+    } catch (MapFileException e) {
+      throw new IOException(name + ": " + e.getMessage(), e);
+    }
     this.mode = publisher;
     this.idle = idleTimeout;
     this.steps = body;

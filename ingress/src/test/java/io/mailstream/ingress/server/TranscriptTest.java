@@ -1,6 +1,7 @@
 package io.mailstream.ingress.server;
 
 import io.mailstream.core.envelope.QueueId;
+import io.mailstream.ingress.session.Policy;
 import io.mailstream.ingress.testing.MemoryPublisher;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -45,7 +46,8 @@ class TranscriptTest {
   void play(Transcript t, Via via) throws Exception {
     try (MemoryPublisher publisher = new MemoryPublisher(t.mode)) {
       ServerContext context =
-          new ServerContext(t.config, publisher, Clock.systemUTC(), QueueId::next, t.idle);
+          new ServerContext(
+              t.config, publisher, Clock.systemUTC(), QueueId::next, t.idle, Policy.of(t.config, t.rules, t.access));
       switch (via) {
         case EMBEDDED_WHOLE -> embedded(t, context, publisher, EmbeddedWire.Split.WHOLE);
         case EMBEDDED_BYTES -> embedded(t, context, publisher, EmbeddedWire.Split.BYTES);
@@ -65,7 +67,14 @@ class TranscriptTest {
 
   private static void socket(Transcript t, MemoryPublisher publisher) throws Exception {
     try (IngressServer server =
-        IngressServer.builder().config(t.config).publisher(publisher).idleTimeout(t.idle).build().start()) {
+        IngressServer.builder()
+            .config(t.config)
+            .publisher(publisher)
+            .rules(t.rules)
+            .access(t.access)
+            .idleTimeout(t.idle)
+            .build()
+            .start()) {
       try (SocketWire wire = new SocketWire(server.boundAddresses().get(0), t.client)) {
         t.play(wire, publisher);
       }

@@ -4,28 +4,57 @@ import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.Limits;
 import io.mailstream.core.config.MailstreamConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Configurations for tests: relay host {@code mx.test} listening on 127.0.0.1 (any port), local
- * domain {@code local.test}, relaying allowed from 127.0.0.1/32 only.
+ * domain {@code local.test}, relaying allowed from 127.0.0.1/32 only; sendmail's tables if asked.
  */
 public final class TestConfig {
   private TestConfig() {}
 
   public static MailstreamConfig standard() {
     try {
-      return new ConfigBuilder()
-          .hostname("mx.test")
-          .listen(List.of("127.0.0.1:0"))
-          .relayFrom(List.of("127.0.0.1/32"))
-          .localDomains(List.of("local.test"))
-          .smartHost("[127.0.0.1]:9")
-          .build();
+      return builder().build();
     } catch (ConfigException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The standard configuration with sendmail's files from {@code dir}: each of access,
+   * relay-domains, local-host-names, virtusertable, aliases, mailertable and domaintable that is
+   * there.
+   *
+   * @param relayHostsOnly FEATURE(relay_hosts_only)
+   * @param virtuserDomains VIRTUSER_DOMAIN
+   */
+  public static MailstreamConfig withTables(Path dir, boolean relayHostsOnly, List<String> virtuserDomains) {
+    try {
+      ConfigBuilder b = builder();
+      for (String name : List.of(
+          "access", "relay-domains", "local-host-names", "virtusertable", "aliases", "mailertable", "domaintable")) {
+        if (Files.exists(dir.resolve(name))) {
+          b.routing().map(name, dir.resolve(name));
+        }
+      }
+      b.routing().flag("routing.relay-hosts-only", relayHostsOnly).virtuserDomains(virtuserDomains);
+      return b.build();
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ConfigBuilder builder() {
+    return new ConfigBuilder()
+        .hostname("mx.test")
+        .listen(List.of("127.0.0.1:0"))
+        .relayFrom(List.of("127.0.0.1/32"))
+        .localDomains(List.of("local.test"))
+        .smartHost("[127.0.0.1]:9");
   }
 
   /** {@code base} with other limits; tests may go below what the config file allows. */

@@ -2,6 +2,8 @@ package io.mailstream.ops.node;
 
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.rules.AccessDb;
+import io.mailstream.core.rules.MapEntry;
 import io.mailstream.core.rules.MapFileException;
 import io.mailstream.core.rules.RuleSet;
 import io.mailstream.delivery.Mailer;
@@ -68,6 +70,7 @@ public final class MailstreamNode implements AutoCloseable {
   private void startAll(Set<Stage> stages) {
     // Bad map files stop the start before anything runs.
     RuleSet rules = loadRules();
+    AccessDb access = loadAccess();
     if (config.kafka().embedded()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), 0);
       running.push(broker);
@@ -88,15 +91,16 @@ public final class MailstreamNode implements AutoCloseable {
     }
     // The ingress starts last: by now the topics have leaders and the later stages are consuming.
     if (stages.contains(Stage.ingress)) {
-      startIngress(topics);
+      startIngress(topics, rules, access);
     }
     log.info("Mailstream {} (node {}) running stages {} on Kafka {}", nodeName, nodeId, stages, bootstrap);
   }
 
-  private void startIngress(Topics topics) {
+  private void startIngress(Topics topics, RuleSet rules, AccessDb access) {
     KafkaPublisher publisher = KafkaPublisher.create(bootstrap, topics, config.limits().acceptDeadline());
     running.push(publisher);
-    IngressServer server = IngressServer.builder().config(config).publisher(publisher).build();
+    IngressServer server =
+        IngressServer.builder().config(config).publisher(publisher).rules(rules).access(access).build();
     try {
       server.start();
     } catch (IOException e) {
@@ -139,6 +143,22 @@ public final class MailstreamNode implements AutoCloseable {
   private RuleSet loadRules() {
     try {
       return RuleSet.load(config);
+    } catch (MapFileException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The access database the ingress checks (routing.access), or an empty one. */
+  private AccessDb loadAccess() {
+    if (config.routing().access() == null) {
+      return AccessDb.empty();
+    }
+    try {
+      AccessDb access = AccessDb.load(config.routing().access());
+      for (MapEntry e : access.unused()) {
+        log.warn("{} {}: a tag of a sendmail feature Mailstream does not have; the entry has no effect", e.where(), e.key());
+      }
+      return access;
     } catch (MapFileException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

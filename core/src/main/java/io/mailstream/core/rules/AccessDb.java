@@ -1,0 +1,257 @@
+package io.mailstream.core.rules;
+
+import io.mailstream.core.address.MailAddress;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * FEATURE(access_db), read from the text file that {@code makemap hash /etc/mail/access} would
+ * take. cf/README: "The table itself uses e-mail addresses, domain names, and network numbers as
+ * keys", tagged {@code Connect:} (the client's name and address), {@code From:} (the envelope
+ * sender) or {@code To:} (the envelope recipient), or untagged.
+ *
+ * <p>Every look-up goes from the most specific key to the least, and for each key tries it "first
+ * with the corresponding tag in front, then (as fallback to enable backward compatibility) without
+ * any tag" (cf/README), so an untagged {@code spammer@some.dom} comes before {@code From:some.dom}.
+ * The orders are those of sendmail's rulesets in proto.m4:
+ *
+ * <ul>
+ *   <li>a host or domain (LookUpDomain): {@code a.b.example}, {@code b.example}, {@code example};
+ *       an address literal {@code [192.0.2.7]}, {@code [192.0.2]}, {@code [192.0]}, {@code [192]};
+ *   <li>an IP address (LookUpAddress): {@code 192.0.2.7}, {@code 192.0.2}, {@code 192.0}, {@code
+ *       192}; IPv6 likewise by groups ({@code IPv6:2001:db8:...});
+ *   <li>a sender: {@code user+detail@domain}, {@code user+*@domain}, {@code user@domain}, then
+ *       {@code user+detail@}, {@code user+*@}, {@code user@}, then the domain as above.
+ * </ul>
+ *
+ * <p>In the host, domain and address look-ups, SKIP "will abort the current search for this entry
+ * without accepting or rejecting it". Keys compare without case, as makemap folds them.
+ *
+ * <p>Entries with sendmail's other tags (GreetPause:, ClientRate:, Spam:, TLS_Clt:, ...) are kept
+ * aside in {@link #unused()} so that the node can say they have no effect; an unknown tag is an
+ * error, since it is most likely a misspelt one of the three.
+ */
+public final class AccessDb {
+  /** The tags Mailstream reads. */
+  public enum Tag {
+    /** Connection information: the client's host name or address. */
+    CONNECT("Connect"),
+    /** The envelope sender. */
+    FROM("From"),
+    /** The envelope recipient. */
+    TO("To");
+
+    private final String name;
+
+    Tag(String name) {
+      this.name = name;
+    }
+
+    /** {@code Connect:}, as written in the file. */
+    public String prefix() {
+      return name + ":";
+    }
+
+    private String key() {
+      return name.toLowerCase(Locale.ROOT) + ":";
+    }
+  }
+
+  private static final Set<String> UNUSED_TAGS =
+      Set.of("spam", "greetpause", "clientrate", "clientconn", "tls_srv", "tls_clt", "tls_rcpt", "try_tls",
+          "srv_features", "tls_srv_features", "tls_clt_features", "authinfo", "certissuer", "certsubject",
+          "qgrp", "compat");
+  private static final AccessDb EMPTY = new AccessDb(Map.of(), List.of());
+
+  private final Map<String, AccessMatch> rules;
+  private final List<MapEntry> unused;
+
+  private AccessDb(Map<String, AccessMatch> rules, List<MapEntry> unused) {
+    this.rules = Map.copyOf(rules);
+    this.unused = List.copyOf(unused);
+  }
+
+  /**
+   * Reads an access file. Unlike sendmail's optional map, a missing file is an error: the
+   * configuration names it.
+   *
+   * @throws MapFileException {@code file:line: reason} for the first bad entry
+   */
+  public static AccessDb load(Path file) throws MapFileException {
+    return of(MapFile.read(file));
+  }
+
+  public static AccessDb of(List<MapEntry> entries) throws MapFileException {
+    Map<String, AccessMatch> rules = new HashMap<>();
+    List<MapEntry> unused = new ArrayList<>();
+    for (MapEntry e : entries) {
+      String key = e.key();
+      int colon = key.indexOf(':');
+      String tagName = colon > 0 ? key.substring(0, colon).toLowerCase(Locale.ROOT) : "";
+      Tag tag = null;
+      // IPv6:... and [IPv6:...] are untagged keys with colons in them.
+      if (colon > 0 && !tagName.equals("ipv6") && !key.startsWith("[")) {
+        tag = tagNamed(tagName);
+        if (tag == null && UNUSED_TAGS.contains(tagName)) {
+          unused.add(e);
+          continue;
+        }
+        if (tag == null && tagName.matches("[0-9a-f]{1,4}")) {
+          // cf/README: "Note that IPv6 addresses must be prefaced with "IPv6:"."
+          throw Tables.error(e, "'" + key + "': IPv6 addresses must be prefaced with \"IPv6:\"");
+        }
+        if (tag == null) {
+          throw Tables.error(e, "unknown tag '" + key.substring(0, colon + 1) + "'; Mailstream reads Connect:, From: and To:");
+        }
+      }
+      AccessMatch rule;
+      String k;
+      try {
+        k = AccessKeys.normalize(tag == null ? key : key.substring(colon + 1));
+        rule = new AccessMatch(e, AccessAction.parse(e.value()));
+        check(tag, k, rule.action());
+      } catch (IllegalArgumentException ex) {
+        throw Tables.error(e, ex.getMessage());
+      }
+      Tables.putUnique(rules, (tag == null ? "" : tag.key()) + k, rule, e, AccessMatch::entry);
+    }
+    return new AccessDb(rules, unused);
+  }
+
+  public static AccessDb empty() {
+    return EMPTY;
+  }
+
+  public boolean isEmpty() {
+    return rules.isEmpty();
+  }
+
+  /** Entries with tags that only other sendmail features read; they have no effect here. */
+  public List<MapEntry> unused() {
+    return unused;
+  }
+
+  /**
+   * check_relay: the client's host name (or, without one, its address literal {@code [192.0.2.7]}
+   * as sendmail's {@code ${client_name}}), then its address, each with {@code Connect:}.
+   *
+   * @param hostname the client's verified host name, or null when it has none
+   */
+  public Optional<AccessMatch> connect(String hostname, InetAddress address, Trace trace) {
+    Optional<AccessMatch> byName = domain(Tag.CONNECT, hostname != null ? hostname : AccessKeys.literal(address), false, trace);
+    return byName.isPresent() ? byName : clientAddress(address, trace);
+  }
+
+  /** LookUpAddress with {@code Connect:}: the client's address and its networks. */
+  public Optional<AccessMatch> clientAddress(InetAddress address, Trace trace) {
+    return walk(Tag.CONNECT, AccessKeys.addressPrefixes(address), true, trace);
+  }
+
+  /**
+   * check_mail: the sender's address, its user part with {@code @}, then its domain, each with
+   * {@code From:}. The null sender is never looked up: "we MUST accept &lt;&gt; (RFC 1123)"
+   * (proto.m4).
+   */
+  public Optional<AccessMatch> sender(MailAddress sender, Trace trace) {
+    if (rules.isEmpty() || sender.isNullSender()) {
+      return Optional.empty();
+    }
+    String local = sender.unquotedLocalPart().toLowerCase(Locale.ROOT);
+    List<String> keys = new ArrayList<>();
+    if (sender.domain() != null) {
+      keys.addAll(detailed(local, "@" + DomainNames.key(sender.domain())));
+    }
+    keys.addAll(detailed(local, "@"));
+    Optional<AccessMatch> found = walk(Tag.FROM, keys, false, trace);
+    return found.isPresent() || sender.domain() == null ? found : domain(Tag.FROM, sender.domain(), false, trace);
+  }
+
+  /**
+   * LookUpDomain: {@code domain} and its parents (an address literal and its leading parts), each
+   * tagged then untagged; or, for FEATURE(relay_hosts_only), the name alone.
+   *
+   * @param exact look up the name only, not its parents, and give SKIP back like any value
+   */
+  public Optional<AccessMatch> domain(Tag tag, String domain, boolean exact, Trace trace) {
+    if (rules.isEmpty() || domain == null) {
+      return Optional.empty();
+    }
+    String d = DomainNames.key(domain);
+    List<String> keys = exact ? List.of(d) : d.startsWith("[") ? AccessKeys.literalPrefixes(d) : parents(d);
+    return walk(tag, keys, !exact, trace);
+  }
+
+  private Optional<AccessMatch> walk(Tag tag, List<String> keys, boolean skip, Trace trace) {
+    if (rules.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> tried = new ArrayList<>();
+    for (String k : keys) {
+      tried.add(tag.prefix() + k);
+      AccessMatch m = rules.get(tag.key() + k);
+      if (m == null) {
+        tried.add(k);
+        m = rules.get(k);
+      }
+      if (m != null && skip && m.action().kind() == AccessAction.Kind.SKIP) {
+        trace.matched(m.entry(), "SKIP: stop looking, as if not listed");
+        return Optional.empty();
+      }
+      if (m != null) {
+        trace.matched(m.entry(), m.action().toString());
+        return Optional.of(m);
+      }
+    }
+    trace.note("access: no entry for " + String.join(", ", tried));
+    return Optional.empty();
+  }
+
+  // LookUpFull and LookUpUser: user+detail, user+*, user ("+detail" from the first + after the
+  // first character, as sendmail's "$+ + $*" splits it).
+  private static List<String> detailed(String local, String suffix) {
+    int plus = local.indexOf('+', 1);
+    if (plus < 0) {
+      return List.of(local + suffix);
+    }
+    String user = local.substring(0, plus);
+    return List.of(local + suffix, user + "+*" + suffix, user + suffix);
+  }
+
+  private static List<String> parents(String domain) {
+    List<String> out = new ArrayList<>();
+    String d = domain;
+    out.add(d);
+    for (int dot = d.indexOf('.'); dot >= 0 && dot < d.length() - 1; dot = d.indexOf('.')) {
+      d = d.substring(dot + 1);
+      out.add(d);
+    }
+    return out;
+  }
+
+  private static Tag tagNamed(String lower) {
+    for (Tag t : Tag.values()) {
+      if (t.key().equals(lower + ":")) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static void check(Tag tag, String key, AccessAction action) {
+    AccessKeys.Kind kind = AccessKeys.kind(key);
+    if (tag == Tag.CONNECT && kind == AccessKeys.Kind.USER) {
+      throw new IllegalArgumentException("Connect: takes a host name, a domain or an IP address, not '" + key + "'");
+    }
+    if (action.kind() == AccessAction.Kind.SKIP && kind == AccessKeys.Kind.USER) {
+      // cf/README: "SKIP This can only be used for host/domain names and IP addresses/nets."
+      throw new IllegalArgumentException("SKIP can only be used for host/domain names and IP addresses/nets");
+    }
+  }
+}
