@@ -131,7 +131,7 @@ public final class IngressServer implements AutoCloseable {
   public static final class Builder {
     private MailstreamConfig config;
     private MessagePublisher publisher;
-    private RuleSet rules;
+    private Supplier<RuleSet> rules = () -> null;
     private AccessDb access;
     // RFC 5321 4.5.3.2.7: the server waits at least 5 minutes for a command.
     private Duration idleTimeout = Duration.ofMinutes(5);
@@ -156,6 +156,12 @@ public final class IngressServer implements AutoCloseable {
      * local-domains} are local.
      */
     public Builder rules(RuleSet rules) {
+      this.rules = () -> rules;
+      return this;
+    }
+
+    /** Rules that may be reloaded: each new session takes the version current when it starts. */
+    public Builder rules(Supplier<RuleSet> rules) {
       this.rules = rules;
       return this;
     }
@@ -190,7 +196,7 @@ public final class IngressServer implements AutoCloseable {
           clock,
           queueIds,
           idleTimeout,
-          Policy.of(config, rules, access));
+          () -> Policy.of(config, rules.get(), access));
     }
 
     public IngressServer build() {

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * @param clock for Received headers and acceptance times
  * @param queueIds the source of queue ids
  * @param idleTimeout how long a client may stay silent
- * @param policy the access database and tables sessions check clients, senders and recipients
- *     against
+ * @param policy gives the access database and tables a new session checks clients, senders and
+ *     recipients against: the version current when the session starts, kept for its whole life
  */
 record ServerContext(
     MailstreamConfig config,
@@ -24,7 +24,7 @@ record ServerContext(
     Clock clock,
     Supplier<String> queueIds,
     Duration idleTimeout,
-    Policy policy) {
+    Supplier<Policy> policy) {
 
   /** A context without tables: only {@code relay-from} and {@code local-domains} count. */
   ServerContext(
@@ -33,6 +33,6 @@ record ServerContext(
       Clock clock,
       Supplier<String> queueIds,
       Duration idleTimeout) {
-    this(config, publisher, clock, queueIds, idleTimeout, Policy.none(config));
+    this(config, publisher, clock, queueIds, idleTimeout, () -> Policy.none(config));
   }
 }

@@ -68,7 +68,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     framer = ctx.pipeline().get(LineFramer.class);
     gate = new InputGate(ctx.channel(), framer);
     Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
-    session = new SmtpSession(context.config(), context.policy(), peer, context.queueIds(), context.clock());
+    session = new SmtpSession(context.config(), context.policy().get(), peer, context.queueIds(), context.clock());
     if (!context.publisher().available()) {
       Reply refusal = Replies.queueUnreachable(context.config().hostname());
       MailLog.rejected(null, "connect", refusal, peer, null);

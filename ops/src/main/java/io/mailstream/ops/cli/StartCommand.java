@@ -5,6 +5,7 @@ import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.ops.node.MailstreamNode;
 import io.mailstream.ops.node.Stage;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +44,7 @@ public final class StartCommand implements Callable<Integer> {
     System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
     MailstreamNode node;
     try {
-      node = MailstreamNode.start(config, stages);
+      node = MailstreamNode.start(config, stages, options::load, options.config == null ? List.of() : List.of(options.config));
     } catch (IllegalStateException e) {
       System.err.println("mailstream: " + e.getMessage());
       return 2;

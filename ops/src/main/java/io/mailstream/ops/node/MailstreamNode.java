@@ -1,6 +1,7 @@
 package io.mailstream.ops.node;
 
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.config.RoutingSettings;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.rules.AccessDb;
 import io.mailstream.core.rules.MapEntry;
@@ -17,22 +18,34 @@ import io.mailstream.delivery.worker.DeliveryWorker;
 import io.mailstream.delivery.worker.RetryPolicy;
 import io.mailstream.ingress.publish.KafkaPublisher;
 import io.mailstream.ingress.server.IngressServer;
+import io.mailstream.ops.admin.AdminServer;
+import io.mailstream.ops.reload.ConfigReloader;
+import io.mailstream.ops.reload.Reloadable;
 import io.mailstream.queue.broker.EmbeddedKafka;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.router.route.RuleRouter;
 import io.mailstream.router.worker.RouterWorker;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ExtendedResolver;
@@ -49,6 +62,10 @@ public final class MailstreamNode implements AutoCloseable {
   private final MailstreamConfig config;
   private String bootstrap;
   private IngressServer ingress;
+  private ConfigReloader.Loader<MailstreamConfig> source;
+  private List<Path> watched;
+  private Reloadable<RuleSet> rules;
+  private ConfigReloader<RuleSet> reloader;
   private final List<DeliveryWorker> deliveryWorkers = new ArrayList<>();
 
   private MailstreamNode(MailstreamConfig config) {
@@ -57,7 +74,19 @@ public final class MailstreamNode implements AutoCloseable {
 
   /** Starts everything; on failure stops what was started and rethrows. */
   public static MailstreamNode start(MailstreamConfig config, Set<Stage> stages) {
+    return start(config, stages, () -> config, List.of());
+  }
+
+  /**
+   * Starts everything, with reloading: {@code source} reads the configuration again (file and
+   * command line) when one of {@code watched} or a map file changes, or on {@code mailstream
+   * reload}; the new rules replace the old ones only when all of them load.
+   */
+  public static MailstreamNode start(
+      MailstreamConfig config, Set<Stage> stages, ConfigReloader.Loader<MailstreamConfig> source, List<Path> watched) {
     MailstreamNode node = new MailstreamNode(config);
+    node.source = source;
+    node.watched = watched;
     try {
       node.startAll(stages);
       return node;
@@ -69,8 +98,9 @@ public final class MailstreamNode implements AutoCloseable {
 
   private void startAll(Set<Stage> stages) {
     // Bad map files stop the start before anything runs.
-    RuleSet rules = loadRules();
+    rules = new Reloadable<>(loadRules());
     AccessDb access = loadAccess();
+    startReloading();
     if (config.kafka().embedded()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), 0);
       running.push(broker);
@@ -83,7 +113,7 @@ public final class MailstreamNode implements AutoCloseable {
     String nodeName = config.hostname();
     String nodeId = NodeId.of(config.dataDir());
     if (stages.contains(Stage.router)) {
-      RouterWorker worker = new RouterWorker(bootstrap, topics, headers -> new RuleRouter(rules, headers), nodeId + "-0");
+      RouterWorker worker = new RouterWorker(bootstrap, topics, headers -> new RuleRouter(rules.get(), headers), nodeId + "-0");
       startThread("router-0", worker);
     }
     if (stages.contains(Stage.delivery)) {
@@ -96,7 +126,7 @@ public final class MailstreamNode implements AutoCloseable {
     log.info("Mailstream {} (node {}) running stages {} on Kafka {}", nodeName, nodeId, stages, bootstrap);
   }
 
-  private void startIngress(Topics topics, RuleSet rules, AccessDb access) {
+  private void startIngress(Topics topics, Reloadable<RuleSet> rules, AccessDb access) {
     KafkaPublisher publisher = KafkaPublisher.create(bootstrap, topics, config.limits().acceptDeadline());
     running.push(publisher);
     IngressServer server =
@@ -138,6 +168,41 @@ public final class MailstreamNode implements AutoCloseable {
       deliveryWorkers.add(worker);
       startThread("delivery-" + i, worker);
     }
+  }
+
+  /** Watches the config and map files and serves reload, version and metrics over HTTP. */
+  private void startReloading() {
+    List<Path> files = new ArrayList<>(watched);
+    RoutingSettings r = config.routing();
+    Stream.of(r.mailertable(), r.virtusertable(), r.aliases(), r.domaintable(), r.genericstable(),
+            r.localHostNames(), r.relayDomains())
+        .filter(Objects::nonNull)
+        .forEach(files::add);
+    try {
+      reloader = new ConfigReloader<>(() -> RuleSet.load(source.load()), rules, files);
+      running.push(reloader);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(metrics);
+      FunctionCounter.builder("mailstream.delivery.attempts", this,
+              n -> n.deliveryWorkers.stream().mapToLong(DeliveryWorker::attempts).sum())
+          .register(metrics);
+      Gauge.builder("mailstream.config.version", rules, v -> v.version().number()).register(metrics);
+      running.push(AdminServer.start(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
+          () -> reloader.reload("mailstream reload"), () -> rules.version().number(), metrics));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the configuration and maps again now; what {@code mailstream reload} asks for. */
+  public ConfigReloader.Result reload() {
+    return reloader.reload("reload");
+  }
+
+  /** The rules version running. */
+  public long rulesVersion() {
+    return rules.version().number();
   }
 
   private RuleSet loadRules() {
