@@ -186,6 +186,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     return attempts.get();
   }
 
+  /** How many routed-topic partitions this worker owns now. */
+  public int partitions() {
+    return owned.size();
+  }
+
   /** Number of deferred deliveries this worker holds, for tests and metrics. */
   public int queued() {
     return owned.stream().mapToInt(p -> store.all(p).size()).sum();

@@ -44,27 +44,29 @@ class TwoNodesTest {
   @Test
   void stoppingOneNodeMidRunLosesAndDuplicatesNothing() throws Exception {
     String prefix = "two-" + UUID.randomUUID();
-    int n = 60;
     try (FakeSmartHost smartHost = FakeSmartHost.start();
         MailstreamNode a = MailstreamNode.start(config(dirA, smartHost.port(), prefix), EnumSet.allOf(Stage.class))) {
       MailstreamNode b =
           MailstreamNode.start(config(dirB, smartHost.port(), prefix), EnumSet.of(Stage.router, Stage.delivery));
-      long bAttempts = 0;
+      int n = 0;
       try {
-        for (int i = 0; i < n; i++) {
-          assertTrue(Smtp.send(a.listening().get(0), "a@client.test", "r@corp.example", "m-" + i).startsWith("250"));
-          // Stop node b in the middle of the run, once it has delivered some of the mail.
-          if (bAttempts == 0 && i >= n / 3) {
-            bAttempts = b.deliveryWorkers().get(0).attempts();
-            if (bAttempts > 0) {
-              b.close();
-            }
+        // Both nodes hold delivery partitions before the run starts.
+        Await.until(() -> b.deliveryWorkers().get(0).partitions() > 0 && a.deliveryWorkers().get(0).partitions() > 0,
+            Duration.ofSeconds(60), "both nodes own partitions");
+        // Send until node b has delivered some of the mail, then stop it in the middle of the run.
+        while (b.deliveryWorkers().get(0).attempts() == 0 && n < 300) {
+          assertTrue(Smtp.send(a.listening().get(0), "a@client.test", "r@corp.example", "m-" + n++).startsWith("250"));
+        }
+        assertTrue(b.deliveryWorkers().get(0).attempts() > 0, "node b took part before it stopped");
+        for (int i = 0; i < 20; i++) {
+          assertTrue(Smtp.send(a.listening().get(0), "a@client.test", "r@corp.example", "m-" + n++).startsWith("250"));
+          if (i == 2) {
+            b.close();
           }
         }
       } finally {
         b.close();
       }
-      assertTrue(bAttempts > 0, "node b took part before it stopped");
       smartHost.awaitMessages(n, Duration.ofSeconds(120));
       Map<String, Long> bySubject =
           smartHost.messages().stream()
