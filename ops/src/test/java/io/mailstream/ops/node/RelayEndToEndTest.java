@@ -177,6 +177,8 @@ abstract class RelayEndToEndTest {
 
   @Test
   void reusesConnectionsAndBothDeliveryWorkersTakePart() throws Exception {
+    Await.until(() -> node.deliveryWorkers().stream().allMatch(w -> w.partitions() > 0),
+        Duration.ofSeconds(60), "both delivery workers own partitions");
     int before = smartHost.messages().size();
     int n = 40;
     Session s = session(null);
