@@ -10,6 +10,7 @@ import io.mailstream.core.rules.rewrite.Masquerader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The map files a configuration names, read once. Absent features are null (or empty), so that
@@ -30,17 +31,19 @@ record RuleTables(
     w.add(config.hostname());
     LocalHostNames local = r.localHostNames() == null ? LocalHostNames.of(w) : LocalHostNames.load(r.localHostNames(), w);
     DomainTable domains = r.domaintable() == null ? null : DomainTable.load(r.domaintable());
-    VirtUserTable virtual =
-        r.virtusertable() == null
-            ? null
-            : VirtUserTable.load(r.virtusertable(), VirtUserTable.domains(local, r.virtuserDomains(), r.virtuserEntireDomain()));
+    Predicate<String> virtualDomain = VirtUserTable.domains(local, r.virtuserDomains(), r.virtuserEntireDomain());
+    VirtUserTable virtual = r.virtusertable() == null ? null : VirtUserTable.load(r.virtusertable(), virtualDomain);
+    // An alias member user@ours is aliased again as plain "user" only where no virtusertable
+    // applies; otherwise it is routed again from the start, through the virtusertable, as
+    // sendmail's ruleset 0 does (sendmail -bv on seed 002: webmaster@my-site.com... User unknown).
+    Predicate<String> aliasAgain = virtual == null ? local::contains : d -> local.contains(d) && !virtualDomain.test(d);
     Aliases aliases =
         r.aliases() == null
             ? null
             : Aliases.load(r.aliases(), Aliases.Options.defaults()
                 .allowPrograms(r.allowProgramAliases())
                 .allowFiles(r.allowFileAliases())
-                .localDomain(local::contains));
+                .localDomain(aliasAgain));
     MailerTable mailers = r.mailertable() == null ? MailerTable.empty() : MailerTable.load(r.mailertable());
     GenericsTable generics = generics(r);
     // cf/README: "If VIRTUSER_DOMAIN or VIRTUSER_DOMAIN_FILE is used, then the entries of class

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -171,7 +170,6 @@ class ImportSeedRoutesTest {
   // local domain goes through the virtusertable again. Mailstream's core delivers it to the local
   // user webmaster instead; enable when the alias expansion routes such members.
   @Test
-  @Disabled("core: alias members in a virtusertable domain skip the virtusertable")
   void seed002AliasMembersGoThroughTheVirtusertable() throws Exception {
     List<String> deliveries = ImportCases.route(rules("03-server-and-client"), "root").deliveries();
     assertEquals(List.of("local marc", "error 553 5.3.0 User unknown"), deliveries);
