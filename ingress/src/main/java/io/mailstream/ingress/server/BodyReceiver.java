@@ -29,6 +29,7 @@ final class BodyReceiver {
   private final Executor eventLoop;
   private final InputGate gate;
   private final HeaderScanner headers = new HeaderScanner();
+  private final LineEndCheck lineEnds = new LineEndCheck();
   private byte[] buffer = new byte[FIRST_BUFFER];
   private int filled;
   private long size;
@@ -51,6 +52,7 @@ final class BodyReceiver {
     if (headers.inHeader()) {
       data.forEachByte(headers::update);
     }
+    data.forEachByte(lineEnds::update);
     if (size > maxSize) {
       drop();
       return;
@@ -76,7 +78,7 @@ final class BodyReceiver {
     }
     buffer = null;
     headers.finish();
-    return new BodySummary(size, headers.hops(), headers.messageId());
+    return new BodySummary(size, headers.hops(), headers.messageId(), lineEnds.finish());
   }
 
   CompletableFuture<MessageAccepted> commit(Submission submission) {

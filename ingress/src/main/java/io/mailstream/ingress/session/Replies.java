@@ -10,6 +10,7 @@ import static io.mailstream.core.smtp.EnhancedStatus.X_4_5_3;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_7_0;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_1_3;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_1_7;
+import static io.mailstream.core.smtp.EnhancedStatus.X_5_6_0;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_3_4;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_4_6;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_5_1;
@@ -176,6 +177,11 @@ public final class Replies {
 
   public static Reply queueUnavailable() {
     return Reply.temp(451, X_4_3_0, "Error: queue unavailable, try again later");
+  }
+
+  /** RFC 5321 2.3.8: CR and LF only as CRLF; refused so no lenient next hop can misread it. */
+  public static Reply badLineEnd(String what) {
+    return Reply.perm(550, X_5_6_0, "Message refused: " + what + " in the data; only CRLF ends a line");
   }
 
   public static Reply tooManyHops() {

@@ -262,6 +262,9 @@ public final class SmtpSession {
     if (body.hops() > limits.maxHops()) {
       return reject(Replies.tooManyHops());
     }
+    if (body.badLineEnd() != null) {
+      return reject(Replies.badLineEnd(body.badLineEnd()));
+    }
     if (tx.discard != null) {
       DataResult.Discarded d = new DataResult.Discarded(
           present(Replies.messageAccepted(tx.queueId)), tx.queueId, tx.sender, tx.recipients.size(), tx.discard);
