@@ -14,10 +14,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -124,13 +127,37 @@ public final class TopicAdmin {
         }
         ready = false;
       }
-      if (ready) {
+      if (ready && served(admin, names)) {
         return;
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("topic partitions still without a leader after " + timeout);
       }
       Thread.sleep(50); // Waiting on the cluster's own progress: no event to wait on.
+    }
+  }
+
+  /**
+   * Whether every partition's leader answers for it. The controller names leaders before the
+   * broker has loaded the partitions, and an idempotent producer that writes in that gap can stall
+   * until its delivery time-out (NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER); an
+   * offset look-up is served by the leader itself, so once it succeeds everywhere, writes do too.
+   */
+  private static boolean served(Admin admin, List<String> names) throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (TopicDescription d : admin.describeTopics(names).allTopicNames().get().values()) {
+      for (TopicPartitionInfo p : d.partitions()) {
+        latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+      }
+    }
+    try {
+      admin.listOffsets(latest).all().get();
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
+        return false;
+      }
+      throw e;
     }
   }
 
