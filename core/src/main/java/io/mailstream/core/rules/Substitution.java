@@ -8,10 +8,10 @@ import java.util.List;
  * argument expands to nothing; {@code %} before any other character yields that character, so
  * {@code %%} is a single {@code %}.
  */
-final class Substitution {
+public final class Substitution {
   private Substitution() {}
 
-  static String apply(String template, List<String> args) {
+  public static String apply(String template, List<String> args) {
     if (template == null || template.indexOf('%') < 0) {
       return template;
     }

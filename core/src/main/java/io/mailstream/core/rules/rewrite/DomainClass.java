@@ -1,12 +1,12 @@
 package io.mailstream.core.rules.rewrite;
 
+import io.mailstream.core.rules.DomainNames;
 import io.mailstream.core.rules.MapEntry;
 import io.mailstream.core.rules.MapFile;
 import io.mailstream.core.rules.MapFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -107,8 +107,7 @@ public final class DomainClass {
 
   /** Lower case, one trailing dot removed: {@code Example.COM.} is {@code example.com}. */
   static String key(String domain) {
-    String d = domain.strip().toLowerCase(Locale.ROOT);
-    return d.length() > 1 && d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+    return DomainNames.key(domain);
   }
 
   @Override

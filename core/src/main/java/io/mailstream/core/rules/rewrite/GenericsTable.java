@@ -4,6 +4,7 @@ import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.rules.MapEntry;
 import io.mailstream.core.rules.MapFile;
 import io.mailstream.core.rules.MapFileException;
+import io.mailstream.core.rules.Substitution;
 import io.mailstream.core.rules.Trace;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ public final class GenericsTable {
   }
 
   private static Optional<MailAddress> value(MapEntry e, Try t, Trace trace) {
-    String v = expand(e.value(), t).strip();
+    String v = Substitution.apply(e.value(), java.util.Arrays.asList(t.key, t.arg)).strip();
     if (v.isEmpty()) {
       // Ruleset MasqHdr: an empty value is "not found".
       trace.matched(e, "(empty: taken as no match)");
@@ -164,30 +165,6 @@ public final class GenericsTable {
     }
     trace.matched(e, v);
     return Optional.of(new MailAddress(v.substring(0, at), v.substring(at + 1)));
-  }
-
-  /** sendmail's map_rewrite: %0 the key, %1 the argument; %% and other escapes give the character. */
-  private static String expand(String template, Try t) {
-    if (template.indexOf('%') < 0) {
-      return template;
-    }
-    StringBuilder out = new StringBuilder(template.length() + 16);
-    for (int i = 0; i < template.length(); i++) {
-      char c = template.charAt(i);
-      if (c != '%' || i + 1 == template.length()) {
-        out.append(c == '%' ? "" : String.valueOf(c));
-        continue;
-      }
-      char n = template.charAt(++i);
-      if (n == '0') {
-        out.append(t.key);
-      } else if (n == '1') {
-        out.append(t.arg == null ? "" : t.arg);
-      } else if (n < '0' || n > '9') {
-        out.append(n);
-      }
-    }
-    return out.toString();
   }
 
   /** One key to try and the argument its rule passes as {@code %1}. */
