@@ -22,7 +22,7 @@ public final class ConfigBuilder {
 
   private String hostname;
   private Path dataDir = Path.of("data");
-  private List<HostPort> listen = List.of(new HostPort("127.0.0.1", 2525, false));
+  private List<Listener> listen = List.of(Listener.mta(new HostPort("127.0.0.1", 2525, false)));
   private List<Cidr> relayFrom = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
   private final Set<String> localDomains = new LinkedHashSet<>();
   private HostPort smartHost;
@@ -67,7 +67,7 @@ public final class ConfigBuilder {
     if (values.isEmpty()) {
       throw new IllegalArgumentException("listen: at least one address is needed");
     }
-    listen = mapAll("listen", values, v -> HostPort.parse(v, 25));
+    listen = mapAll("listen", values, Listener::parse);
     return this;
   }
 
@@ -203,10 +203,16 @@ public final class ConfigBuilder {
   }
 
   private final RoutingBuilder routing = new RoutingBuilder();
+  private final SmtpBuilder smtp = new SmtpBuilder();
 
   /** The routing, masquerade and mailers sections. */
   public RoutingBuilder routing() {
     return routing;
+  }
+
+  /** The smtp, tls and auth sections. */
+  public SmtpBuilder smtp() {
+    return smtp;
   }
 
   /**
@@ -250,7 +256,8 @@ public final class ConfigBuilder {
         new Limits(maxMessageSize, maxRecipients, maxHops, acceptDeadline),
         new DeliverySettings(
             deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime),
-        routing.build());
+        routing.build(),
+        smtp.build(listen));
   }
 
   /** Records the config file read into this builder, for errors about settings it lacks. */

@@ -120,7 +120,23 @@ public final class ConfigReader {
       case "local-domains" -> b.localDomains(list(k, value));
       case "smart-host" -> b.smartHost(text(k, value));
       case "smart-host-mailer" -> b.smartHostMailer(text(k, value));
-      case "kafka", "limits", "delivery", "routing", "masquerade", "mailers" -> section(b, k, value);
+      case "kafka", "limits", "delivery", "routing", "masquerade", "mailers", "smtp", "tls", "auth" ->
+          section(b, k, value);
+      case "smtp.banner" -> b.smtp().banner(text(k, value));
+      case "smtp.greet-pause" -> b.smtp().greetPause(text(k, value));
+      case "smtp.bad-rcpt-throttle" -> b.smtp().badRcptThrottle(integer(k, value));
+      case "smtp.connection-rate-throttle" -> b.smtp().connectionRateThrottle(integer(k, value));
+      case "smtp.max-connections" -> b.smtp().maxConnections(integer(k, value));
+      case "smtp.max-connections-per-ip" -> b.smtp().maxConnectionsPerIp(integer(k, value));
+      case "smtp.privacy" -> b.smtp().privacy(list(k, value));
+      case "smtp.max-line-length" -> b.smtp().maxLineLength(integer(k, value));
+      case "smtp.smtputf8" -> b.smtp().smtputf8(bool(k, value));
+      case "smtp.dsn" -> b.smtp().dsn(bool(k, value));
+      case "smtp.chunking" -> b.smtp().chunking(bool(k, value));
+      case "tls.cert" -> b.smtp().certificate(relative(text(k, value)));
+      case "tls.key" -> b.smtp().key(relative(text(k, value)));
+      case "auth.users" -> b.smtp().usersFile(relative(text(k, value)));
+      case "auth.allow-plaintext" -> b.smtp().allowPlaintextAuth(bool(k, value));
       case "routing.virtuser-domains" -> b.routing().virtuserDomains(list(k, value));
       case "routing.generics-domains" -> b.routing().genericsDomains(list(k, value));
       case "masquerade.as" -> b.routing().masqueradeAs(text(k, value));
@@ -149,9 +165,7 @@ public final class ConfigReader {
 
   private void applyRouting(ConfigBuilder b, String k, Node value) throws ConfigException {
     if (k.startsWith("routing.") && RoutingBuilder.MAPS.contains(k.substring(8))) {
-      // Relative map paths are relative to the config file, so a config directory moves as a whole.
-      Path dir = file.toAbsolutePath().getParent();
-      b.routing().map(k.substring(8), dir.resolve(text(k, value)));
+      b.routing().map(k.substring(8), relative(text(k, value)));
     } else if (RoutingBuilder.FLAGS.contains(k)) {
       b.routing().flag(k, bool(k, value));
     } else if (k.startsWith("mailers.")) {
@@ -159,6 +173,11 @@ public final class ConfigReader {
     } else {
       throw new IllegalArgumentException("unknown key '" + k + "'");
     }
+  }
+
+  /** Paths in the config are relative to the config file, so a config directory moves as a whole. */
+  private Path relative(String path) {
+    return file.toAbsolutePath().getParent().resolve(path);
   }
 
   private void section(ConfigBuilder b, String name, Node value) throws ConfigException {

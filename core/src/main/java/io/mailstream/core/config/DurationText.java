@@ -2,7 +2,10 @@ package io.mailstream.core.config;
 
 import java.time.Duration;
 
-/** Durations as sendmail writes them in its .mc files and queue times: {@code 30s 5m 4h 5d}. */
+/**
+ * Durations as sendmail writes them in its .mc files and queue times: {@code 30s 5m 4h 5d}, and
+ * {@code 500ms} for the short pauses sendmail counts in milliseconds (greet_pause).
+ */
 public final class DurationText {
   private DurationText() {}
 
@@ -10,6 +13,13 @@ public final class DurationText {
     String t = text.strip();
     if (t.length() < 2) {
       throw new IllegalArgumentException("expected a duration like 30s, 5m, 4h or 5d, got '" + text + "'");
+    }
+    if (t.endsWith("ms") && t.length() > 2 && Character.isDigit(t.charAt(t.length() - 3))) {
+      try {
+        return Duration.ofMillis(Long.parseUnsignedLong(t.substring(0, t.length() - 2)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected a duration like 500ms, got '" + text + "'");
+      }
     }
     char unit = t.charAt(t.length() - 1);
     if (Character.isDigit(unit)) {

@@ -13,18 +13,19 @@ import java.util.Set;
  *
  * @param hostname the name this relay uses in its banner, EHLO and Received headers (sendmail $j)
  * @param dataDir where the embedded broker, RocksDB state and local mailboxes live
- * @param listen the addresses the ingress listens on
+ * @param listen the ingress's listeners, each with its role
  * @param relayFrom client networks allowed to relay to any domain
  * @param localDomains domains delivered locally (sendmail's class w, local-host-names)
  * @param smartHost the next hop for all non-local mail (sendmail's SMART_HOST); null when mail
  *     goes to each domain's MX hosts
  * @param smartHostMailer the mailer used for the smart host: relay, esmtp, smtp, smtp8 or dsmtp
  * @param routing the router's map files and features; {@link RoutingSettings#NONE} for none
+ * @param smtp how the ingress talks to clients: banner, extensions, TLS, AUTH, anti-abuse controls
  */
 public record MailstreamConfig(
     String hostname,
     Path dataDir,
-    List<HostPort> listen,
+    List<Listener> listen,
     List<Cidr> relayFrom,
     Set<String> localDomains,
     HostPort smartHost,
@@ -32,7 +33,8 @@ public record MailstreamConfig(
     KafkaSettings kafka,
     Limits limits,
     DeliverySettings delivery,
-    RoutingSettings routing) {
+    RoutingSettings routing,
+    SmtpSettings smtp) {
 
   public MailstreamConfig {
     listen = List.copyOf(listen);

@@ -33,9 +33,9 @@ class ConfigReaderTest {
     assertEquals(Path.of("/var/lib/mailstream"), c.dataDir());
     assertEquals(
         List.of(
-            new HostPort("0.0.0.0", 25, false),
-            new HostPort("::", 587, true),
-            new HostPort("192.0.2.10", 2525, true)),
+            Listener.mta(new HostPort("0.0.0.0", 25, false)),
+            Listener.mta(new HostPort("::", 587, true)),
+            Listener.mta(new HostPort("192.0.2.10", 2525, true))),
         c.listen());
     assertEquals(
         List.of(
@@ -103,7 +103,7 @@ class ConfigReaderTest {
   void defaults() throws Exception {
     MailstreamConfig c = read("smart-host: smarthost.example.com\nhostname: mx.example.com\n");
     assertEquals(Path.of("data"), c.dataDir());
-    assertEquals(List.of(new HostPort("127.0.0.1", 2525, false)), c.listen());
+    assertEquals(List.of(Listener.mta(new HostPort("127.0.0.1", 2525, false))), c.listen());
     assertEquals(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), c.relayFrom());
     assertEquals(Set.of(), c.localDomains());
     assertEquals(new HostPort("smarthost.example.com", 25, false), c.smartHost());
@@ -151,7 +151,7 @@ class ConfigReaderTest {
   void scalarListIsOneItem() throws Exception {
     MailstreamConfig c =
         read("smart-host: s\nhostname: h\nlisten: 0.0.0.0:25\nlocal-domains: example.com\n");
-    assertEquals(List.of(new HostPort("0.0.0.0", 25, false)), c.listen());
+    assertEquals(List.of(Listener.mta(new HostPort("0.0.0.0", 25, false))), c.listen());
     assertEquals(Set.of("example.com"), c.localDomains());
   }
 
@@ -203,7 +203,7 @@ class ConfigReaderTest {
     b.smartHost("[cli.example]:2525").listen(List.of("127.0.0.1:2526"));
     MailstreamConfig c = b.build();
     assertEquals(new HostPort("cli.example", 2525, true), c.smartHost());
-    assertEquals(List.of(new HostPort("127.0.0.1", 2526, false)), c.listen());
+    assertEquals(List.of(Listener.mta(new HostPort("127.0.0.1", 2526, false))), c.listen());
     assertEquals("file.example", c.hostname());
   }
 

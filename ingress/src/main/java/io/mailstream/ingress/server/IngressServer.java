@@ -1,6 +1,7 @@
 package io.mailstream.ingress.server;
 
 import io.mailstream.core.config.HostPort;
+import io.mailstream.core.config.Listener;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.envelope.QueueId;
 import io.mailstream.core.rules.AccessDb;
@@ -81,7 +82,8 @@ public final class IngressServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new TrackingInitializer());
-    for (HostPort listen : context.config().listen()) {
+    for (Listener listener : context.config().listen()) {
+      HostPort listen = listener.address();
       ChannelFuture f = bootstrap.bind(listen.host(), listen.port()).awaitUninterruptibly();
       if (!f.isSuccess()) {
         close();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.config.HostPort;
+import io.mailstream.core.config.Listener;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.ingress.testing.MemoryPublisher;
 import io.mailstream.ingress.testing.TestConfig;
@@ -61,7 +62,8 @@ class IngressServerTest {
   private static MailstreamConfig listening(List<HostPort> listen) {
     MailstreamConfig base = TestConfig.standard();
     return new MailstreamConfig(
-        base.hostname(), base.dataDir(), listen, base.relayFrom(), base.localDomains(),
-        base.smartHost(), base.smartHostMailer(), base.kafka(), base.limits(), base.delivery(), base.routing());
+        base.hostname(), base.dataDir(), listen.stream().map(Listener::mta).toList(), base.relayFrom(),
+        base.localDomains(), base.smartHost(), base.smartHostMailer(), base.kafka(), base.limits(),
+        base.delivery(), base.routing(), base.smtp());
   }
 }

@@ -70,7 +70,8 @@ public final class TestConfig {
         base.kafka(),
         limits,
         base.delivery(),
-        base.routing());
+        base.routing(),
+        base.smtp());
   }
 
   public static MailstreamConfig with(

@@ -1,0 +1,174 @@
+package io.mailstream.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Collects the {@code smtp}, {@code tls} and {@code auth} sections; see {@link SmtpSettings}. */
+public final class SmtpBuilder {
+  private String banner = "$j ESMTP Mailstream";
+  private Duration greetPause = Duration.ZERO;
+  private int badRcptThrottle;
+  private int connectionRateThrottle;
+  // sendmail has no limit by default; a relay should have one, high enough never to bother a
+  // legitimate peer (Postfix's default process limit is 100, its per-client limit 50).
+  private int maxConnections = 1000;
+  private int maxConnectionsPerIp = 50;
+  private Set<PrivacyFlag> privacy = EnumSet.of(PrivacyFlag.AUTHWARNINGS, PrivacyFlag.NOVRFY, PrivacyFlag.NOEXPN);
+  private int maxLineLength = 65536;
+  private boolean smtputf8 = true;
+  private boolean dsn = true;
+  private boolean chunking = true;
+  private Path certificate;
+  private Path key;
+  private Path usersFile;
+  private boolean allowPlaintextAuth;
+
+  SmtpBuilder() {}
+
+  public SmtpBuilder banner(String v) {
+    String b = v.strip();
+    // RFC 5321 4.2: the greeting starts with the server's name; sendmail warns when $j is not
+    // first in confSMTP_LOGIN_MSG, we refuse.
+    if (!b.startsWith("$j")) {
+      throw new IllegalArgumentException("smtp.banner: must start with $j (the hostname), got '" + v + "'");
+    }
+    if (b.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+      throw new IllegalArgumentException("smtp.banner: only printable ASCII is allowed");
+    }
+    banner = b;
+    return this;
+  }
+
+  public SmtpBuilder greetPause(String v) {
+    greetPause = duration("smtp.greet-pause", v);
+    return this;
+  }
+
+  public SmtpBuilder badRcptThrottle(int v) {
+    badRcptThrottle = atLeastZero("smtp.bad-rcpt-throttle", v);
+    return this;
+  }
+
+  public SmtpBuilder connectionRateThrottle(int v) {
+    connectionRateThrottle = atLeastZero("smtp.connection-rate-throttle", v);
+    return this;
+  }
+
+  public SmtpBuilder maxConnections(int v) {
+    maxConnections = atLeastOne("smtp.max-connections", v);
+    return this;
+  }
+
+  public SmtpBuilder maxConnectionsPerIp(int v) {
+    maxConnectionsPerIp = atLeastOne("smtp.max-connections-per-ip", v);
+    return this;
+  }
+
+  public SmtpBuilder privacy(List<String> v) {
+    try {
+      privacy = PrivacyFlag.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("smtp.privacy: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  public SmtpBuilder maxLineLength(int v) {
+    // RFC 5321 4.5.3.1.6: 1000 octets including CRLF must always be accepted.
+    if (v < 1000) {
+      throw new IllegalArgumentException("smtp.max-line-length: RFC 5321 requires at least 1000, got " + v);
+    }
+    maxLineLength = v;
+    return this;
+  }
+
+  public SmtpBuilder smtputf8(boolean v) {
+    smtputf8 = v;
+    return this;
+  }
+
+  public SmtpBuilder dsn(boolean v) {
+    dsn = v;
+    return this;
+  }
+
+  public SmtpBuilder chunking(boolean v) {
+    chunking = v;
+    return this;
+  }
+
+  public SmtpBuilder certificate(Path v) {
+    certificate = v;
+    return this;
+  }
+
+  public SmtpBuilder key(Path v) {
+    key = v;
+    return this;
+  }
+
+  public SmtpBuilder usersFile(Path v) {
+    usersFile = v;
+    return this;
+  }
+
+  public SmtpBuilder allowPlaintextAuth(boolean v) {
+    allowPlaintextAuth = v;
+    return this;
+  }
+
+  /** Checks the settings together; {@code listeners} tell whether TLS or AUTH is needed. */
+  SmtpSettings build(List<Listener> listeners) throws ConfigException {
+    if ((certificate == null) != (key == null)) {
+      throw new ConfigException(
+          certificate == null ? "tls.key is set but tls.cert is not" : "tls.cert is set but tls.key is not");
+    }
+    for (Listener l : listeners) {
+      if (l.implicitTls() && certificate == null) {
+        throw new ConfigException("listen: " + l + " needs tls.cert and tls.key");
+      }
+      if (l.requiresAuth() && usersFile == null) {
+        throw new ConfigException("listen: " + l + " requires AUTH, so auth.users must be set");
+      }
+    }
+    return new SmtpSettings(
+        banner,
+        greetPause,
+        badRcptThrottle,
+        connectionRateThrottle,
+        maxConnections,
+        maxConnectionsPerIp,
+        privacy,
+        maxLineLength,
+        smtputf8,
+        dsn,
+        chunking,
+        certificate == null ? TlsSettings.NONE : new TlsSettings(certificate, key),
+        usersFile == null ? AuthSettings.NONE : new AuthSettings(usersFile, allowPlaintextAuth));
+  }
+
+  private static Duration duration(String key, String v) {
+    try {
+      return DurationText.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int atLeastZero(String key, int v) {
+    if (v < 0) {
+      throw new IllegalArgumentException(key + ": must be at least 0, got " + v);
+    }
+    return v;
+  }
+
+  private static int atLeastOne(String key, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(key + ": must be at least 1, got " + v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,59 @@
+package io.mailstream.core.config;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How the ingress talks to clients: its banner, ESMTP extensions, TLS and AUTH, and sendmail's
+ * anti-abuse controls. Everything here is per node; the access database and tables are in {@link
+ * RoutingSettings}.
+ *
+ * @param banner the 220 greeting after the code, with {@code $j} for the hostname (sendmail's
+ *     confSMTP_LOGIN_MSG); RFC 5321 4.2 wants the hostname first
+ * @param greetPause how long the server waits before the banner; a client that talks first is
+ *     refused (FEATURE(greet_pause)); zero for none
+ * @param badRcptThrottle refused recipients in a session after which every further RCPT is
+ *     answered slowly (one second each, confBAD_RCPT_THROTTLE); zero for none
+ * @param connectionRateThrottle connections per client address per minute before new ones are
+ *     refused with 421 (confCONNECTION_RATE_THROTTLE); zero for none
+ * @param maxConnections concurrent connections in all before new ones get 421
+ *     (confMAX_DAEMON_CHILDREN)
+ * @param maxConnectionsPerIp concurrent connections from one client address before new ones get
+ *     421 (ClientRate's sibling, Postfix's smtpd_client_connection_count_limit)
+ * @param privacy sendmail's confPRIVACY_FLAGS
+ * @param maxLineLength octets in one line of message text (RFC 5321 4.5.3.1.6 allows 1000);
+ *     longer lines up to this are relayed unchanged, beyond it the message is refused
+ * @param smtputf8 whether SMTPUTF8 (RFC 6531) is offered
+ * @param dsn whether DSN (RFC 3461) is offered
+ * @param chunking whether CHUNKING (BDAT, RFC 3030) is offered
+ * @param tls the certificate for STARTTLS and implicit TLS
+ * @param auth the users who may authenticate
+ */
+public record SmtpSettings(
+    String banner,
+    Duration greetPause,
+    int badRcptThrottle,
+    int connectionRateThrottle,
+    int maxConnections,
+    int maxConnectionsPerIp,
+    Set<PrivacyFlag> privacy,
+    int maxLineLength,
+    boolean smtputf8,
+    boolean dsn,
+    boolean chunking,
+    TlsSettings tls,
+    AuthSettings auth) {
+
+  public SmtpSettings {
+    privacy = Set.copyOf(privacy);
+  }
+
+  /** The banner with {@code $j} replaced by the hostname. */
+  public String banner(String hostname) {
+    return banner.replace("$j", hostname);
+  }
+
+  public boolean has(PrivacyFlag flag) {
+    return privacy.contains(flag);
+  }
+}
