@@ -198,7 +198,7 @@ public final class IngressServer implements AutoCloseable {
           clock,
           queueIds,
           idleTimeout,
-          () -> Policy.of(config, rules.get(), access));
+          () -> new SessionSetup(config, Policy.of(config, rules.get(), access)));
     }
 
     public IngressServer build() {

@@ -10,13 +10,14 @@ import java.util.function.Supplier;
 /**
  * What every connection of one server shares.
  *
- * @param config the node's configuration
+ * @param config the node's configuration when the server started: its listeners
  * @param publisher where accepted mail goes
  * @param clock for Received headers and acceptance times
  * @param queueIds the source of queue ids
  * @param idleTimeout how long a client may stay silent
- * @param policy gives the access database and tables a new session checks clients, senders and
- *     recipients against: the version current when the session starts, kept for its whole life
+ * @param setup gives a new session its settings and the access database and tables it checks
+ *     clients, senders and recipients against: the version current when the session starts,
+ *     kept for its whole life, so a reload never mixes two versions in one message
  */
 record ServerContext(
     MailstreamConfig config,
@@ -24,7 +25,7 @@ record ServerContext(
     Clock clock,
     Supplier<String> queueIds,
     Duration idleTimeout,
-    Supplier<Policy> policy) {
+    Supplier<SessionSetup> setup) {
 
   /** A context without tables: only {@code relay-from} and {@code local-domains} count. */
   ServerContext(
@@ -33,6 +34,6 @@ record ServerContext(
       Clock clock,
       Supplier<String> queueIds,
       Duration idleTimeout) {
-    this(config, publisher, clock, queueIds, idleTimeout, () -> Policy.none(config));
+    this(config, publisher, clock, queueIds, idleTimeout, SessionSetup.fixed(config, Policy.none(config)));
   }
 }

@@ -1,5 +1,6 @@
 package io.mailstream.ingress.server;
 
+import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.smtp.Reply;
 import io.mailstream.ingress.publish.BodyWriter;
@@ -37,6 +38,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
 
   private final ServerContext context;
+  private MailstreamConfig config;
   private SmtpSession session;
   private LineFramer framer;
   private InputGate gate;
@@ -68,9 +70,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     framer = ctx.pipeline().get(LineFramer.class);
     gate = new InputGate(ctx.channel(), framer);
     Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
-    session = new SmtpSession(context.config(), context.policy().get(), peer, context.queueIds(), context.clock());
+    SessionSetup setup = context.setup().get();
+    config = setup.config();
+    session = new SmtpSession(config, setup.policy(), peer, context.queueIds(), context.clock());
     if (!context.publisher().available()) {
-      Reply refusal = Replies.queueUnreachable(context.config().hostname());
+      Reply refusal = Replies.queueUnreachable(config.hostname());
       MailLog.rejected(null, "connect", refusal, peer, null);
       send(ctx, refusal);
       return;
@@ -113,7 +117,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (session.phase() == SmtpSession.Phase.DATA) {
       framer.dataMode();
       body = new BodyReceiver(
-          begin(session.queueId()), context.config().limits().maxMessageSize(), ctx.executor(), gate);
+          begin(session.queueId()), config.limits().maxMessageSize(), ctx.executor(), gate);
     }
   }
 
@@ -157,7 +161,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         ctx.executor()
             .schedule(
                 () -> committed(ctx, commit, null, new TimeoutException("accept deadline passed")),
-                context.config().limits().acceptDeadline().toNanos(),
+                config.limits().acceptDeadline().toNanos(),
                 TimeUnit.NANOSECONDS);
     CompletableFuture<MessageAccepted> stored = received.commit(submission);
     stored.whenComplete((event, error) -> onEventLoop(ctx, () -> committed(ctx, commit, event, error)));

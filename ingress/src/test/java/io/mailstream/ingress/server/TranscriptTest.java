@@ -47,7 +47,7 @@ class TranscriptTest {
     try (MemoryPublisher publisher = new MemoryPublisher(t.mode)) {
       ServerContext context =
           new ServerContext(
-              t.config, publisher, Clock.systemUTC(), QueueId::next, t.idle, () -> Policy.of(t.config, t.rules, t.access));
+              t.config, publisher, Clock.systemUTC(), QueueId::next, t.idle, SessionSetup.fixed(t.config, Policy.of(t.config, t.rules, t.access)));
       switch (via) {
         case EMBEDDED_WHOLE -> embedded(t, context, publisher, EmbeddedWire.Split.WHOLE);
         case EMBEDDED_BYTES -> embedded(t, context, publisher, EmbeddedWire.Split.BYTES);
