@@ -36,6 +36,8 @@ public record EnhancedStatus(int klass, int subject, int detail) {
   public static final EnhancedStatus X_5_5_2 = new EnhancedStatus(5, 5, 2);
   public static final EnhancedStatus X_5_5_4 = new EnhancedStatus(5, 5, 4);
   public static final EnhancedStatus X_5_6_0 = new EnhancedStatus(5, 6, 0);
+  public static final EnhancedStatus X_5_6_7 = new EnhancedStatus(5, 6, 7);
+  public static final EnhancedStatus X_5_7_0 = new EnhancedStatus(5, 7, 0);
   public static final EnhancedStatus X_5_7_1 = new EnhancedStatus(5, 7, 1);
 
   public EnhancedStatus {

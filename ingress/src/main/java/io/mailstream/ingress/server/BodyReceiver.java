@@ -13,7 +13,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Receives one message body: counts its octets, scans its header section and streams it to a
+ * Receives one message body, from DATA or from the chunks of BDAT: counts its octets and measures
+ * its lines, scans its header section and streams it to a
  * {@link BodyWriter} in chunks of {@link BodyChunk#MAX_SIZE}, so that a session never holds more
  * than one chunk. While more than one chunk is unacknowledged, input is paused (back-pressure from
  * the queue to the client's TCP window).
@@ -33,6 +34,8 @@ final class BodyReceiver {
   private byte[] buffer = new byte[FIRST_BUFFER];
   private int filled;
   private long size;
+  private long lineLength;
+  private long longestLine;
   private int chunks;
   private int unacknowledged;
   private boolean paused;
@@ -53,6 +56,7 @@ final class BodyReceiver {
       data.forEachByte(headers::update);
     }
     data.forEachByte(lineEnds::update);
+    data.forEachByte(this::measureLine);
     if (size > maxSize) {
       drop();
       return;
@@ -78,7 +82,24 @@ final class BodyReceiver {
     }
     buffer = null;
     headers.finish();
-    return new BodySummary(size, headers.hops(), headers.messageId(), lineEnds.finish());
+    longestLine = Math.max(longestLine, lineLength);
+    return new BodySummary(size, headers.hops(), headers.messageId(), lineEnds.finish(), longestLine);
+  }
+
+  /** Octets received so far (after dot-unstuffing), counted past the limit. */
+  long size() {
+    return size;
+  }
+
+  // RFC 5321 4.5.3.1.6 counts a text line with its CRLF; only the length is kept, never the line,
+  // so a line of any length costs no memory.
+  private boolean measureLine(byte b) {
+    lineLength++;
+    if (b == '\n') {
+      longestLine = Math.max(longestLine, lineLength);
+      lineLength = 0;
+    }
+    return true;
   }
 
   CompletableFuture<MessageAccepted> commit(Submission submission) {

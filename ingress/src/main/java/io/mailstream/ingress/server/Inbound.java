@@ -13,6 +13,15 @@ final class Inbound {
   /** A command line longer than the limit was read and discarded up to its end. */
   static final Object LINE_TOO_LONG = new Marker("LINE_TOO_LONG");
 
+  /** A command line ended with a bare LF (no CR before it); it was read and dropped. */
+  static final Object BARE_LF = new Marker("BARE_LF");
+
+  /** A command line that is not valid UTF-8 was read and dropped. */
+  static final Object NOT_UTF8 = new Marker("NOT_UTF8");
+
+  /** The last octet of a BDAT chunk was read (RFC 3030 2). */
+  static final Object END_OF_CHUNK = new Marker("END_OF_CHUNK");
+
   /** The {@code <CRLF>.<CRLF>} that ends DATA was read. */
   static final Object END_OF_DATA = new Marker("END_OF_DATA");
 

@@ -1,13 +1,16 @@
 package io.mailstream.ingress.server;
 
+import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.HostPort;
 import io.mailstream.core.config.Listener;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.envelope.QueueId;
 import io.mailstream.core.rules.AccessDb;
 import io.mailstream.core.rules.RuleSet;
+import io.mailstream.ingress.auth.Authenticator;
 import io.mailstream.ingress.publish.MessagePublisher;
 import io.mailstream.ingress.session.Policy;
+import io.mailstream.ingress.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -52,6 +55,7 @@ public final class IngressServer implements AutoCloseable {
   private final ServerContext context;
   private final ChannelGroup channels = new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
   private final List<InetSocketAddress> bound = new ArrayList<>();
+  private final ConnectionLimits limits = new ConnectionLimits();
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
 
@@ -80,11 +84,12 @@ public final class IngressServer implements AutoCloseable {
             .group(acceptors, workers)
             .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new TrackingInitializer());
+            .childOption(ChannelOption.TCP_NODELAY, true);
     for (Listener listener : context.config().listen()) {
       HostPort listen = listener.address();
-      ChannelFuture f = bootstrap.bind(listen.host(), listen.port()).awaitUninterruptibly();
+      ChannelFuture f =
+          bootstrap.clone().childHandler(new TrackingInitializer(listener)).bind(listen.host(), listen.port())
+              .awaitUninterruptibly();
       if (!f.isSuccess()) {
         close();
         throw new IOException("cannot listen on " + listen + ": " + f.cause().getMessage(), f.cause());
@@ -92,7 +97,7 @@ public final class IngressServer implements AutoCloseable {
       channels.add(f.channel());
       InetSocketAddress address = (InetSocketAddress) f.channel().localAddress();
       bound.add(address);
-      LOG.info("listening on {} as {}", address, context.config().hostname());
+      LOG.info("listening on {} ({}) as {}", address, listener, context.config().hostname());
     }
     return this;
   }
@@ -114,12 +119,15 @@ public final class IngressServer implements AutoCloseable {
     acceptors = null;
     workers = null;
     bound.clear();
+    if (context.authenticator() != null) {
+      context.authenticator().close();
+    }
   }
 
   /** Keeps every connection in the group so that {@link #close} can close them. */
   private final class TrackingInitializer extends SmtpChannelInitializer {
-    TrackingInitializer() {
-      super(context);
+    TrackingInitializer(Listener listener) {
+      super(context, listener, limits);
     }
 
     @Override
@@ -192,15 +200,36 @@ public final class IngressServer implements AutoCloseable {
     }
 
     ServerContext context() {
+      Objects.requireNonNull(config, "config");
+      ServerTls tls = null;
+      Authenticator authenticator = null;
+      try {
+        if (config.smtp().tls().enabled()) {
+          tls = ServerTls.load(config.smtp().tls());
+        }
+        if (config.smtp().auth().enabled()) {
+          authenticator = Authenticator.open(config.smtp().auth().usersFile());
+        }
+      } catch (ConfigException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
       return new ServerContext(
-          Objects.requireNonNull(config, "config"),
+          config,
           Objects.requireNonNull(publisher, "publisher"),
           clock,
           queueIds,
           idleTimeout,
-          () -> new SessionSetup(config, Policy.of(config, rules.get(), access)));
+          () -> new SessionSetup(config, Policy.of(config, rules.get(), access)),
+          tls,
+          authenticator);
     }
 
+    /**
+     * The server, with its certificate and users file read.
+     *
+     * @throws IllegalStateException when the certificate, key or users file cannot be used,
+     *     naming the file and why
+     */
     public IngressServer build() {
       return new IngressServer(context());
     }

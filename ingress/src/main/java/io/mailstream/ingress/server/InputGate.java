@@ -15,6 +15,10 @@ final class InputGate {
     BACKPRESSURE,
     /** The message is being committed; pipelined commands must wait for its reply. */
     COMMIT,
+    /** AUTH credentials are being checked; the next command must wait for the verdict. */
+    AUTH,
+    /** A RCPT waits out confBAD_RCPT_THROTTLE's delay; later commands wait behind it. */
+    THROTTLE,
     /** The connection is closing after a final reply. */
     CLOSING
   }

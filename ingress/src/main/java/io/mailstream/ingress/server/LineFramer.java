@@ -4,11 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Splits the byte stream into command lines, or during DATA into raw pieces that end at a CRLF.
+ * Splits the byte stream into command lines, during DATA into raw pieces that end at a CRLF, and
+ * after BDAT into exactly the chunk's octets (RFC 3030 2: no dot-stuffing, no end marker).
  *
  * <p>It emits one item per decode step, so a handler further up that switches the mode (after 354,
  * after the final dot) does so before the next octet is framed: pipelined commands and DATA
@@ -16,9 +19,24 @@ import java.util.List;
  * input in its buffer until the session is ready for it.
  */
 final class LineFramer extends ByteToMessageDecoder {
-  // RFC 5321 4.5.3.1.4: 512 octets per command line, the CRLF included.
-  static final int MAX_COMMAND_LINE = 512;
+  /**
+   * Octets in a command line, the CRLF included. RFC 5321 4.5.3.1.4 sets 512 and lets extensions
+   * add to it: SIZE 26 (RFC 1870 8), BODY=8BITMIME 16 (RFC 1652), RET and ENVID 100 and NOTIFY
+   * and ORCPT 500 (RFC 3461 4), SMTPUTF8 10 (RFC 6531), AUTH= 500 (RFC 4954 5), so no MAIL or RCPT
+   * line needs more than 512 + 26 + 16 + 100 + 10 + 500 = 1164. Mailstream takes 2048 for every
+   * command, sendmail's MAXLINE and Postfix's line_length_limit: above every allowance, so no
+   * client that keeps to the RFCs is ever refused, and small enough to bound memory.
+   */
+  static final int MAX_COMMAND_LINE = 2048;
 
+  /** RFC 4954 4: an AUTH command or response line may have 12288 octets, the CRLF included. */
+  static final int MAX_AUTH_LINE = 12288;
+
+  private static final byte[] AUTH = "AUTH ".getBytes(StandardCharsets.US_ASCII);
+
+  private int maxLine = MAX_COMMAND_LINE;
+  private long chunkLeft;
+  private boolean keepChunk;
   private boolean dataMode;
   private boolean paused;
   private boolean discarding;
@@ -37,6 +55,38 @@ final class LineFramer extends ByteToMessageDecoder {
   /** After the final dot: frame commands again. */
   void commandMode() {
     dataMode = false;
+  }
+
+  /**
+   * After BDAT: pass on the next {@code size} octets exactly as they come (as {@link ByteBuf}s,
+   * or nothing when {@code keep} is false and they are to be thrown away), then {@link
+   * Inbound#END_OF_CHUNK}, then frame commands again. A size of zero frames nothing.
+   */
+  void chunkMode(long size, boolean keep) {
+    chunkLeft = size;
+    keepChunk = keep;
+  }
+
+  /**
+   * Sets the longest command line read, CRLF included, from the next line on: {@link
+   * #MAX_AUTH_LINE} while the session waits for the client's answer to an AUTH challenge (RFC 4954
+   * 4), {@link #MAX_COMMAND_LINE} again after it. A line that starts with {@code AUTH } may always
+   * be {@link #MAX_AUTH_LINE} long, so the AUTH command itself needs no call.
+   */
+  void maxLine(int octets) {
+    if (octets < 512) {
+      throw new IllegalArgumentException("RFC 5321 4.5.3.1.4: at least 512, got " + octets);
+    }
+    maxLine = octets;
+  }
+
+  /**
+   * Throws away every octet received but not yet framed (after STARTTLS: CVE-2011-0411). Called
+   * from a handler further up while this decoder passes on a line, it ends the decode loop too.
+   */
+  void discardBuffered() {
+    ByteBuf buffered = internalBuffer();
+    buffered.skipBytes(buffered.readableBytes());
   }
 
   /** Frames nothing more until {@link #resume}; the caller also stops reading the socket. */
@@ -61,7 +111,9 @@ final class LineFramer extends ByteToMessageDecoder {
     if (paused) {
       return;
     }
-    if (dataMode) {
+    if (chunkLeft > 0) {
+      decodeChunk(in, out);
+    } else if (dataMode) {
       decodeData(in, out);
     } else {
       decodeCommand(in, out);
@@ -81,19 +133,14 @@ final class LineFramer extends ByteToMessageDecoder {
 
   private void decodeCommand(ByteBuf in, List<Object> out) {
     if (!discarding) {
-      int end = Math.min(in.writerIndex(), in.readerIndex() + MAX_COMMAND_LINE);
+      int limit = lineLimit(in);
+      int end = Math.min(in.writerIndex(), in.readerIndex() + limit);
       int lf = in.indexOf(in.readerIndex(), end, (byte) '\n');
       if (lf >= 0) {
-        int length = lf - in.readerIndex();
-        if (length > 0 && in.getByte(lf - 1) == '\r') {
-          length--;
-        }
-        String text = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
-        in.readerIndex(lf + 1);
-        out.add(new Inbound.Line(text));
+        out.add(line(in, lf));
         return;
       }
-      if (in.readableBytes() < MAX_COMMAND_LINE) {
+      if (in.readableBytes() < limit) {
         return;
       }
       discarding = true;
@@ -107,6 +154,60 @@ final class LineFramer extends ByteToMessageDecoder {
     in.readerIndex(lf + 1);
     discarding = false;
     out.add(Inbound.LINE_TOO_LONG);
+  }
+
+  private int lineLimit(ByteBuf in) {
+    if (in.readableBytes() < AUTH.length) {
+      return maxLine;
+    }
+    for (int i = 0; i < AUTH.length; i++) {
+      if ((in.getByte(in.readerIndex() + i) & 0xdf) != (AUTH[i] & 0xdf)) {
+        return maxLine;
+      }
+    }
+    return Math.max(maxLine, MAX_AUTH_LINE);
+  }
+
+  /**
+   * The line that ends at {@code lf}. Only CRLF ends a command line (RFC 5321 2.3.8); a bare LF
+   * leaves no telling where the client meant the line to end, and is reported as such. A line
+   * that is not UTF-8 (RFC 6531 3.3 allows UTF-8, RFC 5321 only ASCII) is reported too, rather
+   * than read with replacement characters that could pass for a UTF-8 address.
+   */
+  private static Object line(ByteBuf in, int lf) {
+    int start = in.readerIndex();
+    in.readerIndex(lf + 1);
+    if (lf == start || in.getByte(lf - 1) != '\r') {
+      return Inbound.BARE_LF;
+    }
+    try {
+      return new Inbound.Line(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(in.nioBuffer(start, lf - 1 - start))
+              .toString());
+    } catch (CharacterCodingException e) {
+      return Inbound.NOT_UTF8;
+    }
+  }
+
+  /** Passes on (or drops) what there is of the current BDAT chunk, and says when it is complete. */
+  private void decodeChunk(ByteBuf in, List<Object> out) {
+    int n = (int) Math.min(in.readableBytes(), chunkLeft);
+    if (n == 0) {
+      return;
+    }
+    chunkLeft -= n;
+    if (keepChunk) {
+      out.add(in.readRetainedSlice(n));
+    } else {
+      in.skipBytes(n);
+    }
+    if (chunkLeft == 0) {
+      out.add(Inbound.END_OF_CHUNK);
+    }
   }
 
   /**

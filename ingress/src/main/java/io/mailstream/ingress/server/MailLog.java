@@ -4,6 +4,7 @@ import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.smtp.Reply;
 import io.mailstream.ingress.session.DataResult;
 import io.mailstream.ingress.session.Peer;
+import io.mailstream.ingress.session.TlsInfo;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 
@@ -70,6 +71,39 @@ final class MailLog {
         reply,
         printable(String.valueOf(root)),
         peer.relay());
+  }
+
+  /**
+   * sendmail's lines: {@code AUTH=server, relay=[..], authid=alice, mech=PLAIN, bits=0} on
+   * success, {@code AUTH failure (PLAIN): authentication failure, authid=.., relay=[..]} otherwise
+   * (what fail2ban's sendmail-auth filter looks for).
+   */
+  static void auth(String user, String mechanism, Reply reply, Peer peer) {
+    if (reply.isPositive()) {
+      LOG.info("AUTH=server, relay={}, authid={}, mech={}, bits=0", peer.relay(), printable(user), mechanism);
+    } else {
+      LOG.warn(
+          "AUTH failure ({}): authentication failure, authid={}, reply={}, relay={}",
+          mechanism, printable(user), reply, peer.relay());
+    }
+  }
+
+  /** {@code STARTTLS=server, relay=[..], version=TLSv1.3, verify=NO, cipher=.., bits=256/256} */
+  static void tlsStarted(TlsInfo tls, Peer peer) {
+    LOG.info(
+        "STARTTLS=server, relay={}, version={}, verify=NO, cipher={}, bits={}/{}",
+        peer.relay(), tls.version(), tls.cipher(), tls.bits(), tls.bits());
+  }
+
+  /** {@code STARTTLS=server, error: accept failed=.., relay=[..]} */
+  static void tlsFailed(Peer peer, Throwable cause) {
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    LOG.info(
+        "STARTTLS=server, error: accept failed={}, relay={}",
+        printable(String.valueOf(root.getMessage())), peer.relay());
   }
 
   static void lostConnection(String queueId, String phase, Peer peer) {

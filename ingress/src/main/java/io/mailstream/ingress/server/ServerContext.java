@@ -1,6 +1,8 @@
 package io.mailstream.ingress.server;
 
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.ingress.auth.Authenticator;
+import io.mailstream.ingress.tls.ServerTls;
 import io.mailstream.ingress.publish.MessagePublisher;
 import io.mailstream.ingress.session.Policy;
 import java.time.Clock;
@@ -18,6 +20,8 @@ import java.util.function.Supplier;
  * @param setup gives a new session its settings and the access database and tables it checks
  *     clients, senders and recipients against: the version current when the session starts,
  *     kept for its whole life, so a reload never mixes two versions in one message
+ * @param tls the certificate for STARTTLS and implicit TLS, or null without one
+ * @param authenticator checks AUTH credentials, or null when AUTH is off
  */
 record ServerContext(
     MailstreamConfig config,
@@ -25,7 +29,20 @@ record ServerContext(
     Clock clock,
     Supplier<String> queueIds,
     Duration idleTimeout,
-    Supplier<SessionSetup> setup) {
+    Supplier<SessionSetup> setup,
+    ServerTls tls,
+    Authenticator authenticator) {
+
+  /** A context without TLS and AUTH. */
+  ServerContext(
+      MailstreamConfig config,
+      MessagePublisher publisher,
+      Clock clock,
+      Supplier<String> queueIds,
+      Duration idleTimeout,
+      Supplier<SessionSetup> setup) {
+    this(config, publisher, clock, queueIds, idleTimeout, setup, null, null);
+  }
 
   /** A context without tables: only {@code relay-from} and {@code local-domains} count. */
   ServerContext(

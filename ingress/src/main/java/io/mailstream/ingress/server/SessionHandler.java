@@ -1,10 +1,22 @@
 package io.mailstream.ingress.server;
 
+import io.mailstream.core.config.Listener;
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.ingress.auth.Authenticator;
+import io.mailstream.ingress.session.ConnectionSecurity;
+import io.mailstream.ingress.session.SaslExchange;
+import io.mailstream.ingress.session.TlsInfo;
+import io.mailstream.ingress.session.Verb;
+import io.mailstream.ingress.tls.ServerTls;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import javax.net.ssl.SSLException;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.smtp.Reply;
 import io.mailstream.ingress.publish.BodyWriter;
 import io.mailstream.ingress.publish.Submission;
+import io.mailstream.ingress.session.ChunkPlan;
 import io.mailstream.ingress.session.Command;
 import io.mailstream.ingress.session.DataResult;
 import io.mailstream.ingress.session.Peer;
@@ -22,6 +34,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,16 +51,22 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
 
   private final ServerContext context;
+  private final Listener listener;
   private MailstreamConfig config;
   private SmtpSession session;
   private LineFramer framer;
   private InputGate gate;
   private BodyReceiver body;
   private PendingCommit pending;
+  /** The BDAT chunk being read, and its command line for the log; null between chunks. */
+  private ChunkPlan chunk;
+  private String chunkCommand;
   private boolean closing;
+  private final RcptThrottle throttle = new RcptThrottle();
 
-  SessionHandler(ServerContext context) {
+  SessionHandler(ServerContext context, Listener listener) {
     this.context = context;
+    this.listener = listener;
   }
 
   @Override
@@ -72,7 +91,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
     SessionSetup setup = context.setup().get();
     config = setup.config();
-    session = new SmtpSession(config, setup.policy(), peer, context.queueIds(), context.clock());
+    session = new SmtpSession(config, setup.policy(), security(), peer, context.queueIds(), context.clock());
     if (!context.publisher().available()) {
       Reply refusal = Replies.queueUnreachable(config.hostname());
       MailLog.rejected(null, "connect", refusal, peer, null);
@@ -82,6 +101,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     Reply greeting = session.greeting();
     if (!greeting.isPositive()) {
       MailLog.rejected(null, "connect", greeting, peer, session.reason());
+    }
+    Duration pause = listener.implicitTls() ? Duration.ZERO : session.greetPause();
+    if (!pause.isZero()) {
+      GreetPause.hold(ctx, pause, session, greeting, reply -> send(ctx, reply));
+      return;
     }
     send(ctx, greeting);
   }
@@ -98,6 +122,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         body.accept(data);
       } else if (msg == Inbound.END_OF_DATA) {
         endOfData(ctx);
+      } else if (msg == Inbound.END_OF_CHUNK) {
+        endOfChunk(ctx);
+      } else if (msg == Inbound.BARE_LF) {
+        Reply reply = session.bareLineFeed();
+        MailLog.rejected(session.queueId(), "(bare LF)", reply, session.peer(), null);
+        send(ctx, reply);
+      } else if (msg == Inbound.NOT_UTF8) {
+        // A NUL makes the line invalid both as a command and as an AUTH response.
+        command(ctx, "\0");
       } else if (msg == Inbound.LINE_TOO_LONG) {
         Reply reply = session.lineTooLong();
         MailLog.rejected(session.queueId(), "(line too long)", reply, session.peer(), null);
@@ -108,16 +141,141 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private ConnectionSecurity security() {
+    return new ConnectionSecurity(
+        context.tls() != null && !listener.implicitTls(),
+        listener.implicitTls(),
+        context.authenticator() != null,
+        config.smtp().auth().allowPlaintext(),
+        listener.requiresAuth());
+  }
+
   private void command(ChannelHandlerContext ctx, String line) {
-    Reply reply = session.on(Command.parse(line));
+    if (session.authenticating()) {
+      authStep(ctx, "AUTH response", session.authResponse(line));
+      return;
+    }
+    Command command = Command.parse(line);
+    if (throttle.holds(ctx, session, gate, command, () -> command(ctx, line))) {
+      return;
+    }
+    if (command.verb() == Verb.AUTH) {
+      // Only the mechanism is logged: an initial response holds the password.
+      String mechanism = command.argument().split(" ", 2)[0];
+      authStep(ctx, "AUTH " + mechanism, session.auth(command));
+      return;
+    }
+    if (command.verb() == Verb.BDAT) {
+      bdat(ctx, command, line);
+      return;
+    }
+    Reply reply = session.on(command);
+    if (session.startingTls()) {
+      startTls(ctx, reply);
+      return;
+    }
     if (!reply.isPositive()) {
       MailLog.rejected(session.queueId(), line, reply, session.peer(), session.reason());
     }
     send(ctx, reply);
+    dropAbandonedBody();
     if (session.phase() == SmtpSession.Phase.DATA) {
       framer.dataMode();
       body = new BodyReceiver(
           begin(session.queueId()), config.limits().maxMessageSize(), ctx.executor(), gate);
+    }
+  }
+
+  /**
+   * RFC 3207: the 220 leaves in the clear, everything after it is TLS. Whatever the client sent
+   * after STARTTLS in the same packets is thrown away unread (CVE-2011-0411): it was never
+   * protected, so it must not be executed as if it were.
+   */
+  private void startTls(ChannelHandlerContext ctx, Reply ready) {
+    framer.discardBuffered();
+    ctx.pipeline().addFirst("tls", context.tls().newHandler(ctx.alloc(), true));
+    send(ctx, ready);
+  }
+
+  private void authStep(ChannelHandlerContext ctx, String what, SaslExchange.Step step) {
+    if (step instanceof SaslExchange.Challenge challenge) {
+      send(ctx, challenge.reply());
+    } else if (step instanceof SaslExchange.Failed failed) {
+      MailLog.rejected(null, what, failed.reply(), session.peer(), session.reason());
+      send(ctx, failed.reply());
+    } else {
+      SaslExchange.Credentials c = (SaslExchange.Credentials) step;
+      gate.pause(InputGate.Reason.AUTH);
+      context
+          .authenticator()
+          .check(c.authzid(), c.authcid(), c.password())
+          .whenComplete((outcome, error) -> onEventLoop(ctx, () -> authChecked(ctx, c, outcome)));
+    }
+  }
+
+  private void authChecked(ChannelHandlerContext ctx, SaslExchange.Credentials c, Authenticator.Outcome outcome) {
+    if (closing || session.phase() == SmtpSession.Phase.CLOSED) {
+      return;
+    }
+    Reply reply =
+        session.authChecked(
+            c.authcid(), c.mechanism(), outcome == Authenticator.Outcome.ACCEPTED,
+            outcome == null || outcome == Authenticator.Outcome.UNAVAILABLE);
+    MailLog.auth(c.authcid(), c.mechanism(), reply, session.peer());
+    send(ctx, reply);
+    gate.resume(InputGate.Reason.AUTH);
+  }
+
+  /**
+   * BDAT (RFC 3030 2): the chunk that follows is read in any case; its octets go to the body
+   * when the session accepts it, and nowhere otherwise. Replies come once the chunk is read.
+   */
+  private void bdat(ChannelHandlerContext ctx, Command command, String line) {
+    ChunkPlan plan = session.bdat(command);
+    if (plan.refusal() != null && plan.refusal().closesConnection()) {
+      MailLog.rejected(session.queueId(), line, plan.refusal(), session.peer(), session.reason());
+      send(ctx, plan.refusal());
+      dropAbandonedBody();
+      return;
+    }
+    if (plan.keep() && body == null) {
+      body = new BodyReceiver(
+          begin(session.queueId()), config.limits().maxMessageSize(), ctx.executor(), gate);
+    }
+    chunk = plan;
+    chunkCommand = line;
+    if (plan.size() == 0) {
+      endOfChunk(ctx);
+    } else {
+      framer.chunkMode(plan.size(), plan.keep());
+    }
+  }
+
+  private void endOfChunk(ChannelHandlerContext ctx) {
+    ChunkPlan plan = chunk;
+    chunk = null;
+    if (plan.refusal() != null) {
+      MailLog.rejected(session.queueId(), chunkCommand, plan.refusal(), session.peer(), session.reason());
+      send(ctx, plan.refusal());
+      dropAbandonedBody();
+    } else if (plan.last()) {
+      endOfData(ctx);
+    } else {
+      String queueId = session.queueId();
+      Reply reply = session.endOfChunk(body.size());
+      if (!reply.isPositive()) {
+        MailLog.rejected(queueId, chunkCommand, reply, session.peer(), null);
+      }
+      send(ctx, reply);
+      dropAbandonedBody();
+    }
+  }
+
+  /** A message sent with BDAT that the session ended (RSET, EHLO, a refusal) is abandoned. */
+  private void dropAbandonedBody() {
+    if (body != null && !session.chunking() && session.phase() != SmtpSession.Phase.DATA) {
+      body.abort();
+      body = null;
     }
   }
 
@@ -195,6 +353,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent handshake && session != null) {
+      tlsHandshake(ctx, handshake);
+      return;
+    }
     if (!(evt instanceof IdleStateEvent) || session == null || closing) {
       ctx.fireUserEventTriggered(evt);
       return;
@@ -209,6 +371,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     Reply reply = session.timedOut();
     MailLog.rejected(session.queueId(), "(idle)", reply, session.peer(), null);
     send(ctx, reply);
+  }
+
+  private void tlsHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
+    if (!handshake.isSuccess()) {
+      MailLog.tlsFailed(session.peer(), handshake.cause());
+      closing = true;
+      ctx.close();
+      return;
+    }
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    TlsInfo info = ServerTls.describe(ssl.engine().getSession());
+    session.tlsStarted(info);
+    MailLog.tlsStarted(info, session.peer());
   }
 
   @Override
@@ -228,7 +403,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
+    if (cause instanceof IOException || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
       LOG.debug("closing {} after {}", ctx.channel(), cause.toString());
     } else {
       LOG.warn("closing {} after an unexpected error", ctx.channel(), cause);

@@ -1,5 +1,6 @@
 package io.mailstream.ingress.server;
 
+import io.mailstream.core.config.Listener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
  * The ingress pipeline of one connection, from the socket up:
  *
  * <ol>
+ *   <li>TLS, from the start on an implicit-TLS listener (after STARTTLS it is added here);
+ *   <li>the connection limits ({@link ConnectionLimits}): a client over one gets a 421 from
+ *       {@link ConnectionRefusal} instead of everything below;
  *   <li>flush consolidation, so that the replies to a pipelined group leave in one packet;
  *   <li>the idle timer (RFC 5321 4.5.3.2.7);
  *   <li>{@link LineFramer}: command lines with their length limit, or DATA pieces;
@@ -21,22 +25,41 @@ import java.util.concurrent.TimeUnit;
  */
 class SmtpChannelInitializer extends ChannelInitializer<Channel> {
   private final ServerContext context;
+  private final Listener listener;
+  private final ConnectionLimits limits;
 
-  SmtpChannelInitializer(ServerContext context) {
+  SmtpChannelInitializer(ServerContext context, Listener listener) {
+    this(context, listener, null);
+  }
+
+  /** With the server's connection limits, checked before a session starts; null for none. */
+  SmtpChannelInitializer(ServerContext context, Listener listener, ConnectionLimits limits) {
     this.context = context;
+    this.listener = listener;
+    this.limits = limits;
   }
 
   @Override
   protected void initChannel(Channel ch) {
-    configure(ch.pipeline(), context);
+    if (listener.implicitTls()) {
+      ch.pipeline().addLast("tls", context.tls().newHandler(ch.alloc(), false));
+    }
+    if (limits != null && !ConnectionRefusal.admit(ch, limits, context)) {
+      return; // a 421 instead of a session
+    }
+    configure(ch.pipeline(), context, listener);
   }
 
   static void configure(ChannelPipeline p, ServerContext context) {
+    configure(p, context, Listener.mta(context.config().listen().get(0).address()));
+  }
+
+  static void configure(ChannelPipeline p, ServerContext context, Listener listener) {
     p.addLast("flush", new FlushConsolidationHandler(64, true));
     p.addLast("idle", new IdleStateHandler(context.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
     p.addLast("framer", new LineFramer());
     p.addLast("data", new DataDecoder());
     p.addLast("replies", ReplyEncoder.INSTANCE);
-    p.addLast("session", new SessionHandler(context));
+    p.addLast("session", new SessionHandler(context, listener));
   }
 }

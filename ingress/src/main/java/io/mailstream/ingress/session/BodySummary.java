@@ -7,11 +7,18 @@ package io.mailstream.ingress.session;
  * @param hops Received header fields in the header section
  * @param messageId the Message-ID header field's value, or null when there is none
  * @param badLineEnd the first bare CR, bare LF or NUL seen ({@code bare <LF>}), or null
+ * @param longestLine octets of the longest line with its line end, as stored (after
+ *     dot-unstuffing)
  */
-public record BodySummary(long size, int hops, String messageId, String badLineEnd) {
+public record BodySummary(long size, int hops, String messageId, String badLineEnd, long longestLine) {
 
   /** A body with CRLF line ends only. */
   public BodySummary(long size, int hops, String messageId) {
     this(size, hops, messageId, null);
+  }
+
+  /** A body whose lines are all within RFC 5321's 1000 octets. */
+  public BodySummary(long size, int hops, String messageId, String badLineEnd) {
+    this(size, hops, messageId, badLineEnd, 0);
   }
 }

@@ -39,6 +39,11 @@ final class ConnectGate {
     }
   }
 
+  /** Whether the client is refused: it gets the banner, then refusals. */
+  boolean refuses() {
+    return verdict.refused();
+  }
+
   /** The access entry behind the refusal or the discard. */
   String reason() {
     return verdict.reason();

@@ -8,15 +8,25 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A checked {@code MAIL FROM:<path> [params]}: the reverse-path and the RFC 6152 BODY type.
+ * A checked {@code MAIL FROM:<path> [params]}: the reverse-path and its parameters.
  *
  * @param sender the reverse-path; {@link MailAddress#NULL_SENDER} for {@code <>}
- * @param bodyType 7BIT or 8BITMIME, or null when not given
+ * @param bodyType 7BIT or 8BITMIME (RFC 6152), or null when not given
+ * @param ret FULL or HDRS (RFC 3461 4.3), or null
+ * @param envid the envelope id as sent, still xtext-encoded (RFC 3461 4.4), or null
+ * @param smtputf8 whether the client gave SMTPUTF8 (RFC 6531 3.4)
  */
-record MailRequest(MailAddress sender, String bodyType) {
+record MailRequest(MailAddress sender, String bodyType, String ret, String envid, boolean smtputf8) {
+  // RFC 3461 4.4: an ENVID of at most 100 characters.
+  static final int MAX_ENVID = 100;
 
-  /** Parses and checks the argument of MAIL against the limits. */
+  /** Parses and checks the argument of MAIL with every optional extension offered. */
   static Checked<MailRequest> check(String argument, Limits limits) {
+    return check(argument, limits, Extensions.ALL);
+  }
+
+  /** Parses and checks the argument of MAIL against the limits and the extensions offered. */
+  static Checked<MailRequest> check(String argument, Limits limits, Extensions extensions) {
     String path = PathArgument.after("FROM:", argument);
     if (path == null) {
       return Checked.refuse(Replies.mailSyntax());
@@ -34,28 +44,65 @@ record MailRequest(MailAddress sender, String bodyType) {
       return Checked.refuse(Replies.parameterSyntax(e.getMessage()));
     }
     String bodyType = null;
+    String ret = null;
+    String envid = null;
+    boolean smtputf8 = false;
     for (Map.Entry<String, String> p : params.entrySet()) {
-      switch (p.getKey()) {
+      String key = p.getKey();
+      String value = p.getValue();
+      if (!offered(key, extensions)) {
+        // RFC 5321 4.1.1.11: 555 for parameters the server does not recognise or offer.
+        return Checked.refuse(Replies.unsupportedParameter(key));
+      }
+      switch (key) {
         case "SIZE" -> {
-          Checked<Void> size = checkSize(p.getValue(), limits);
+          Checked<Void> size = checkSize(value, limits);
           if (size.refused()) {
             return Checked.refuse(size.refusal());
           }
         }
         case "BODY" -> {
-          // RFC 6152 2: BODY=7BIT or BODY=8BITMIME; BINARYMIME needs CHUNKING, not offered.
-          bodyType = p.getValue().toUpperCase(Locale.ROOT);
+          // RFC 6152 2: BODY=7BIT or BODY=8BITMIME; BINARYMIME (RFC 3030 3) is not offered.
+          bodyType = value.toUpperCase(Locale.ROOT);
           if (!bodyType.equals("7BIT") && !bodyType.equals("8BITMIME")) {
-            return Checked.refuse(Replies.parameterSyntax("BODY=" + p.getValue()));
+            return Checked.refuse(Replies.parameterSyntax("BODY=" + value));
           }
         }
+        case "RET" -> {
+          // RFC 3461 4.3: RET=FULL or RET=HDRS.
+          ret = value.toUpperCase(Locale.ROOT);
+          if (!ret.equals("FULL") && !ret.equals("HDRS")) {
+            return Checked.refuse(Replies.parameterSyntax("RET=" + value));
+          }
+        }
+        case "ENVID" -> {
+          if (value.isEmpty() || value.length() > MAX_ENVID || !Xtext.isXtext(value)) {
+            return Checked.refuse(Replies.parameterSyntax("ENVID=" + value));
+          }
+          envid = value;
+        }
         default -> {
-          // RFC 5321 4.1.1.11: 555 for parameters the server does not recognise.
-          return Checked.refuse(Replies.unsupportedParameter(p.getKey()));
+          // SMTPUTF8, RFC 6531 3.4: a keyword without value.
+          if (!value.isEmpty()) {
+            return Checked.refuse(Replies.parameterSyntax(key + "=" + value));
+          }
+          smtputf8 = true;
         }
       }
     }
-    return Checked.ok(new MailRequest(parsed.address(), bodyType));
+    if (!smtputf8 && !isAscii(parsed.address().toString())) {
+      return Checked.refuse(ExtensionReplies.nonAsciiSender());
+    }
+    return Checked.ok(new MailRequest(parsed.address(), bodyType, ret, envid, smtputf8));
+  }
+
+  private static boolean offered(String keyword, Extensions extensions) {
+    return switch (keyword) {
+      case "SIZE", "BODY" -> true;
+      case "RET", "ENVID" -> extensions.dsn();
+      case "SMTPUTF8" -> extensions.smtputf8();
+      default -> false;
+    };
   }
 
   // RFC 1870 3 and 6.1: SIZE=<octets>; 552 when it already exceeds the fixed maximum.
@@ -66,5 +113,9 @@ record MailRequest(MailAddress sender, String bodyType) {
     // RFC 1870 3: up to 20 digits; anything with more than 18 exceeds every possible limit.
     boolean tooBig = value.length() > 18 || Long.parseLong(value) > limits.maxMessageSize();
     return tooBig ? Checked.refuse(Replies.messageTooBig()) : Checked.ok(null);
+  }
+
+  static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
   }
 }

@@ -56,7 +56,17 @@ public final class Policy {
 
   /** check_rcpt: may this client send to this recipient, and can it be delivered at all. */
   Verdict rcpt(MailAddress recipient, Peer peer) {
-    return rcpt.check(recipient, peer);
+    return rcpt(recipient, peer, null);
+  }
+
+  /**
+   * check_rcpt for a client that may have authenticated: an authenticated user may relay
+   * (sendmail's TRUST_AUTH_MECH), but local recipients are still checked against the tables.
+   *
+   * @param authUser the authenticated user, or null
+   */
+  Verdict rcpt(MailAddress recipient, Peer peer, String authUser) {
+    return rcpt.check(recipient, peer, authUser);
   }
 
   // proto.m4 Basic_check_relay and Basic_check_mail: {Accept} (OK, RELAY) ends the check,

@@ -28,8 +28,8 @@ final class RcptPolicy {
     this.rules = rules;
   }
 
-  Verdict check(MailAddress rcpt, Peer peer) {
-    Verdict v = relay.check(rcpt, peer, new Trace());
+  Verdict check(MailAddress rcpt, Peer peer, String authUser) {
+    Verdict v = relay.check(rcpt, peer, authUser, new Trace());
     if (v.refused() || rules == null) {
       return v;
     }

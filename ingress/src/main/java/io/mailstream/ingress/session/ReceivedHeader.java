@@ -16,7 +16,9 @@ import java.util.Locale;
  * </pre>
  *
  * The FOR clause names the recipient only when there is exactly one, so that a message sent to
- * several people does not reveal the others' addresses to each of them.
+ * several people does not reveal the others' addresses to each of them. As sendmail does, an
+ * authenticated client is marked {@code (authenticated bits=N)} without its user name, and a TLS
+ * session is described after the id.
  */
 public final class ReceivedHeader {
   // RFC 5322 3.3 date-time with a numeric zone, in English whatever the JVM's locale.
@@ -44,12 +46,38 @@ public final class ReceivedHeader {
       String queueId,
       List<EnvelopeRecipient> recipients,
       ZonedDateTime when) {
+    return build(helo, peer, byHost, protocol, queueId, recipients, when, false, null);
+  }
+
+  /**
+   * The field for a client that may have authenticated or be using TLS.
+   *
+   * @param authenticated whether the client authenticated
+   * @param tls the TLS session, or null
+   */
+  public static String build(
+      String helo,
+      Peer peer,
+      String byHost,
+      String protocol,
+      String queueId,
+      List<EnvelopeRecipient> recipients,
+      ZonedDateTime when,
+      boolean authenticated,
+      TlsInfo tls) {
     String name = peer.hostname() == null ? "unknown" : peer.hostname();
     StringBuilder h = new StringBuilder(200);
     h.append("Received: from ").append(helo)
         .append(" (").append(name).append(' ').append(peer.addressLiteral()).append(")\r\n");
+    if (authenticated) {
+      // sendmail's "bits" is the SASL security layer; PLAIN and LOGIN have none.
+      h.append("\t(authenticated bits=0)\r\n");
+    }
     h.append("\tby ").append(byHost).append(" (Mailstream) with ").append(protocol)
         .append(" id ").append(queueId);
+    if (tls != null) {
+      h.append("\r\n\t").append(tls.receivedComment());
+    }
     if (recipients.size() == 1) {
       h.append("\r\n\tfor ").append(recipients.get(0).address().bracketed()).append("; ");
     } else {

@@ -50,11 +50,15 @@ final class RelayCheck {
     this.hostsOnly = config.routing().relayHostsOnly();
   }
 
-  Verdict check(MailAddress rcpt, Peer peer, Trace trace) {
+  Verdict check(MailAddress rcpt, Peer peer, String authUser, Trace trace) {
     Optional<MailAddress> dest = destination(rcpt, trace);
     String toUs = dest.map(d -> toUs(d, trace)).orElse(null);
     if (toUs != null) {
       return Verdict.accept(toUs);
+    }
+    // proto.m4 Rcpt_ok: a client that authenticated may relay ($&{auth_type} is set and trusted).
+    if (authUser != null) {
+      return Verdict.accept("authenticated as " + authUser);
     }
     String client = fromClient(peer, trace);
     if (client != null) {

@@ -19,6 +19,7 @@ import static io.mailstream.core.smtp.EnhancedStatus.X_5_5_4;
 import static io.mailstream.core.smtp.EnhancedStatus.X_5_7_1;
 
 import io.mailstream.core.smtp.Reply;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,8 +31,9 @@ public final class Replies {
 
   // Greeting and goodbye.
 
-  public static Reply banner(String hostname) {
-    return Reply.of(220, null, hostname + " ESMTP Mailstream");
+  /** The 220 greeting: {@code smtp.banner} with $j replaced (confSMTP_LOGIN_MSG). */
+  public static Reply banner(String text) {
+    return Reply.of(220, null, text);
   }
 
   public static Reply bye() {
@@ -63,17 +65,17 @@ public final class Replies {
     return Reply.of(250, null, hostname);
   }
 
-  /** The EHLO keywords: RFC 2920, RFC 1870, RFC 6152 and RFC 2034. */
+  /** The EHLO reply without the optional extensions: RFC 2920, RFC 1870, RFC 6152 and RFC 2034. */
   public static Reply ehlo(String hostname, String clientHelo, long maxMessageSize) {
-    return Reply.multiline(
-        250,
-        null,
-        List.of(
-            hostname + " Hello " + clientHelo,
-            "PIPELINING",
-            "SIZE " + maxMessageSize,
-            "8BITMIME",
-            "ENHANCEDSTATUSCODES"));
+    return ehlo(hostname, clientHelo, EhloFeatures.of(maxMessageSize, Extensions.NONE));
+  }
+
+  /** The EHLO reply: the greeting line, then one line per keyword of {@code features}. */
+  public static Reply ehlo(String hostname, String clientHelo, EhloFeatures features) {
+    List<String> lines = new ArrayList<>();
+    lines.add(hostname + " Hello " + clientHelo);
+    lines.addAll(features.keywords());
+    return Reply.multiline(250, null, lines);
   }
 
   public static Reply heloSyntax(String verb) {

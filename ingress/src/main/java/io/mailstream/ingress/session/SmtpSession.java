@@ -9,6 +9,9 @@ import io.mailstream.core.event.MessageAccepted.DsnRequest;
 import io.mailstream.core.smtp.Reply;
 import io.mailstream.ingress.publish.Submission;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -42,13 +45,19 @@ public final class SmtpSession {
 
   private final MailstreamConfig config;
   private final Policy policy;
-  private final ConnectGate gate;
+  private ConnectGate gate;
+  private final SessionControls controls;
   private final Limits limits;
   private final Peer peer;
   private final Supplier<String> queueIds;
   private final Clock clock;
+  private final ConnectionSecurity security;
   private Phase phase = Phase.CONNECTED;
   private String helo;
+  private TlsInfo tls;
+  private boolean tlsRequested;
+  private String authUser;
+  private SaslExchange sasl;
   private boolean esmtp;
   private Transaction tx;
   private String reason;
@@ -69,13 +78,30 @@ public final class SmtpSession {
    * @param clock the clock for the Received header and acceptance time
    */
   public SmtpSession(MailstreamConfig config, Policy policy, Peer peer, Supplier<String> queueIds, Clock clock) {
+    this(config, policy, ConnectionSecurity.NONE, peer, queueIds, clock);
+  }
+
+  /**
+   * A session on a listener that may offer TLS and AUTH, or require AUTH (a submission port).
+   *
+   * @param security what the listener offers and requires
+   */
+  public SmtpSession(
+      MailstreamConfig config,
+      Policy policy,
+      ConnectionSecurity security,
+      Peer peer,
+      Supplier<String> queueIds,
+      Clock clock) {
     this.config = config;
+    this.security = security;
     this.policy = policy;
     this.limits = config.limits();
     this.peer = peer;
     this.queueIds = queueIds;
     this.clock = clock;
     this.gate = new ConnectGate(policy.connect(peer));
+    this.controls = new SessionControls(config.smtp());
   }
 
   /**
@@ -89,7 +115,31 @@ public final class SmtpSession {
       reason = gate.reason();
       return present(instead);
     }
-    return Replies.banner(config.hostname());
+    return Replies.banner(config.smtp().banner(config.hostname()));
+  }
+
+  /** How long the banner waits (FEATURE(greet_pause)); zero for a client refused at connect. */
+  public Duration greetPause() {
+    return controls.greetPause(gate.refuses());
+  }
+
+  /**
+   * The client talked before the banner (FEATURE(greet_pause)): srvrsmtp.c greets it with 554 and
+   * becomes a null server for it, so that none of its mail is accepted.
+   */
+  public Reply talkedFirst() {
+    gate = new ConnectGate(Verdict.refuse(ControlReplies.commandRejected(), "pre-greeting traffic"));
+    return ControlReplies.notAccepting(config.hostname());
+  }
+
+  /** The wait before this command is carried out (confBAD_RCPT_THROTTLE); zero for none. */
+  public Duration delayBefore(Command c) {
+    return c.verb() == Verb.RCPT ? controls.rcptDelay() : Duration.ZERO;
+  }
+
+  /** True once per transaction, when RCPT throttling begins, for the log. */
+  public boolean rcptFloodBegins() {
+    return controls.floodBegins();
   }
 
   /** Handles one command line; not to be called while receiving or committing a body. */
@@ -116,12 +166,20 @@ public final class SmtpSession {
           case RSET -> c.hasArgument() ? Replies.syntax("RSET") : rset();
           case NOOP -> Replies.ok();
           case QUIT -> quit();
-          case VRFY -> c.hasArgument() ? Replies.cannotVrfy() : Replies.syntax("VRFY address");
+          case VRFY, EXPN -> controls.privacy.verify(c, phase != Phase.CONNECTED, a -> policy.rcpt(a, peer, authUser));
           case HELP -> Replies.help();
+          case STARTTLS -> checkStartTls(c).then(v -> proceedStartTls());
+          case AUTH -> throw new IllegalArgumentException("AUTH goes through auth(Command)");
+          case VERB -> controls.privacy.verb();
+          case ETRN -> controls.privacy.etrn();
+          case BDAT -> throw new IllegalArgumentException("BDAT goes through bdat(Command)");
           case NOT_IMPLEMENTED -> Replies.notImplemented();
           case UNKNOWN -> Replies.unrecognized();
           case INVALID -> Replies.badCommandLine();
         };
+    if (c.verb() == Verb.RCPT) {
+      controls.rcptAnswered(reply);
+    }
     return present(reply);
   }
 
@@ -166,20 +224,38 @@ public final class SmtpSession {
     tx = null;
     phase = Phase.READY;
     return extended
-        ? Replies.ehlo(config.hostname(), name, limits.maxMessageSize())
+        ? withSecurityKeywords(Replies.ehlo(config.hostname(), name, EhloFeatures.of(limits.maxMessageSize(), extensions())))
         : Replies.helo(config.hostname());
+  }
+
+  // RFC 3207 4.2: no STARTTLS once TLS is on; RFC 4954 and RFC 8314: AUTH only where a password
+  // would not cross the network in the clear, unless the administrator allows it.
+  private Reply withSecurityKeywords(Reply ehlo) {
+    List<String> lines = new ArrayList<>(ehlo.lines());
+    // Before the last keyword, so that ENHANCEDSTATUSCODES stays last as clients' scripts expect.
+    int at = lines.size() - 1;
+    if (authOffered()) {
+      lines.add(at, "AUTH " + SaslExchange.MECHANISMS);
+    }
+    if (security.startTls() && tls == null) {
+      lines.add(at, "STARTTLS");
+    }
+    return Reply.multiline(ehlo.code(), ehlo.status(), lines);
   }
 
   // MAIL: RFC 5321 4.1.1.2 and 3.3.
 
   private Checked<Transaction> checkMail(Command c) {
     if (phase == Phase.CONNECTED) {
-      return Checked.refuse(Replies.needHelo());
+      return Checked.refuse(controls.privacy.mailBeforeHelo());
     }
     if (tx != null) {
       return Checked.refuse(Replies.nestedMail());
     }
-    Checked<MailRequest> m = MailRequest.check(c.argument(), limits);
+    if (security.authRequired() && authUser == null) {
+      return Checked.refuse(SecurityReplies.authRequired());
+    }
+    Checked<MailRequest> m = MailRequest.check(c.argument(), limits, extensions());
     if (m.refused()) {
       return Checked.refuse(m.refusal());
     }
@@ -190,11 +266,12 @@ public final class SmtpSession {
     }
     // A DISCARD at connect holds for every message of the session (srvrsmtp.c sm_discard).
     String dropped = gate.discard() != null ? gate.discard() : v.discards() ? v.reason() : null;
-    return Checked.ok(new Transaction(m.value().sender(), m.value().bodyType(), dropped));
+    return Checked.ok(new Transaction(m.value(), dropped));
   }
 
   private Reply proceedMail(Transaction t) {
     tx = t;
+    controls.mailAccepted();
     phase = Phase.MAIL;
     return Replies.senderOk();
   }
@@ -205,13 +282,16 @@ public final class SmtpSession {
     if (tx == null) {
       return Checked.refuse(Replies.needMail());
     }
-    Checked<EnvelopeRecipient> parsed = RcptRequest.check(c.argument());
+    if (tx.chunked) {
+      return Checked.refuse(ExtensionReplies.rcptAfterBdat());
+    }
+    Checked<EnvelopeRecipient> parsed = RcptRequest.check(c.argument(), extensions(), tx.smtputf8);
     if (parsed.refused()) {
       return parsed;
     }
     // RFC 5321 4.5.1: <Postmaster> without a domain is ours and always accepted; the policy
     // says so.
-    Verdict v = policy.rcpt(parsed.value().address(), peer);
+    Verdict v = policy.rcpt(parsed.value().address(), peer, authUser);
     if (v.refused()) {
       reason = v.reason();
       return Checked.refuse(v.reply());
@@ -233,6 +313,9 @@ public final class SmtpSession {
   private Checked<Void> checkData(Command c) {
     if (tx == null) {
       return Checked.refuse(Replies.needMail());
+    }
+    if (tx.chunked) {
+      return Checked.refuse(ExtensionReplies.dataAfterBdat());
     }
     if (tx.recipients.isEmpty()) {
       return Checked.refuse(Replies.noValidRecipients());
@@ -265,6 +348,9 @@ public final class SmtpSession {
     if (body.badLineEnd() != null) {
       return reject(Replies.badLineEnd(body.badLineEnd()));
     }
+    if (body.longestLine() > config.smtp().maxLineLength()) {
+      return reject(ExtensionReplies.textLineTooLong(config.smtp().maxLineLength()));
+    }
     if (tx.discard != null) {
       DataResult.Discarded d = new DataResult.Discarded(
           present(Replies.messageAccepted(tx.queueId)), tx.queueId, tx.sender, tx.recipients.size(), tx.discard);
@@ -276,8 +362,8 @@ public final class SmtpSession {
     String received =
         ReceivedHeader.build(
             helo, peer, config.hostname(), protocol(), tx.queueId, tx.recipients,
-            clock.instant().atZone(clock.getZone()));
-    DsnRequest dsn = new DsnRequest(null, null, tx.bodyType, false);
+            clock.instant().atZone(clock.getZone()), authUser != null, tls);
+    DsnRequest dsn = new DsnRequest(tx.ret, tx.envid, tx.bodyType, tx.smtputf8);
     return new DataResult.Ready(
         new Submission(
             tx.queueId, now, tx.sender, tx.recipients, client(), body.messageId(), received, dsn));
@@ -336,14 +422,249 @@ public final class SmtpSession {
     }
   }
 
-  /** The RFC 3848 WITH keyword for this session. */
+  /** The RFC 3848 WITH keyword for this session: ESMTP, then S for TLS and A for AUTH. */
   public String protocol() {
-    return esmtp ? "ESMTP" : "SMTP";
+    if (!esmtp) {
+      return "SMTP";
+    }
+    return "ESMTP" + (tls != null ? "S" : "") + (authUser != null ? "A" : "");
   }
 
   /** Who is sending, for events and logs. */
   public ClientInfo client() {
-    return new ClientInfo(helo, peer.ip(), peer.hostname(), protocol(), null);
+    return new ClientInfo(helo, peer.ip(), peer.hostname(), protocol(), authUser);
+  }
+
+  // STARTTLS: RFC 3207.
+
+  private Checked<Void> checkStartTls(Command c) {
+    if (tls != null) {
+      return Checked.refuse(SecurityReplies.tlsAlreadyActive());
+    }
+    if (!security.startTls()) {
+      return Checked.refuse(Replies.notImplemented());
+    }
+    if (c.hasArgument()) {
+      return Checked.refuse(SecurityReplies.startTlsSyntax());
+    }
+    if (tx != null) {
+      return Checked.refuse(Replies.nestedMail());
+    }
+    return Checked.ok(null);
+  }
+
+  private Reply proceedStartTls() {
+    tlsRequested = true;
+    return SecurityReplies.readyToStartTls();
+  }
+
+  /**
+   * Whether the last reply agreed to STARTTLS: the server must start the handshake now and throw
+   * away anything the client sent after the command (CVE-2011-0411).
+   */
+  public boolean startingTls() {
+    return tlsRequested;
+  }
+
+  /**
+   * The handshake succeeded. After STARTTLS (RFC 3207 4.2) the server forgets what the client told
+   * it before, so the client must greet again; on an implicit-TLS port nothing was said yet.
+   */
+  public void tlsStarted(TlsInfo info) {
+    tls = info;
+    if (tlsRequested) {
+      tlsRequested = false;
+      helo = null;
+      tx = null;
+      phase = Phase.CONNECTED;
+    }
+  }
+
+  /** The TLS session, or null while the connection is in the clear. */
+  public TlsInfo tls() {
+    return tls;
+  }
+
+  // AUTH: RFC 4954.
+
+  /** Whether AUTH is offered now: configured, and after TLS unless the clear is allowed. */
+  private boolean authOffered() {
+    return security.auth() && authUser == null && (tls != null || security.plaintextAuth());
+  }
+
+  /**
+   * The AUTH command. Returns a 334 challenge, a refusal, or the client's credentials, which the
+   * caller checks and reports with {@link #authChecked}.
+   */
+  public SaslExchange.Step auth(Command c) {
+    reason = null;
+    Reply refusal = gate.refusal(c.verb(), config.hostname());
+    if (refusal != null) {
+      reason = gate.reason();
+      if (refusal.closesConnection()) {
+        phase = Phase.CLOSED;
+      }
+      return new SaslExchange.Failed(present(refusal));
+    }
+    return present(startAuth(c));
+  }
+
+  private SaslExchange.Step startAuth(Command c) {
+    if (!security.auth()) {
+      return new SaslExchange.Failed(SecurityReplies.authNotAvailable());
+    }
+    if (phase == Phase.CONNECTED) {
+      return new SaslExchange.Failed(Replies.needHelo());
+    }
+    if (authUser != null) {
+      return new SaslExchange.Failed(SecurityReplies.alreadyAuthenticated());
+    }
+    if (tx != null) {
+      return new SaslExchange.Failed(SecurityReplies.authDuringTransaction());
+    }
+    if (tls == null && !security.plaintextAuth()) {
+      return new SaslExchange.Failed(SecurityReplies.encryptionRequired());
+    }
+    String[] words = c.argument().split(" ");
+    if (!c.hasArgument() || words.length > 2) {
+      return new SaslExchange.Failed(SecurityReplies.authSyntax());
+    }
+    if (!SaslExchange.offers(words[0])) {
+      return new SaslExchange.Failed(SecurityReplies.authUnknownMechanism());
+    }
+    SaslExchange exchange = SaslExchange.of(words[0]);
+    SaslExchange.Step step = exchange.start(words.length == 2 ? words[1] : null);
+    sasl = step instanceof SaslExchange.Challenge ? exchange : null;
+    return step;
+  }
+
+  /** Whether the next line is the client's answer to a 334 challenge, not a command. */
+  public boolean authenticating() {
+    return sasl != null;
+  }
+
+  /** The client's answer to a 334 challenge. */
+  public SaslExchange.Step authResponse(String line) {
+    if (sasl == null) {
+      throw new IllegalStateException("no AUTH exchange in progress");
+    }
+    SaslExchange.Step step = sasl.respond(line);
+    if (!(step instanceof SaslExchange.Challenge)) {
+      sasl = null;
+    }
+    return present(step);
+  }
+
+  /** The AUTH response line was longer than RFC 4954 allows: the exchange ends. */
+  public Reply authLineTooLong() {
+    sasl = null;
+    return present(SecurityReplies.authLineTooLong());
+  }
+
+  /** The users file said whether the credentials are right. */
+  public Reply authChecked(String user, String mechanism, boolean accepted, boolean unavailable) {
+    if (accepted) {
+      authUser = user;
+      return present(SecurityReplies.authSucceeded());
+    }
+    reason = unavailable ? "users file unavailable" : "authentication failed for " + user + " with " + mechanism;
+    return present(unavailable ? SecurityReplies.authUnavailable() : SecurityReplies.authFailed());
+  }
+
+  /** The authenticated user, or null. */
+  public String authUser() {
+    return authUser;
+  }
+
+  private SaslExchange.Step present(SaslExchange.Step step) {
+    if (step instanceof SaslExchange.Failed f) {
+      return new SaslExchange.Failed(present(f.reply()));
+    }
+    return step;
+  }
+
+  /**
+   * The reply to a command line ended by a bare LF; it closes, as Postfix's
+   * smtpd_forbid_bare_newline=reject does (RFC 5321 2.3.8: only CRLF ends a line).
+   */
+  public Reply bareLineFeed() {
+    phase = Phase.CLOSED;
+    return present(ExtensionReplies.bareLfInCommand(config.hostname()));
+  }
+
+  // BDAT: RFC 3030 2.
+
+  /**
+   * A BDAT command: says how to read the chunk that follows it. A refused chunk is still read (and
+   * thrown away), and a refusal ends a message whose body had begun, so that the chunks the client
+   * pipelined after it are refused too (RFC 3030 2: the client must consider it failed).
+   */
+  public ChunkPlan bdat(Command c) {
+    if (phase == Phase.DATA || phase == Phase.COMMIT || phase == Phase.CLOSED) {
+      throw new IllegalStateException("BDAT in phase " + phase);
+    }
+    reason = null;
+    BdatRequest b = BdatRequest.parse(c.argument());
+    if (!b.framed()) {
+      phase = Phase.CLOSED;
+      return ChunkPlan.discard(b, present(ExtensionReplies.bdatUnframed()));
+    }
+    Reply refusal = gate.refusal(c.verb(), config.hostname());
+    if (refusal != null) {
+      reason = gate.reason();
+      phase = refusal.closesConnection() ? Phase.CLOSED : phase;
+    } else {
+      refusal = checkBdat(b);
+    }
+    if (refusal != null) {
+      if (tx != null && tx.chunked) {
+        endTransaction();
+      }
+      return ChunkPlan.discard(b, present(refusal));
+    }
+    if (tx.queueId == null) {
+      tx.queueId = queueIds.get();
+    }
+    tx.chunked = true;
+    phase = Phase.DATA;
+    return ChunkPlan.accept(b);
+  }
+
+  private Reply checkBdat(BdatRequest b) {
+    if (!extensions().chunking()) {
+      return Replies.notImplemented();
+    }
+    if (!b.wellFormed()) {
+      return ExtensionReplies.bdatSyntax();
+    }
+    if (tx == null) {
+      return phase == Phase.CONNECTED ? Replies.needHelo() : Replies.needMail();
+    }
+    return tx.recipients.isEmpty() ? Replies.noValidRecipients() : null;
+  }
+
+  /**
+   * A chunk other than the last was read; {@code size} octets of body so far. Over the size limit
+   * the message ends at once with 552 (RFC 1870 6.2, RFC 3030 2); the last chunk ends in {@link
+   * #endOfData}.
+   */
+  public Reply endOfChunk(long size) {
+    requirePhase(Phase.DATA);
+    if (size > limits.maxMessageSize()) {
+      endTransaction();
+      return present(Replies.messageTooBig());
+    }
+    phase = Phase.MAIL;
+    return present(ExtensionReplies.chunkReceived(size));
+  }
+
+  /** Whether a message body sent with BDAT is in progress, between or during its chunks. */
+  public boolean chunking() {
+    return tx != null && tx.chunked;
+  }
+
+  private Extensions extensions() {
+    return Extensions.of(config.smtp());
   }
 
   public Phase phase() {

@@ -9,14 +9,27 @@ import java.util.List;
 final class Transaction {
   final MailAddress sender;
   final String bodyType;
+  /** RFC 3461 RET and ENVID, and RFC 6531 SMTPUTF8, from MAIL. */
+  final String ret;
+  final String envid;
+  final boolean smtputf8;
   /** Why the message is accepted but thrown away (an access DISCARD entry); null to keep it. */
   final String discard;
   final List<EnvelopeRecipient> recipients = new ArrayList<>();
   String queueId;
+  /** Whether the body has started with BDAT (RFC 3030): no more RCPT, and no DATA. */
+  boolean chunked;
 
   Transaction(MailAddress sender, String bodyType, String discard) {
-    this.sender = sender;
-    this.bodyType = bodyType;
+    this(new MailRequest(sender, bodyType, null, null, false), discard);
+  }
+
+  Transaction(MailRequest mail, String discard) {
+    this.sender = mail.sender();
+    this.bodyType = mail.bodyType();
+    this.ret = mail.ret();
+    this.envid = mail.envid();
+    this.smtputf8 = mail.smtputf8();
     this.discard = discard;
   }
 }

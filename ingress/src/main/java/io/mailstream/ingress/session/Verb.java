@@ -22,19 +22,24 @@ public enum Verb {
   QUIT,
   VRFY,
   HELP,
+  EXPN,
+  VERB,
+  ETRN,
+  STARTTLS,
+  AUTH,
+  BDAT,
   NOT_IMPLEMENTED,
   UNKNOWN,
   INVALID;
 
   private static final Map<String, Verb> BY_NAME =
-      Stream.of(HELO, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP)
+      Stream.of(HELO, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP, EXPN, VERB, ETRN, STARTTLS, AUTH, BDAT)
           .collect(Collectors.toUnmodifiableMap(Verb::name, Function.identity()));
 
   /** Verbs from RFC 821, RFC 5321 and common extensions that this server does not advertise. */
   private static final java.util.Set<String> UNSUPPORTED =
       java.util.Set.of(
-          "EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML", "BDAT", "STARTTLS", "AUTH",
-          "VERB", "ONEX", "XCLIENT", "XFORWARD", "LHLO");
+          "TURN", "ATRN", "SEND", "SOML", "SAML", "ONEX", "XCLIENT", "XFORWARD", "LHLO");
 
   /** The verb for a command word, compared without case (RFC 5321 2.4). */
   public static Verb of(String word) {

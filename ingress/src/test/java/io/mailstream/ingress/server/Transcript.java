@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  * &#64;tables policy             sendmail's files from src/test/resources/tables/policy
  * &#64;relay-hosts-only          FEATURE(relay_hosts_only) (with &#64;tables)
  * &#64;virtuser-domains a.test   VIRTUSER_DOMAIN (with &#64;tables)
+ * &#64;smtp greet-pause 300ms     an smtp.* setting, as in the config file (repeatable)
  * c -> TEXT                  send TEXT and CRLF
  * c => TEXT                  send TEXT only (escapes \r \n \t \\ \xHH; {N*text} repeats)
  * c <- TEXT                  the next reply line is TEXT
@@ -75,6 +76,7 @@ final class Transcript {
     String tables = null;
     boolean hostsOnly = false;
     List<String> virtuserDomains = List.of();
+    List<String> smtp = new ArrayList<>();
     List<String> body = new ArrayList<>();
     for (String line : lines) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -96,6 +98,7 @@ final class Transcript {
         case "tables" -> tables = kv[1];
         case "relay-hosts-only" -> hostsOnly = true;
         case "virtuser-domains" -> virtuserDomains = List.of(kv[1].split(" "));
+        case "smtp" -> smtp.add(kv[1]);
         default -> throw new IllegalArgumentException(name + ": unknown option " + line);
       }
     }
@@ -103,7 +106,7 @@ final class Transcript {
     MailstreamConfig base = tables == null
         ? TestConfig.standard()
         : TestConfig.withTables(Path.of("src/test/resources/tables", tables), hostsOnly, virtuserDomains);
-    this.config = TestConfig.with(base, maxSize, maxRcpts, maxHops, deadline);
+    this.config = TestConfig.withSmtp(TestConfig.with(base, maxSize, maxRcpts, maxHops, deadline), smtp);
     try {
       this.rules = tables == null ? null : RuleSet.load(config);
       this.access = config.routing().access() == null ? null : AccessDb.load(config.routing().access());

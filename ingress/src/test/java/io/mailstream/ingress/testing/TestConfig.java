@@ -57,6 +57,46 @@ public final class TestConfig {
         .smartHost("[127.0.0.1]:9");
   }
 
+  /**
+   * {@code base} with its {@code smtp} section changed, each entry a config file key without
+   * {@code smtp.} and its value as the file would hold it: {@code greet-pause 300ms}, {@code
+   * privacy goaway}.
+   */
+  public static MailstreamConfig withSmtp(MailstreamConfig base, List<String> entries) {
+    ConfigBuilder b = builder();
+    for (String entry : entries) {
+      String[] kv = entry.strip().split("\\s+", 2);
+      String v = kv.length > 1 ? kv[1] : "";
+      switch (kv[0]) {
+        case "banner" -> b.smtp().banner(v);
+        case "greet-pause" -> b.smtp().greetPause(v);
+        case "bad-rcpt-throttle" -> b.smtp().badRcptThrottle(Integer.parseInt(v));
+        case "connection-rate-throttle" -> b.smtp().connectionRateThrottle(Integer.parseInt(v));
+        case "max-connections" -> b.smtp().maxConnections(Integer.parseInt(v));
+        case "max-connections-per-ip" -> b.smtp().maxConnectionsPerIp(Integer.parseInt(v));
+        case "privacy" -> b.smtp().privacy(List.of(v.split(",")));
+        default -> throw new IllegalArgumentException("unknown smtp setting " + entry);
+      }
+    }
+    try {
+      return new MailstreamConfig(
+          base.hostname(),
+          base.dataDir(),
+          base.listen(),
+          base.relayFrom(),
+          base.localDomains(),
+          base.smartHost(),
+          base.smartHostMailer(),
+          base.kafka(),
+          base.limits(),
+          base.delivery(),
+          base.routing(),
+          b.build().smtp());
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code base} with other limits; tests may go below what the config file allows. */
   public static MailstreamConfig withLimits(MailstreamConfig base, Limits limits) {
     return new MailstreamConfig(

@@ -1,0 +1,71 @@
+package io.mailstream.ingress.server;
+
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.smtp.Reply;
+import io.mailstream.ingress.session.Peer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Admits a new connection against the server's {@link ConnectionLimits}, or instead of a session
+ * gives it a pipeline that says the 421 and closes, reading nothing the client sends.
+ */
+final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
+  private final Reply reply;
+  private boolean said;
+
+  private ConnectionRefusal(Reply reply) {
+    this.reply = reply;
+  }
+
+  /**
+   * Checks {@code ch}; true when it may go on to a session, whose end then releases its place.
+   * On false the refusal is already installed in the pipeline.
+   */
+  static boolean admit(Channel ch, ConnectionLimits limits, ServerContext context) {
+    if (!(ch.remoteAddress() instanceof InetSocketAddress remote) || remote.getAddress() == null) {
+      return true; // not an IP connection: nothing to count it against
+    }
+    InetAddress address = remote.getAddress();
+    MailstreamConfig config = context.setup().get().config();
+    ConnectionLimits.Decision d = limits.admit(address, config.smtp(), config.hostname());
+    if (d.admitted()) {
+      ch.closeFuture().addListener(f -> d.ticket().close());
+      return true;
+    }
+    MailLog.rejected(null, "connect", d.refusal(), new Peer(address, null), d.reason());
+    ch.pipeline().addLast("replies", ReplyEncoder.INSTANCE);
+    ch.pipeline().addLast("refusal", new ConnectionRefusal(d.refusal()));
+    return false;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      say(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    say(ctx);
+  }
+
+  private void say(ChannelHandlerContext ctx) {
+    if (!said) {
+      said = true;
+      ctx.channel().config().setAutoRead(false);
+      ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+  }
+}
