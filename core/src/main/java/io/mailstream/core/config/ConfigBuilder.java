@@ -71,6 +71,14 @@ public final class ConfigBuilder {
     return this;
   }
 
+  /** Adds one listener to those set so far (or to the default), like another DAEMON_OPTIONS. */
+  public ConfigBuilder addListener(String value) {
+    List<Listener> more = new ArrayList<>(listen);
+    more.add(parse("listen", value, Listener::parse));
+    listen = more;
+    return this;
+  }
+
   public ConfigBuilder relayFrom(List<String> values) {
     relayFrom = mapAll("relay-from", values, Cidr::parse);
     return this;

@@ -63,16 +63,18 @@ public final class PasswordHash {
     if (iterations < 1000) {
       throw new IllegalArgumentException("iteration count " + iterations + " is below 1000");
     }
+    byte[] salt;
+    byte[] hash;
     try {
-      byte[] salt = Base64.getDecoder().decode(parts[3]);
-      byte[] hash = Base64.getDecoder().decode(parts[4]);
-      if (salt.length < 8 || hash.length != HASH_BITS / 8) {
-        throw new IllegalArgumentException("salt or hash has the wrong length");
-      }
-      return new PasswordHash(iterations, salt, hash);
+      salt = Base64.getDecoder().decode(parts[3]);
+      hash = Base64.getDecoder().decode(parts[4]);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("salt or hash is not valid base64: " + e.getMessage(), e);
     }
+    if (salt.length < 8 || hash.length != HASH_BITS / 8) {
+      throw new IllegalArgumentException("salt or hash has the wrong length");
+    }
+    return new PasswordHash(iterations, salt, hash);
   }
 
   /** Whether {@code password} is the one hashed; takes the same time whatever the answer. */

@@ -37,6 +37,18 @@ public final class ConfigOptions {
   @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "use this Kafka cluster instead of the embedded broker")
   String kafka;
 
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: STARTTLS on every listener (with --tls-key)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (unencrypted PKCS#8) for --tls-cert")
+  Path tlsKey;
+
+  @Option(names = "--users", paramLabel = "FILE", description = "users file for AUTH, written by mailstream passwd")
+  Path users;
+
+  @Option(names = "--submission", paramLabel = "ADDR:PORT", description = "add a submission (msa) listener: AUTH required before MAIL")
+  List<String> submission;
+
   /** Reads the file (if any), applies the overrides and validates the result. */
   public MailstreamConfig load() throws ConfigException {
     ConfigBuilder b = new ConfigBuilder();
@@ -64,6 +76,18 @@ public final class ConfigOptions {
       }
       if (kafka != null) {
         b.kafkaBootstrap(kafka);
+      }
+      if (tlsCert != null) {
+        b.smtp().certificate(tlsCert.toAbsolutePath());
+      }
+      if (tlsKey != null) {
+        b.smtp().key(tlsKey.toAbsolutePath());
+      }
+      if (users != null) {
+        b.smtp().usersFile(users.toAbsolutePath());
+      }
+      for (String s : submission == null ? List.<String>of() : submission) {
+        b.addListener(s.strip() + " msa");
       }
     } catch (IllegalArgumentException e) {
       throw new ConfigException("command line: " + e.getMessage().replaceFirst("^([a-z-]+):", "--$1:"));

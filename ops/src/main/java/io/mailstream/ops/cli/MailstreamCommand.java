@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Mailstream 0.1.0",
     description = "An event-sourced SMTP relay with a persistent Kafka queue.",
-    subcommands = {StartCommand.class, RouteCommand.class, ImportSendmailCommand.class, ReloadCommand.class})
+    subcommands = {StartCommand.class, RouteCommand.class, ImportSendmailCommand.class, ReloadCommand.class, PasswdCommand.class})
 public final class MailstreamCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
