@@ -8,6 +8,7 @@ import io.mailstream.core.envelope.QueueId;
 import io.mailstream.core.rules.AccessDb;
 import io.mailstream.core.rules.RuleSet;
 import io.mailstream.ingress.auth.Authenticator;
+import io.mailstream.ingress.auth.UsersFile;
 import io.mailstream.ingress.publish.MessagePublisher;
 import io.mailstream.ingress.session.Policy;
 import io.mailstream.ingress.tls.ServerTls;
@@ -65,6 +66,21 @@ public final class IngressServer implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Reads the certificate, key and users file {@code config} names, so that a bad one stops
+   * {@code mailstream start} before anything else runs.
+   *
+   * @throws ConfigException naming the file and what is wrong with it
+   */
+  public static void checkFiles(MailstreamConfig config) throws ConfigException {
+    if (config.smtp().tls().enabled()) {
+      ServerTls.load(config.smtp().tls());
+    }
+    if (config.smtp().auth().enabled()) {
+      UsersFile.read(config.smtp().auth().usersFile());
+    }
   }
 
   /**
@@ -137,6 +153,20 @@ public final class IngressServer implements AutoCloseable {
     }
   }
 
+  /**
+   * One version of what sessions run under, swapped as a whole by a reload (see {@link
+   * Builder#versions}).
+   *
+   * @param config the settings a session uses: banner, limits, relay networks, anti-abuse controls
+   * @param rules sendmail's tables for the checks at RCPT, or null for none
+   * @param access the access database, or null for none
+   */
+  public record Version(MailstreamConfig config, RuleSet rules, AccessDb access) {
+    SessionSetup setup() {
+      return new SessionSetup(config, Policy.of(config, rules, access));
+    }
+  }
+
   /** Settings of an {@link IngressServer}; config and publisher are required. */
   public static final class Builder {
     private MailstreamConfig config;
@@ -147,6 +177,7 @@ public final class IngressServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Clock clock = Clock.systemDefaultZone();
     private Supplier<String> queueIds = QueueId::next;
+    private Supplier<Version> versions;
 
     private Builder() {}
 
@@ -179,6 +210,17 @@ public final class IngressServer implements AutoCloseable {
     /** The access database: {@code Connect:}, {@code From:} and {@code To:} entries. */
     public Builder access(AccessDb access) {
       this.access = access;
+      return this;
+    }
+
+    /**
+     * Configuration, tables and access database that a reload replaces together: each new session
+     * takes the version current when it starts and keeps it, so that one message never sees two
+     * versions; replaces {@link #rules} and {@link #access}. The listeners, certificate and users
+     * file stay those of {@link #config}, read when the server is built.
+     */
+    public Builder versions(Supplier<Version> versions) {
+      this.versions = versions;
       return this;
     }
 
@@ -219,7 +261,9 @@ public final class IngressServer implements AutoCloseable {
           clock,
           queueIds,
           idleTimeout,
-          () -> new SessionSetup(config, Policy.of(config, rules.get(), access)),
+          versions != null
+              ? () -> versions.get().setup()
+              : () -> new SessionSetup(config, Policy.of(config, rules.get(), access)),
           tls,
           authenticator);
     }

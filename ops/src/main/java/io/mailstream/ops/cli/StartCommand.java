@@ -2,6 +2,7 @@ package io.mailstream.ops.cli;
 
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.ops.node.MailstreamNode;
 import io.mailstream.ops.node.Stage;
 import java.util.EnumSet;
@@ -36,6 +37,9 @@ public final class StartCommand implements Callable<Integer> {
     MailstreamConfig config;
     try {
       config = options.load();
+      if (stages.contains(Stage.ingress)) {
+        IngressServer.checkFiles(config);
+      }
     } catch (ConfigException e) {
       System.err.println("mailstream: " + e.getMessage());
       return 2;
