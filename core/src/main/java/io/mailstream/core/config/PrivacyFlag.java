@@ -32,7 +32,7 @@ public enum PrivacyFlag {
 
   /**
    * Reads sendmail's comma- or list-separated names; {@code public} adds nothing, {@code goaway}
-   * adds novrfy, noexpn, noverb, needmailhelo, needexpnhelo, needvrfyhelo, authwarnings, noetrn
+   * adds novrfy, noexpn, noverb, needmailhelo, needexpnhelo, needvrfyhelo, authwarnings
    * (sendmail's PRIV_GOAWAY).
    */
   public static Set<PrivacyFlag> parse(Iterable<String> names) {
@@ -41,9 +41,14 @@ public enum PrivacyFlag {
       for (String name : raw.split(",")) {
         String n = name.strip().toLowerCase(Locale.ROOT);
         switch (n) {
-          case "", "public" -> {}
+          // Flags about sendmail's own command line, queue runs and DSN fields: nothing here to
+          // restrict, so accepted and ignored, for .mc files that set them.
+          case "", "public", "restrictmailq", "restrictqrun", "restrictexpand", "noactualrecipient" -> {}
+          // sendmail.h PRIV_GOAWAY (0x0000ffff) holds the flags below 0x10000: not noetrn,
+          // noreceipts or nobodyreturn.
           case "goaway" -> flags.addAll(EnumSet.of(
-              NOVRFY, NOEXPN, NOVERB, NEEDMAILHELO, NEEDEXPNHELO, NEEDVRFYHELO, AUTHWARNINGS, NOETRN));
+              NOVRFY, NOEXPN, NOVERB, NEEDMAILHELO, NEEDEXPNHELO, NEEDVRFYHELO, AUTHWARNINGS));
+          case "nobodyreturn" -> flags.add(NOBODYRETN); // sendmail's spelling (readcf.c)
           default -> {
             try {
               flags.add(valueOf(n.toUpperCase(Locale.ROOT)));
