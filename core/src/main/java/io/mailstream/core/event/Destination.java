@@ -34,7 +34,7 @@ public record Destination(String mailer, String host, int port, boolean mxLookup
    * A bare IPv6 address (it has "::" or eight groups), which is one host even when a caller left
    * mxLookup on; a host list never has an empty element, so never "::".
    */
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f.]*::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){7}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*::[0-9A-Fa-f:.]*|[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){7}");
 
   /**
    * Not a mailer: the router could not decide yet (a map it could not read, an :include: file

@@ -10,6 +10,7 @@ import io.mailstream.core.smtp.EnhancedStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * sendmail's routing for a relay, in sendmail's order: domaintable, then the virtusertable for
@@ -87,7 +88,7 @@ public final class RuleSet {
       local(original, address.unquotedLocalPart(), depth, trace, out);
       return;
     }
-    MailAddress a = renamed(address, trace);
+    MailAddress a = renamed(withoutTrailingDot(address), trace);
     boolean local = tables.localHostNames().contains(a.domainKey(), trace);
     if (tables.virtusertable() != null) {
       Optional<VirtualTarget> v = tables.virtusertable().lookup(a, trace);
@@ -117,6 +118,18 @@ public final class RuleSet {
     }
   }
 
+  /**
+   * sendmail's ruleset 3 drops a trailing dot from the domain ({@code $* < @ $+ . >}), so that
+   * {@code U@X.Corp.Example.} is delivered, and given to the next hop, as {@code U@X.Corp.Example}.
+   */
+  private static MailAddress withoutTrailingDot(MailAddress a) {
+    String d = a.domain();
+    if (d.length() < 2 || !d.endsWith(".")) {
+      return a;
+    }
+    return new MailAddress(a.localPart(), d.substring(0, d.length() - 1));
+  }
+
   private MailAddress renamed(MailAddress a, Trace trace) {
     if (tables.domaintable() == null || a.hasAddressLiteral()) {
       return a;
@@ -137,9 +150,20 @@ public final class RuleSet {
   private void mailertable(
       MailAddress original, MailAddress a, MailerRoute route, int depth, Trace trace, List<Resolved> out) {
     if (route instanceof MailerRoute.Relay r) {
-      MailerRoute.Host first = r.hosts().get(0);
-      if (r.hosts().size() > 1) {
-        trace.note("next hop " + first + " (of " + r.hosts().size() + "; the others are not tried yet)");
+      List<Destination.Hop> hops = new ArrayList<>();
+      try {
+        for (MailerRoute.Host h : r.hosts()) {
+          hops.add(new Destination.Hop(h.name(), h.mxLookup()));
+        }
+      } catch (IllegalArgumentException e) {
+        // Only a %n substitution can get here (the table's own values were checked at load time).
+        out.add(new Resolved.Fail(original, new ErrorReply(554, new EnhancedStatus(5, 3, 5),
+            "mailertable gives a bad host for " + a.domainKey() + ": " + e.getMessage())));
+        return;
+      }
+      if (hops.size() > 1) {
+        // sendmail's deliver() tries them in turn ("try next MX site"); so does SmtpMailer.
+        trace.note("hosts tried in order: " + hops.stream().map(Destination.Hop::toString).collect(Collectors.joining(", ")));
       }
       MailAddress target = a;
       if (r.recipient() != null) {
@@ -150,7 +174,7 @@ public final class RuleSet {
           return;
         }
       }
-      deliver(original, target, new Destination(r.mailer(), first.name(), routing.port(r.mailer()), first.mxLookup()), trace, out);
+      deliver(original, target, Destination.ofHosts(r.mailer(), hops, routing.port(r.mailer())), trace, out);
     } else if (route instanceof MailerRoute.Local l) {
       local(original, l.user(), depth, trace, out);
     } else {

@@ -59,8 +59,11 @@ public final class MxNextHops implements NextHops {
     UnknownHostException last = null;
     for (String exchange : exchanges) {
       try {
+        // Each address carries its exchange's name, so that the mail log can say which MX host
+        // took the message (relay=mx2.example. [192.0.2.2]); no reverse look-up is involved.
+        String host = exchange.endsWith(".") ? exchange.substring(0, exchange.length() - 1) : exchange;
         for (InetAddress a : addresses(name(exchange))) {
-          out.add(new InetSocketAddress(a, d.port()));
+          out.add(new InetSocketAddress(InetAddress.getByAddress(host, a.getAddress()), d.port()));
         }
       } catch (UnknownHostException e) {
         last = e;

@@ -4,8 +4,6 @@ import io.mailstream.core.event.Destination;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.OutboundMessage;
-import io.mailstream.delivery.RecipientResult;
-import io.mailstream.delivery.RecipientResult.Outcome;
 import io.mailstream.delivery.TransactionResult;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -39,61 +37,84 @@ public final class SmtpMailer implements Mailer {
     this.nextHops = Objects.requireNonNull(nextHops, "nextHops");
   }
 
+  /**
+   * Tries the destination's hosts in order (a mailertable host list; a single host otherwise) and
+   * runs the transaction on the first that takes a session. A host that has no address, cannot be
+   * reached, or refuses the greeting, EHLO or HELO makes the next one be tried, as sendmail's
+   * deliver() does ("try next MX site"); the recipients fail only when every host did (see {@link
+   * FailedHops} for which failure then decides). Once a transaction has begun, its replies stand:
+   * a refused MAIL or RCPT is an answer about the message, not about the host.
+   */
   @Override
   public TransactionResult deliver(Destination destination, OutboundMessage message) {
+    FailedHops failed = new FailedHops();
+    for (Destination hop : destination.hops()) {
+      SmtpConnection connection = connect(hop, message, failed);
+      if (connection != null) {
+        try {
+          return new SmtpTransaction(connection, message).run();
+        } finally {
+          pool.release(connection);
+        }
+      }
+    }
+    return failed.result(message);
+  }
+
+  /**
+   * A session with one host, from the pool or new; null, with the failure recorded, when the host
+   * has no usable address or no address took the session.
+   */
+  private SmtpConnection connect(Destination hop, OutboundMessage message, FailedHops failed) {
     List<InetSocketAddress> addresses;
     try {
-      addresses = nextHops.resolve(destination);
+      addresses = nextHops.resolve(hop);
     } catch (NoSuchDomainException e) {
       // sendmail: "Host unknown (Name server: x: host not found)", dsn 5.1.2.
-      return allFailed(destination.host(), message,
+      failed.add(hop.host(),
           new ReplyRecord(550, "5.1.2", List.of("Host unknown (Name server: " + e.getMessage() + ")")));
+      return null;
     } catch (UnknownHostException e) {
       // A failed look-up may be a DNS time-out; it must never become a bounce here.
-      String host = destination.host();
-      return allFailed(
-          host, message, SmtpReplies.noAnswer("Cannot resolve " + host + ": " + e.getMessage()));
+      failed.add(hop.host(), SmtpReplies.noAnswer("Cannot resolve " + hop.host() + ": " + e.getMessage()));
+      return null;
     }
-    SmtpConnection connection;
     try {
-      connection = pool.acquire(destination.key(), () -> open(destination, addresses));
+      return pool.acquire(hop.key(), () -> open(hop, addresses));
     } catch (SmtpSessionException e) {
       log.debug("{}: {}", message.queueId(), e.getMessage());
-      return allFailed(e.relay(), message, e.reply());
-    }
-    try {
-      return new SmtpTransaction(connection, message).run();
-    } finally {
-      pool.release(connection);
+      failed.add(e.relay(), e.reply());
+      return null;
     }
   }
 
   /** Tries each address in turn (RFC 5321 5.1) and reports the last failure. */
-  private SmtpConnection open(Destination destination, List<InetSocketAddress> addresses)
+  private SmtpConnection open(Destination hop, List<InetSocketAddress> addresses)
       throws SmtpSessionException {
     if (addresses.isEmpty()) {
       throw new SmtpSessionException(
-          destination.host(),
-          SmtpReplies.noAnswer("No address for " + destination.host()),
-          null);
+          hop.host(), SmtpReplies.noAnswer("No address for " + hop.host()), null);
     }
     SmtpSessionException last = null;
     for (InetSocketAddress a : addresses) {
       try {
-        return connector.open(destination.key(), destination.host(), a);
+        return connector.open(hop.key(), serverName(hop, a), a);
       } catch (SmtpSessionException e) {
-        log.debug("{}: {}", destination.key(), e.getMessage());
+        log.debug("{}: {}", hop.key(), e.getMessage());
         last = e;
       }
     }
     throw last;
   }
 
-  private static TransactionResult allFailed(
-      String relay, OutboundMessage message, ReplyRecord reply) {
-    Outcome outcome = reply.code() >= 500 ? Outcome.BOUNCED : Outcome.DEFERRED;
-    return new TransactionResult(
-        relay,
-        message.recipients().stream().map(r -> new RecipientResult(r, outcome, reply)).toList());
+  /**
+   * The name to log after {@code relay=}: the MX host an address belongs to when the look-up
+   * recorded it ({@link MxNextHops} does), otherwise the destination's host, as sendmail logs
+   * {@code relay=mx2.example. [192.0.2.2]} for the exchange that answered.
+   */
+  private static String serverName(Destination hop, InetSocketAddress a) {
+    String name = a.getHostString();
+    boolean named = a.getAddress() != null && !name.equals(a.getAddress().getHostAddress());
+    return named ? name : hop.host();
   }
 }

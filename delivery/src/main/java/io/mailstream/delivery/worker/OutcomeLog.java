@@ -15,18 +15,21 @@ final class OutcomeLog {
   private OutcomeLog() {}
 
   static void log(RecipientRouted routed, RecipientResult r, String relay, long startedAt, long now) {
+    MailLog.LOG.info("{}", line(routed, r, relay, startedAt, now));
+  }
+
+  /** The line as logged; {@code relay} is the host that answered (a backup host, when it did). */
+  static String line(RecipientRouted routed, RecipientResult r, String relay, long startedAt, long now) {
     Duration delay = Duration.ofMillis(now - routed.message().acceptedAtMillis());
     Duration xdelay = Duration.ofMillis(now - startedAt);
-    MailLog.LOG.info(
-        "{}: to={}, delay={}, xdelay={}, mailer={}, relay={}, dsn={}, stat={}",
-        routed.queueId(),
-        r.recipient().address().bracketed(),
-        MailLog.delay(delay),
-        MailLog.delay(xdelay),
-        routed.destination().mailer(),
-        relay,
-        r.reply().dsn(),
-        stat(r, routed.destination().isReroute()));
+    return routed.queueId()
+        + ": to=" + r.recipient().address().bracketed()
+        + ", delay=" + MailLog.delay(delay)
+        + ", xdelay=" + MailLog.delay(xdelay)
+        + ", mailer=" + routed.destination().mailer()
+        + ", relay=" + relay
+        + ", dsn=" + r.reply().dsn()
+        + ", stat=" + stat(r, routed.destination().isReroute());
   }
 
   static String stat(RecipientResult r, boolean rerouted) {

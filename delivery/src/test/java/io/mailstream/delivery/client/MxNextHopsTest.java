@@ -54,6 +54,11 @@ class MxNextHopsTest {
     add(new ARecord(n("backup.mx.test."), DClass.IN, 60, InetAddress.getByName("127.0.0.20")));
     add(new ARecord(n("plain.test."), DClass.IN, 60, InetAddress.getByName("127.0.0.30")));
     add(new MXRecord(n("nullmx.test."), DClass.IN, 60, 0, Name.root));
+    // failover.test: the preferred exchange is on 127.0.0.2, where nothing listens.
+    add(new MXRecord(n("failover.test."), DClass.IN, 60, 20, n("up.failover.test.")));
+    add(new MXRecord(n("failover.test."), DClass.IN, 60, 10, n("down.failover.test.")));
+    add(new ARecord(n("down.failover.test."), DClass.IN, 60, InetAddress.getByName("127.0.0.2")));
+    add(new ARecord(n("up.failover.test."), DClass.IN, 60, InetAddress.getByName("127.0.0.1")));
     socket = new DatagramSocket(0, lo);
     server = new Thread(MxNextHopsTest::serve, "fake-dns");
     server.setDaemon(true);
@@ -110,6 +115,31 @@ class MxNextHopsTest {
   void exchangesInPreferenceOrderWithTheirAddresses() throws Exception {
     List<InetSocketAddress> a = hops.resolve(mx("mx.test"));
     assertEquals(List.of(new InetSocketAddress("127.0.0.10", 25), new InetSocketAddress("127.0.0.20", 25)), a);
+  }
+
+  @Test
+  void eachAddressCarriesItsExchangeNameForTheMailLog() throws Exception {
+    List<InetSocketAddress> a = hops.resolve(mx("mx.test"));
+    assertEquals(List.of("primary.mx.test", "backup.mx.test"), a.stream().map(InetSocketAddress::getHostString).toList());
+  }
+
+  /**
+   * RFC 5321 5.1 and sendmail's "try next MX site": the preferred exchange refuses the connection,
+   * the next one takes the message, and the mail log names it.
+   */
+  @Test
+  void deliveryMovesToTheNextExchangeInPreferenceOrder() throws Exception {
+    try (io.mailstream.delivery.testkit.FakeSmartHost up = io.mailstream.delivery.testkit.FakeSmartHost.start();
+        SmtpConnector connector = new SmtpConnector("mailstream.test", ClientFixture.SHORT, 1);
+        ConnectionPool pool = new ConnectionPool(1, Duration.ofMinutes(1))) {
+      io.mailstream.delivery.TransactionResult r = new SmtpMailer(connector, pool, hops).deliver(
+          new Destination("esmtp", "failover.test", up.port(), true),
+          io.mailstream.delivery.testkit.TestMessages.message("a@x.test", List.of("b@failover.test"), "Subject: t\r\n\r\nx\r\n"));
+
+      assertTrue(r.all(io.mailstream.delivery.RecipientResult.Outcome.DELIVERED), r.toString());
+      assertEquals("up.failover.test. [127.0.0.1]", r.relay());
+      assertEquals(1, up.awaitMessages(1, ClientFixture.WAIT).size());
+    }
   }
 
   @Test

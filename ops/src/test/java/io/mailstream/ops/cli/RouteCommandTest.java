@@ -53,8 +53,8 @@ class RouteCommandTest {
         "bob@x.corp.example, relay, mail.corp.example, bob@x.corp.example",
         // ...but not the domain itself, which goes to its MX hosts (no smart host here)
         "bob@corp.example, esmtp, corp.example, bob@corp.example",
-        // upper case and a trailing dot make no difference
-        "Bob@X.CORP.EXAMPLE., relay, mail.corp.example, Bob@X.CORP.EXAMPLE.",
+        // upper case makes no difference; the trailing dot goes, as in sendmail's ruleset 3
+        "Bob@X.CORP.EXAMPLE., relay, mail.corp.example, Bob@X.CORP.EXAMPLE",
         // address literals skip the mailertable
         "a@[192.0.2.7], esmtp, [192.0.2.7], a@[192.0.2.7]",
         // domaintable renames the domain before everything else
@@ -104,6 +104,24 @@ class RouteCommandTest {
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("mailertable:4 .corp.example -> relay:mail.corp.example"), r.out());
     assertTrue(r.out().contains("deliver: mailer relay, host mail.corp.example:587"), r.out());
+  }
+
+  /**
+   * A mailertable host list: /parse shows it as sendmail's $h, each host with its own brackets,
+   * and delivery tries them in that order.
+   */
+  @Test
+  void hostListsKeepEveryHostInOrder(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mailertable"), "backup.example esmtp:[mx1.backup.example]:mx2.backup.example\n");
+    Files.writeString(dir.resolve("mailstream.yaml"), "routing:\n  mailertable: mailertable\n");
+    Run r = run("route", "--config", dir.resolve("mailstream.yaml").toString(), "--json", "u@backup.example");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals("esmtp", j.get("mailer").asText());
+    assertEquals("[mx1.backup.example]:mx2.backup.example", j.get("host").asText());
+
+    Run explained = run("route", "--config", dir.resolve("mailstream.yaml").toString(), "--explain", "u@backup.example");
+    assertTrue(explained.out().contains("hosts tried in order: [mx1.backup.example], mx2.backup.example"), explained.out());
   }
 
   @Test

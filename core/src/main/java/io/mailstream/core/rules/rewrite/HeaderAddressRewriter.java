@@ -13,18 +13,33 @@ import java.util.function.BiFunction;
 /**
  * Rewrites the addresses in a stored message's header section as {@link HeaderEdit}s, so that the
  * body is never copied: only the octets of each changed addr-spec are replaced; display names,
- * comments, angle brackets, folding and every other octet stay as they were. From, Sender and
- * Reply-To are header senders; To and Cc header recipients. A field that cannot be read as an
- * address list is left untouched and the trace says why.
+ * comments, angle brackets, folding and every other octet stay as they were. A field that cannot
+ * be read as an address list is left untouched and the trace says why.
+ *
+ * <p>The fields are those of sendmail's HdrInfo table (conf.c) that putheader() sends through the
+ * mailer's header rulesets: the {@code H_FROM} fields as header senders, the {@code H_RCPT} fields
+ * as header recipients. {@code Return-Receipt-To} is not among them (since 8.12 it is {@code
+ * H_RECEIPTTO} only), nor is any other field.
  */
 public final class HeaderAddressRewriter {
-  /** The fields rewritten, by lower-case name. */
-  private static final Map<String, Position> FIELDS = Map.of(
-      "from", Position.HEADER_SENDER,
-      "sender", Position.HEADER_SENDER,
-      "reply-to", Position.HEADER_SENDER,
-      "to", Position.HEADER_RECIPIENT,
-      "cc", Position.HEADER_RECIPIENT);
+  /** The fields rewritten, by lower-case name: conf.c's H_FROM and H_RCPT fields. */
+  static final Map<String, Position> FIELDS = Map.ofEntries(
+      Map.entry("resent-sender", Position.HEADER_SENDER),
+      Map.entry("resent-from", Position.HEADER_SENDER),
+      Map.entry("resent-reply-to", Position.HEADER_SENDER),
+      Map.entry("sender", Position.HEADER_SENDER),
+      Map.entry("from", Position.HEADER_SENDER),
+      Map.entry("reply-to", Position.HEADER_SENDER),
+      Map.entry("errors-to", Position.HEADER_SENDER),
+      Map.entry("to", Position.HEADER_RECIPIENT),
+      Map.entry("resent-to", Position.HEADER_RECIPIENT),
+      Map.entry("cc", Position.HEADER_RECIPIENT),
+      Map.entry("resent-cc", Position.HEADER_RECIPIENT),
+      // sendmail empties or drops Bcc fields on the way out (putheader, H_BCC); Mailstream passes
+      // them on, so their addresses are rewritten like any other recipient field.
+      Map.entry("bcc", Position.HEADER_RECIPIENT),
+      Map.entry("resent-bcc", Position.HEADER_RECIPIENT),
+      Map.entry("apparently-to", Position.HEADER_RECIPIENT));
 
   private HeaderAddressRewriter() {}
 

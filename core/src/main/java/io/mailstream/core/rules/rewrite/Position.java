@@ -8,11 +8,17 @@ package io.mailstream.core.rules.rewrite;
 public enum Position {
   /** {@code MAIL FROM}, where bounces go ({@code /tryflags ES}). */
   ENVELOPE_SENDER("ES"),
-  /** {@code From:}, {@code Sender:}, {@code Reply-To:} ({@code /tryflags HS}). */
+  /**
+   * {@code From:}, {@code Sender:}, {@code Reply-To:}, {@code Errors-To:} and the {@code Resent-}
+   * forms of the first three ({@code /tryflags HS}).
+   */
   HEADER_SENDER("HS"),
   /** {@code RCPT TO} ({@code /tryflags ER}). */
   ENVELOPE_RECIPIENT("ER"),
-  /** {@code To:}, {@code Cc:} ({@code /tryflags HR}). */
+  /**
+   * {@code To:}, {@code Cc:}, {@code Bcc:}, their {@code Resent-} forms and {@code Apparently-To:}
+   * ({@code /tryflags HR}).
+   */
   HEADER_RECIPIENT("HR");
 
   private final String flags;

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -88,7 +89,7 @@ class HeaderAddressRewriterTest {
             """, """
             To: undisclosed-recipients:;
             Cc: team: a@example.com, "B" <b@example.com>;, c@example.com
-            Bcc: x@dmz.example
+            Bcc: x@example.com
             """),
         Arguments.of("field names in any case, white space before the colon", """
             FROM: a@dmz.example
@@ -147,13 +148,17 @@ class HeaderAddressRewriterTest {
         Arguments.of("other fields are never touched", """
             Received: from a.dmz.example by web.dmz.example; Mon, 1 Jan 2024 00:00:00 +0000
             X-From: a@dmz.example
-            Resent-From: a@dmz.example
+            Return-Receipt-To: a@dmz.example
+            Return-Path: <a@dmz.example>
+            Full-Name: a@dmz.example
             Message-ID: <1@web.dmz.example>
             From: a@dmz.example
             """, """
             Received: from a.dmz.example by web.dmz.example; Mon, 1 Jan 2024 00:00:00 +0000
             X-From: a@dmz.example
-            Resent-From: a@dmz.example
+            Return-Receipt-To: a@dmz.example
+            Return-Path: <a@dmz.example>
+            Full-Name: a@dmz.example
             Message-ID: <1@web.dmz.example>
             From: a@example.com
             """),
@@ -190,6 +195,34 @@ class HeaderAddressRewriterTest {
   @MethodSource("cases")
   void editsOnlyTheAddressesWithBareLf(String name, String input, String expected) {
     assertRewrites(input, expected);
+  }
+
+  /**
+   * sendmail's HdrInfo (conf.c, 8.12 and later): the H_FROM fields go through the header sender
+   * rules, the H_RCPT fields through the header recipient rules; every other field, including
+   * Return-Receipt-To (H_RECEIPTTO only), is left alone.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+    "From, HS", "Sender, HS", "Reply-To, HS", "Errors-To, HS",
+    "Resent-From, HS", "Resent-Sender, HS", "Resent-Reply-To, HS",
+    "To, HR", "Cc, HR", "Bcc, HR", "Resent-To, HR", "Resent-Cc, HR", "Resent-Bcc, HR", "Apparently-To, HR",
+    "Return-Receipt-To, -", "Return-Path, -", "Full-Name, -", "Disposition-Notification-To, -",
+    "X-Original-To, -", "Delivered-To, -", "Envelope-To, -", "Mail-Followup-To, -", "In-Reply-To, -",
+  })
+  void fieldsAreRewrittenInSendmailsPosition(String field, String flags) {
+    for (Position only : List.of(Position.HEADER_SENDER, Position.HEADER_RECIPIENT)) {
+      byte[] in = crlf(field + ": u@dmz.example\n").getBytes(StandardCharsets.UTF_8);
+      List<Position> seen = new ArrayList<>();
+      List<HeaderEdit> edits = HeaderAddressRewriter.rewrite(in, in.length, EnumSet.of(only),
+          (a, p) -> {
+            seen.add(p);
+            return new io.mailstream.core.address.MailAddress(a.localPart(), "example.com");
+          }, new Trace());
+      boolean expected = only.flags().equals(flags);
+      assertEquals(expected ? List.of(only) : List.of(), seen, field + " under " + only.flags());
+      assertEquals(expected ? 1 : 0, edits.size(), field + " under " + only.flags());
+    }
   }
 
   @Test
