@@ -141,7 +141,7 @@ class IngressKafkaTest {
     assertEquals("client.test", event.client().helo());
     assertEquals("ESMTP", event.client().protocol());
     assertTrue(event.receivedHeader().startsWith(
-        "Received: from client.test (unknown [127.0.0.1])\r\n\tby mx.test (Mailstream) with ESMTP id " + queueId));
+        "Received: from client.test (localhost [127.0.0.1])\r\n\tby mx.test (Mailstream) with ESMTP id " + queueId));
     if (name.equals("several chunks")) {
       assertEquals(4, event.body().chunkOffsets().size());
     }

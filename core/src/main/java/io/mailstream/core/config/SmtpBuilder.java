@@ -25,6 +25,7 @@ public final class SmtpBuilder {
   private Path key;
   private Path usersFile;
   private boolean allowPlaintextAuth;
+  private boolean reverseDns = true;
 
   SmtpBuilder() {}
 
@@ -115,6 +116,11 @@ public final class SmtpBuilder {
     return this;
   }
 
+  public SmtpBuilder reverseDns(boolean v) {
+    reverseDns = v;
+    return this;
+  }
+
   public SmtpBuilder allowPlaintextAuth(boolean v) {
     allowPlaintextAuth = v;
     return this;
@@ -147,7 +153,8 @@ public final class SmtpBuilder {
         dsn,
         chunking,
         certificate == null ? TlsSettings.NONE : new TlsSettings(certificate, key),
-        usersFile == null ? AuthSettings.NONE : new AuthSettings(usersFile, allowPlaintextAuth));
+        usersFile == null ? AuthSettings.NONE : new AuthSettings(usersFile, allowPlaintextAuth),
+        reverseDns);
   }
 
   private static Duration duration(String key, String v) {

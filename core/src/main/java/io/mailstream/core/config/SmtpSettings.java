@@ -28,6 +28,8 @@ import java.util.Set;
  * @param chunking whether CHUNKING (BDAT, RFC 3030) is offered
  * @param tls the certificate for STARTTLS and implicit TLS
  * @param auth the users who may authenticate
+ * @param reverseDns whether the client's name is looked up when it connects (PTR, confirmed by a
+ *     forward look-up), as sendmail does, for Received headers, logs and {@code Connect:} entries
  */
 public record SmtpSettings(
     String banner,
@@ -42,7 +44,8 @@ public record SmtpSettings(
     boolean dsn,
     boolean chunking,
     TlsSettings tls,
-    AuthSettings auth) {
+    AuthSettings auth,
+    boolean reverseDns) {
 
   public SmtpSettings {
     privacy = Set.copyOf(privacy);

@@ -173,6 +173,7 @@ public final class IngressServer implements AutoCloseable {
     private MessagePublisher publisher;
     private Supplier<RuleSet> rules = () -> null;
     private AccessDb access;
+    private ClientNames names;
     // RFC 5321 4.5.3.2.7: the server waits at least 5 minutes for a command.
     private Duration idleTimeout = Duration.ofMinutes(5);
     private Clock clock = Clock.systemDefaultZone();
@@ -224,6 +225,12 @@ public final class IngressServer implements AutoCloseable {
       return this;
     }
 
+    /** Where client host names come from; by default the system's resolvers (smtp.reverse-dns). */
+    public Builder clientNames(ClientNames names) {
+      this.names = names;
+      return this;
+    }
+
     /** How long a client may stay silent before 421; shorter than 5 minutes only for tests. */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
@@ -265,7 +272,8 @@ public final class IngressServer implements AutoCloseable {
               ? () -> versions.get().setup()
               : () -> new SessionSetup(config, Policy.of(config, rules.get(), access)),
           tls,
-          authenticator);
+          authenticator,
+          names != null ? names : config.smtp().reverseDns() ? ClientNames.system() : ClientNames.none());
     }
 
     /**

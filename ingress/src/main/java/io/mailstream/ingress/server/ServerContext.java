@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  *     kept for its whole life, so a reload never mixes two versions in one message
  * @param tls the certificate for STARTTLS and implicit TLS, or null without one
  * @param authenticator checks AUTH credentials, or null when AUTH is off
+ * @param names looks up each client's host name when it connects
  */
 record ServerContext(
     MailstreamConfig config,
@@ -31,7 +32,8 @@ record ServerContext(
     Duration idleTimeout,
     Supplier<SessionSetup> setup,
     ServerTls tls,
-    Authenticator authenticator) {
+    Authenticator authenticator,
+    ClientNames names) {
 
   /** A context without TLS and AUTH. */
   ServerContext(
@@ -41,7 +43,7 @@ record ServerContext(
       Supplier<String> queueIds,
       Duration idleTimeout,
       Supplier<SessionSetup> setup) {
-    this(config, publisher, clock, queueIds, idleTimeout, setup, null, null);
+    this(config, publisher, clock, queueIds, idleTimeout, setup, null, null, ClientNames.none());
   }
 
   /** A context without tables: only {@code relay-from} and {@code local-domains} count. */

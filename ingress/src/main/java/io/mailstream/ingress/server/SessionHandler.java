@@ -62,6 +62,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private ChunkPlan chunk;
   private String chunkCommand;
   private boolean closing;
+  private boolean lookingUp;
   private final RcptThrottle throttle = new RcptThrottle();
 
   SessionHandler(ServerContext context, Listener listener) {
@@ -83,12 +84,31 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void start(ChannelHandlerContext ctx) {
-    if (session != null) {
+    if (session != null || lookingUp) {
       return;
     }
     framer = ctx.pipeline().get(LineFramer.class);
     gate = new InputGate(ctx.channel(), framer);
-    Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
+    InetAddress address = clientAddress(ctx.channel().remoteAddress());
+    CompletableFuture<String> name = context.names().nameOf(address);
+    if (name.isDone()) {
+      greet(ctx, new Peer(address, name.getNow(null)));
+      return;
+    }
+    // sendmail looks the client up before the banner. Nothing is read meanwhile, so what a client
+    // says early still reaches the greet_pause check after the look-up.
+    lookingUp = true;
+    ctx.channel().config().setAutoRead(false);
+    name.whenComplete((found, error) -> onEventLoop(ctx, () -> {
+      lookingUp = false;
+      if (ctx.channel().isActive()) {
+        ctx.channel().config().setAutoRead(true);
+        greet(ctx, new Peer(address, found));
+      }
+    }));
+  }
+
+  private void greet(ChannelHandlerContext ctx, Peer peer) {
     SessionSetup setup = context.setup().get();
     config = setup.config();
     session = new SmtpSession(config, setup.policy(), security(), peer, context.queueIds(), context.clock());

@@ -73,6 +73,8 @@ class TranscriptTest {
             .rules(t.rules)
             .access(t.access)
             .idleTimeout(t.idle)
+            // As in the embedded channel: the transcripts are about the session, not client names.
+            .clientNames(ClientNames.none())
             .build()
             .start()) {
       try (SocketWire wire = new SocketWire(server.boundAddresses().get(0), t.client)) {
