@@ -152,7 +152,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         // A NUL makes the line invalid both as a command and as an AUTH response.
         command(ctx, "\0");
       } else if (msg == Inbound.LINE_TOO_LONG) {
-        Reply reply = session.lineTooLong();
+        Reply reply = session.authenticating() ? session.authLineTooLong() : session.lineTooLong();
+        framer.maxLine(LineFramer.MAX_COMMAND_LINE);
         MailLog.rejected(session.queueId(), "(line too long)", reply, session.peer(), null);
         send(ctx, reply);
       }
@@ -218,6 +219,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void authStep(ChannelHandlerContext ctx, String what, SaslExchange.Step step) {
+    // RFC 4954 4: the client's answers to a challenge may be 12288 octets long, commands not.
+    framer.maxLine(session.authenticating() ? LineFramer.MAX_AUTH_LINE : LineFramer.MAX_COMMAND_LINE);
     if (step instanceof SaslExchange.Challenge challenge) {
       send(ctx, challenge.reply());
     } else if (step instanceof SaslExchange.Failed failed) {

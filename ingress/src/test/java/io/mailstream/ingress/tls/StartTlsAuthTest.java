@@ -176,6 +176,25 @@ class StartTlsAuthTest {
   }
 
   @Test
+  void authLinesMayBe12288OctetsAndLongerOnesEndTheExchange() throws Exception {
+    try (TlsClient c = secured(mta)) {
+      c.command("EHLO client.test");
+      // RFC 4954 4: 12288 octets with the CRLF; a long authorisation identity fills it here.
+      String longest = TlsClient.plain("x".repeat(9000), "alice", "s3cret pass");
+      assertTrue(longest.length() <= 12286 - "AUTH PLAIN ".length(), "fits");
+      assertEquals("334 ", c.say("AUTH PLAIN"));
+      // The exchange reads a long answer (refused only because one user may not act for another).
+      assertEquals("535 5.7.8 Authentication credentials invalid", c.say(longest));
+      assertEquals("334 ", c.say("AUTH PLAIN"));
+      assertEquals("500 5.5.6 Authentication Exchange line is too long", c.say("A".repeat(13000)));
+      // Outside an exchange, the command limit holds again.
+      assertTrue(c.say("NOOP " + "x".repeat(3000)).startsWith("500 5.5.2"));
+      assertEquals("235 2.7.0 Authentication successful",
+          c.say("AUTH PLAIN " + TlsClient.plain("", "alice", "s3cret pass")));
+    }
+  }
+
+  @Test
   void commandsPipelinedAfterStartTlsAreThrownAwayNotRunInsideTls() throws Exception {
     try (TlsClient c = new TlsClient(mta, "127.0.0.2")) {
       c.last();
