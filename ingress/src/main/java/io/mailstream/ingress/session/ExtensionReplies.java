@@ -28,6 +28,14 @@ public final class ExtensionReplies {
     return Reply.perm(553, X_5_6_7, "Non-ASCII addresses not permitted for that recipient");
   }
 
+  /**
+   * A malformed parameter, named with at most its first 64 characters: RFC 5321 4.5.3.1.5 allows
+   * 512 octets in a reply line, and an ORCPT alone may have 500.
+   */
+  public static Reply badParameter(String what) {
+    return Replies.parameterSyntax(what.length() <= 64 ? what : what.substring(0, 64) + "...");
+  }
+
   /** RFC 3030 2: a chunk was read; the message goes on with the next BDAT. */
   public static Reply chunkReceived(long octets) {
     return Reply.ok(250, X_2_0_0, octets + " octets received");

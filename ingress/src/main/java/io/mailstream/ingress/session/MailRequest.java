@@ -41,7 +41,7 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
     try {
       params = EsmtpParams.parse(parsed.parameters());
     } catch (IllegalArgumentException e) {
-      return Checked.refuse(Replies.parameterSyntax(e.getMessage()));
+      return Checked.refuse(ExtensionReplies.badParameter(e.getMessage()));
     }
     String bodyType = null;
     String ret = null;
@@ -65,26 +65,26 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
           // RFC 6152 2: BODY=7BIT or BODY=8BITMIME; BINARYMIME (RFC 3030 3) is not offered.
           bodyType = value.toUpperCase(Locale.ROOT);
           if (!bodyType.equals("7BIT") && !bodyType.equals("8BITMIME")) {
-            return Checked.refuse(Replies.parameterSyntax("BODY=" + value));
+            return Checked.refuse(ExtensionReplies.badParameter("BODY=" + value));
           }
         }
         case "RET" -> {
           // RFC 3461 4.3: RET=FULL or RET=HDRS.
           ret = value.toUpperCase(Locale.ROOT);
           if (!ret.equals("FULL") && !ret.equals("HDRS")) {
-            return Checked.refuse(Replies.parameterSyntax("RET=" + value));
+            return Checked.refuse(ExtensionReplies.badParameter("RET=" + value));
           }
         }
         case "ENVID" -> {
           if (value.isEmpty() || value.length() > MAX_ENVID || !Xtext.isXtext(value)) {
-            return Checked.refuse(Replies.parameterSyntax("ENVID=" + value));
+            return Checked.refuse(ExtensionReplies.badParameter("ENVID=" + value));
           }
           envid = value;
         }
         default -> {
           // SMTPUTF8, RFC 6531 3.4: a keyword without value.
           if (!value.isEmpty()) {
-            return Checked.refuse(Replies.parameterSyntax(key + "=" + value));
+            return Checked.refuse(ExtensionReplies.badParameter(key + "=" + value));
           }
           smtputf8 = true;
         }
@@ -108,7 +108,7 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
   // RFC 1870 3 and 6.1: SIZE=<octets>; 552 when it already exceeds the fixed maximum.
   private static Checked<Void> checkSize(String value, Limits limits) {
     if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return Checked.refuse(Replies.parameterSyntax("SIZE=" + value));
+      return Checked.refuse(ExtensionReplies.badParameter("SIZE=" + value));
     }
     // RFC 1870 3: up to 20 digits; anything with more than 18 exceeds every possible limit.
     boolean tooBig = value.length() > 18 || Long.parseLong(value) > limits.maxMessageSize();

@@ -46,7 +46,7 @@ final class RcptRequest {
     try {
       params = EsmtpParams.parse(parsed.parameters());
     } catch (IllegalArgumentException e) {
-      return Checked.refuse(Replies.parameterSyntax(e.getMessage()));
+      return Checked.refuse(ExtensionReplies.badParameter(e.getMessage()));
     }
     String notify = null;
     String orcpt = null;
@@ -58,11 +58,11 @@ final class RcptRequest {
       if (key.equals("NOTIFY")) {
         notify = notify(p.getValue());
         if (notify == null) {
-          return Checked.refuse(Replies.parameterSyntax("NOTIFY=" + p.getValue()));
+          return Checked.refuse(ExtensionReplies.badParameter("NOTIFY=" + p.getValue()));
         }
       } else {
         if (!isOrcpt(p.getValue(), smtputf8)) {
-          return Checked.refuse(Replies.parameterSyntax("ORCPT=" + p.getValue()));
+          return Checked.refuse(ExtensionReplies.badParameter("ORCPT=" + p.getValue()));
         }
         orcpt = p.getValue();
       }

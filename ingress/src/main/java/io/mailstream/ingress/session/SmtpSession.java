@@ -362,7 +362,8 @@ public final class SmtpSession {
     String received =
         ReceivedHeader.build(
             helo, peer, config.hostname(), protocol(), tx.queueId, tx.recipients,
-            clock.instant().atZone(clock.getZone()), authUser != null, tls);
+            clock.instant().atZone(clock.getZone()), authUser != null, tls)
+        + AuthWarning.field(config.smtp(), config.hostname(), peer, helo);
     DsnRequest dsn = new DsnRequest(tx.ret, tx.envid, tx.bodyType, tx.smtputf8);
     return new DataResult.Ready(
         new Submission(
@@ -612,13 +613,15 @@ public final class SmtpSession {
     Reply refusal = gate.refusal(c.verb(), config.hostname());
     if (refusal != null) {
       reason = gate.reason();
-      phase = refusal.closesConnection() ? Phase.CLOSED : phase;
     } else {
       refusal = checkBdat(b);
     }
     if (refusal != null) {
       if (tx != null && tx.chunked) {
         endTransaction();
+      }
+      if (refusal.closesConnection()) {
+        phase = Phase.CLOSED;
       }
       return ChunkPlan.discard(b, present(refusal));
     }

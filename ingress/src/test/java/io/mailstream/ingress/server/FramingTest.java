@@ -35,7 +35,7 @@ class FramingTest {
           LF dot CRLF       | DATA\\r\\nx\\n.\\r\\nmore\\r\\n.\\r\\n                | DATA;[x\\n.\\r\\nmore\\r\\n]
           dot CR CR LF      | DATA\\r\\n.\\r\\r\\n.\\r\\n                         | DATA;[\\r\\r\\n]
           no final CRLF     | DATA\\r\\nabc\\r\\n.\\r\\n                          | DATA;[abc\\r\\n]
-          commands LF only  | NOOP\\nRSET\\r\\n                                  | NOOP;RSET
+          commands LF only  | NOOP\\nRSET\\r\\n                                  | BARE_LF;RSET
           two messages      | DATA\\r\\na\\r\\n.\\r\\nDATA\\r\\n.b\\r\\n.\\r\\n       | DATA;[a\\r\\n];DATA;[b\\r\\n]
           """)
   void framesAlikeWhereverTheInputIsCut(String name, String input, String expected) {
@@ -48,8 +48,8 @@ class FramingTest {
   }
 
   @ParameterizedTest(name = "{0} octets")
-  @CsvSource({"510, NOOP", "511, TOO_LONG", "512, TOO_LONG", "2000, TOO_LONG"})
-  void commandLinesAreLimitedTo512OctetsWithTheirCrlf(int length, String expected) {
+  @CsvSource({"510, NOOP", "2046, NOOP", "2047, TOO_LONG", "2048, TOO_LONG", "12286, TOO_LONG"})
+  void commandLinesAreLimitedTo2048OctetsWithTheirCrlf(int length, String expected) {
     String line = "NOOP " + "x".repeat(length - 5);
     byte[] bytes = (line + "\r\nRSET\r\n").getBytes(StandardCharsets.US_ASCII);
     String want = (expected.equals("NOOP") ? line : "TOO_LONG") + ";RSET";
@@ -97,6 +97,8 @@ class FramingTest {
         }
       } else if (msg == Inbound.LINE_TOO_LONG) {
         seen.add("TOO_LONG");
+      } else if (msg == Inbound.BARE_LF) {
+        seen.add("BARE_LF");
       } else if (msg == Inbound.END_OF_DATA) {
         ctx.pipeline().get(LineFramer.class).commandMode();
         seen.add("[" + body.toString(StandardCharsets.ISO_8859_1) + "]");

@@ -48,6 +48,8 @@ import java.util.stream.Collectors;
  * m rcpts a@b c@d            its recipients
  * m msgid TEXT               its Message-ID
  * m received REGEX           its Received header matches REGEX
+ * m dsn RET ENVID BODY UTF8  its MAIL parameters (null for none; UTF8 true or false)
+ * m notify N|O N|O           each recipient's NOTIFY and ORCPT (null for none)
  * m none                     nothing more was committed
  * </pre>
  */
@@ -175,6 +177,15 @@ final class Transcript {
       } else if (step.startsWith("m received ")) {
         String header = message.event().receivedHeader();
         assertTrue(Pattern.compile(step.substring(11)).matcher(header).find(), where + ": got " + header);
+      } else if (step.startsWith("m dsn ")) {
+        var d = message.event().dsn();
+        assertEquals(step.substring(6), d.ret() + " " + d.envid() + " " + d.bodyType() + " " + d.smtputf8(), where);
+      } else if (step.startsWith("m notify ")) {
+        String dsn =
+            message.event().recipients().stream()
+                .map(r -> r.notifyOn() + "|" + r.orcpt())
+                .collect(Collectors.joining(" "));
+        assertEquals(step.substring(9), dsn, where);
       } else if (step.equals("m none")) {
         assertNull(publisher.poll(), where);
       } else {

@@ -4,10 +4,12 @@ import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.Limits;
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.config.SmtpBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Configurations for tests: relay host {@code mx.test} listening on 127.0.0.1 (any port), local
@@ -42,6 +44,17 @@ public final class TestConfig {
         }
       }
       b.routing().flag("routing.relay-hosts-only", relayHostsOnly).virtuserDomains(virtuserDomains);
+      return b.build();
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The standard configuration with other {@code smtp} settings (extensions, line length). */
+  public static MailstreamConfig withSmtp(Consumer<SmtpBuilder> smtp) {
+    try {
+      ConfigBuilder b = builder();
+      smtp.accept(b.smtp());
       return b.build();
     } catch (ConfigException e) {
       throw new IllegalStateException(e);
