@@ -75,6 +75,14 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
             return Checked.refuse(ExtensionReplies.badParameter("RET=" + value));
           }
         }
+        case "AUTH" -> {
+          // RFC 4954 5: the mailbox that an authenticated relay says submitted the message, or <>.
+          // Taken only from clients we trust; as no client's word about another's identity is
+          // trusted here, it is checked and then treated as AUTH=<> (RFC 4954 5, "MUST").
+          if (value.isEmpty() || !value.equals("<>") && !Xtext.isXtext(value)) {
+            return Checked.refuse(ExtensionReplies.badParameter("AUTH=" + value));
+          }
+        }
         case "ENVID" -> {
           if (value.isEmpty() || value.length() > MAX_ENVID || !Xtext.isXtext(value)) {
             return Checked.refuse(ExtensionReplies.badParameter("ENVID=" + value));
@@ -101,6 +109,7 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
       case "SIZE", "BODY" -> true;
       case "RET", "ENVID" -> extensions.dsn();
       case "SMTPUTF8" -> extensions.smtputf8();
+      case "AUTH" -> extensions.auth();
       default -> false;
     };
   }

@@ -255,7 +255,7 @@ public final class SmtpSession {
     if (security.authRequired() && authUser == null) {
       return Checked.refuse(SecurityReplies.authRequired());
     }
-    Checked<MailRequest> m = MailRequest.check(c.argument(), limits, extensions());
+    Checked<MailRequest> m = MailRequest.check(c.argument(), limits, extensions().withAuth(security.auth()));
     if (m.refused()) {
       return Checked.refuse(m.refusal());
     }
@@ -428,7 +428,9 @@ public final class SmtpSession {
     if (!esmtp) {
       return "SMTP";
     }
-    return "ESMTP" + (tls != null ? "S" : "") + (authUser != null ? "A" : "");
+    // RFC 6531 3.7.3: a message sent with SMTPUTF8 says UTF8SMTP instead of ESMTP.
+    String base = tx != null && tx.smtputf8 ? "UTF8SMTP" : "ESMTP";
+    return base + (tls != null ? "S" : "") + (authUser != null ? "A" : "");
   }
 
   /** Who is sending, for events and logs. */

@@ -250,7 +250,9 @@ class StartTlsAuthTest {
       assertEquals("530 5.7.0 Authentication required", c.say("MAIL FROM:<alice@client.test>"));
       assertEquals("235 2.7.0 Authentication successful",
           c.say("AUTH PLAIN " + TlsClient.plain("", "alice", "s3cret pass")));
-      assertEquals("250 2.1.0 Ok", c.say("MAIL FROM:<alice@client.test>"));
+      // RFC 4954 5: relays pass on who submitted the message; checked, then not trusted.
+      assertTrue(c.say("MAIL FROM:<alice@client.test> AUTH=a=b").startsWith("501 5.5.4 "));
+      assertEquals("250 2.1.0 Ok", c.say("MAIL FROM:<alice@client.test> AUTH=alice+40client.test"));
       assertEquals("250 2.1.5 Ok", c.say("RCPT TO:<friend@elsewhere.test>"));
     }
   }
