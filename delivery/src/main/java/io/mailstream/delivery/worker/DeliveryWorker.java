@@ -7,8 +7,10 @@ import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.OutboundMessage;
 import io.mailstream.delivery.RecipientResult;
 import io.mailstream.delivery.TransactionResult;
+import io.mailstream.delivery.bounce.DsnNotifier;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
 import io.mailstream.queue.state.RetryStore;
@@ -66,11 +68,21 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private volatile boolean running = true;
 
   /**
-   * @param mailers picks the mailer for a routed message (the local mailer or the SMTP client)
-   * @param store the node's retry state; workers of one node share it (their partitions are disjoint)
+   * A worker whose bounces notify senders as {@code localhost} would; a node passes its hostname
+   * with {@link #DeliveryWorker(String, Topics, Function, RetryPolicy, RetryStore, BounceNotifier)}.
    */
   public DeliveryWorker(
       String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers, RetryPolicy policy, RetryStore store) {
+    this(bootstrap, topics, mailers, policy, store, new DsnNotifier("localhost", topics));
+  }
+
+  /**
+   * @param mailers picks the mailer for a routed message (the local mailer or the SMTP client)
+   * @param store the node's retry state; workers of one node share it (their partitions are disjoint)
+   * @param bounces told of the recipients each attempt gives up on (delivery status notifications)
+   */
+  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
+      RetryPolicy policy, RetryStore store, BounceNotifier bounces) {
     this.topics = topics;
     this.mailers = mailers;
     Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery");
@@ -83,7 +95,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.deadLetters = new DeadLetters(producer, topics);
     this.store = store;
     this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
-    this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy);
+    this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy, bounces, bodies);
   }
 
   @Override

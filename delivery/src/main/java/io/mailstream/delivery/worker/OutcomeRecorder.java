@@ -10,7 +10,9 @@ import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.RecipientResult;
 import io.mailstream.delivery.TransactionResult;
+import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
 import io.mailstream.queue.state.RetryStore;
@@ -22,7 +24,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Turns one attempt's result into what the rest of the system sees: an attempt and an outcome event
  * per recipient, a mail log line, and the retry state (RocksDB view plus changelog) for those still
- * deferred. The caller flushes the producer before committing its input offset.
+ * deferred. Recipients bounced by one attempt go to the bounce notifier together, so that the
+ * sender gets one notice for them. The caller flushes the producer before committing its input offset.
  */
 final class OutcomeRecorder {
   private final Producer<String, byte[]> producer;
@@ -30,14 +33,19 @@ final class OutcomeRecorder {
   private final RetryStore store;
   private final RetryChangelog changelog;
   private final RetryPolicy policy;
+  private final BounceNotifier bounces;
+  private final BodyReader bodies;
 
   OutcomeRecorder(
-      Producer<String, byte[]> producer, String outcomesTopic, RetryStore store, RetryChangelog changelog, RetryPolicy policy) {
+      Producer<String, byte[]> producer, String outcomesTopic, RetryStore store, RetryChangelog changelog, RetryPolicy policy,
+      BounceNotifier bounces, BodyReader bodies) {
     this.producer = producer;
     this.outcomesTopic = outcomesTopic;
     this.store = store;
     this.changelog = changelog;
     this.policy = policy;
+    this.bounces = bounces;
+    this.bodies = bodies;
   }
 
   /**
@@ -47,6 +55,7 @@ final class OutcomeRecorder {
   void record(int partition, RecipientRouted routed, RetryEntry previous, int attempt,
       TransactionResult result, long startedAt, long now) {
     List<EnvelopeRecipient> stillDeferred = new ArrayList<>();
+    List<BounceNotifier.Failure> failed = new ArrayList<>();
     ReplyRecord lastReply = null;
     boolean expired = policy.expired(routed.message().acceptedAtMillis(), now);
     for (RecipientResult r : result.recipients()) {
@@ -59,12 +68,21 @@ final class OutcomeRecorder {
           result.relay(), r.reply(), attempt, startedAt));
       // Handing a message back to the router is not a delivery: no Delivered event for it.
       if (!(routed.destination().isReroute() && settled.outcome() == RecipientResult.Outcome.DELIVERED)) {
-        emit(outcome(routed, settled, result.relay(), attempt, now));
+        MailEvent outcome = outcome(routed, settled, result.relay(), attempt, now);
+        emit(outcome);
+        if (outcome instanceof Bounced b) {
+          failed.add(new BounceNotifier.Failure(r.recipient(), b));
+        }
       }
       if (settled.outcome() == RecipientResult.Outcome.DEFERRED) {
         stillDeferred.add(r.recipient());
         lastReply = r.reply();
       }
+    }
+    if (!failed.isEmpty()) {
+      // Before the retry state changes and before the caller commits: a crash from here on makes
+      // the next owner repeat this attempt, notice included (at least once, never lost).
+      bounces.bounced(routed.message(), failed, bodies, producer);
     }
     String key = RetryEntry.keyOf(routed);
     if (!stillDeferred.isEmpty()) {

@@ -1,26 +1,27 @@
 package io.mailstream.ops.node;
 
+import io.mailstream.core.config.ConfigBuilder;
+import io.mailstream.core.config.ConfigException;
+import io.mailstream.core.config.ConfigReader;
 import io.mailstream.core.config.MailstreamConfig;
-import io.mailstream.core.config.RoutingSettings;
 import io.mailstream.core.event.RecipientRouted;
-import io.mailstream.core.rules.AccessDb;
-import io.mailstream.core.rules.MapEntry;
-import io.mailstream.core.rules.MapFileException;
-import io.mailstream.core.rules.RuleSet;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.client.ConnectionPool;
 import io.mailstream.delivery.client.MxNextHops;
 import io.mailstream.delivery.client.SmtpConnector;
 import io.mailstream.delivery.client.SmtpMailer;
 import io.mailstream.delivery.client.Timeouts;
+import io.mailstream.delivery.bounce.DsnNotifier;
 import io.mailstream.delivery.local.MaildirMailer;
 import io.mailstream.delivery.worker.DeliveryWorker;
 import io.mailstream.delivery.worker.RetryPolicy;
 import io.mailstream.ingress.publish.KafkaPublisher;
 import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.ops.admin.AdminServer;
+import io.mailstream.ops.reload.ConfigFiles;
 import io.mailstream.ops.reload.ConfigReloader;
-import io.mailstream.ops.reload.Reloadable;
+import io.mailstream.ops.reload.LiveConfig;
+import io.mailstream.ops.reload.NodeVersion;
 import io.mailstream.queue.broker.EmbeddedKafka;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.topic.TopicAdmin;
@@ -42,10 +43,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ExtendedResolver;
@@ -64,8 +63,8 @@ public final class MailstreamNode implements AutoCloseable {
   private IngressServer ingress;
   private ConfigReloader.Loader<MailstreamConfig> source;
   private List<Path> watched;
-  private Reloadable<RuleSet> rules;
-  private ConfigReloader<RuleSet> reloader;
+  private LiveConfig live;
+  private ConfigReloader reloader;
   private final List<DeliveryWorker> deliveryWorkers = new ArrayList<>();
 
   private MailstreamNode(MailstreamConfig config) {
@@ -80,7 +79,11 @@ public final class MailstreamNode implements AutoCloseable {
   /**
    * Starts everything, with reloading: {@code source} reads the configuration again (file and
    * command line) when one of {@code watched} or a map file changes, or on {@code mailstream
-   * reload}; the new rules replace the old ones only when all of them load.
+   * reload}; a version that validates completely is published to the config topic and applied
+   * from there by every node ({@link LiveConfig}).
+   *
+   * @param watched the configuration file first (its text is what a version carries), then any
+   *     other file whose change should reload
    */
   public static MailstreamNode start(
       MailstreamConfig config, Set<Stage> stages, ConfigReloader.Loader<MailstreamConfig> source, List<Path> watched) {
@@ -98,9 +101,9 @@ public final class MailstreamNode implements AutoCloseable {
 
   private void startAll(Set<Stage> stages) {
     // Bad map files stop the start before anything runs.
-    rules = new Reloadable<>(loadRules());
-    AccessDb access = loadAccess();
-    startReloading();
+    Path yaml = watched.isEmpty() ? null : watched.get(0);
+    String nodeId = NodeId.of(config.dataDir());
+    live = new LiveConfig(config, fileOnly(yaml), source, yaml, config.hostname() + "/" + nodeId);
     if (config.kafka().embedded()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir().resolve("kafka"), 0);
       running.push(broker);
@@ -110,10 +113,16 @@ public final class MailstreamNode implements AutoCloseable {
     }
     TopicAdmin.ensure(bootstrap, config.kafka(), Duration.ofSeconds(60));
     Topics topics = new Topics(config.kafka());
+    // The embedded node is the only writer of its topic: its own files are the truth at start.
+    running.push(live);
+    live.connect(bootstrap, topics, config.kafka().embedded());
+    startReloading();
     String nodeName = config.hostname();
-    String nodeId = NodeId.of(config.dataDir());
     if (stages.contains(Stage.router)) {
-      RouterWorker worker = new RouterWorker(bootstrap, topics, headers -> new RuleRouter(rules.get(), headers), nodeId + "-0");
+      // One version per batch: a message is routed under the version its batch started with.
+      RouterWorker worker =
+          new RouterWorker(bootstrap, topics, headers -> new RuleRouter(live.get().rules(), headers), nodeId + "-0",
+              new DsnNotifier(nodeName, topics));
       startThread("router-0", worker);
     }
     if (stages.contains(Stage.delivery)) {
@@ -121,16 +130,19 @@ public final class MailstreamNode implements AutoCloseable {
     }
     // The ingress starts last: by now the topics have leaders and the later stages are consuming.
     if (stages.contains(Stage.ingress)) {
-      startIngress(topics, rules, access);
+      startIngress(topics);
     }
-    log.info("Mailstream {} (node {}) running stages {} on Kafka {}", nodeName, nodeId, stages, bootstrap);
+    log.info("Mailstream {} (node {}) running stages {} on Kafka {}, {}", nodeName, nodeId, stages, bootstrap,
+        live.get().describe());
   }
 
-  private void startIngress(Topics topics, Reloadable<RuleSet> rules, AccessDb access) {
+  private void startIngress(Topics topics) {
     KafkaPublisher publisher = KafkaPublisher.create(bootstrap, topics, config.limits().acceptDeadline());
     running.push(publisher);
+    // Listeners, certificate and users come from the start config; each new session takes the
+    // settings and tables of the version current when it connects.
     IngressServer server =
-        IngressServer.builder().config(config).publisher(publisher).rules(rules).access(access).build();
+        IngressServer.builder().config(config).publisher(publisher).versions(() -> live.get().ingress()).build();
     try {
       server.start();
     } catch (IOException e) {
@@ -164,7 +176,7 @@ public final class MailstreamNode implements AutoCloseable {
     Function<RecipientRouted, Mailer> mailers = r -> r.destination().isLocal() ? local : smtp;
     RetryPolicy policy = RetryPolicy.of(config.delivery());
     for (int i = 0; i < config.delivery().threads(); i++) {
-      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store);
+      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store, new DsnNotifier(nodeName, topics));
       deliveryWorkers.add(worker);
       startThread("delivery-" + i, worker);
     }
@@ -173,59 +185,57 @@ public final class MailstreamNode implements AutoCloseable {
   /** Watches the config and map files and serves reload, version and metrics over HTTP. */
   private void startReloading() {
     List<Path> files = new ArrayList<>(watched);
-    RoutingSettings r = config.routing();
-    Stream.of(r.mailertable(), r.virtusertable(), r.aliases(), r.domaintable(), r.genericstable(),
-            r.localHostNames(), r.relayDomains())
-        .filter(Objects::nonNull)
-        .forEach(files::add);
+    files.addAll(ConfigFiles.mapsOf(config));
     try {
-      reloader = new ConfigReloader<>(() -> RuleSet.load(source.load()), rules, files);
+      reloader = new ConfigReloader(live::reload, files);
       running.push(reloader);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       FunctionCounter.builder("mailstream.delivery.attempts", this,
               n -> n.deliveryWorkers.stream().mapToLong(DeliveryWorker::attempts).sum())
           .register(metrics);
-      Gauge.builder("mailstream.config.version", rules, v -> v.version().number()).register(metrics);
+      Gauge.builder("mailstream.config.version", live, v -> v.get().number())
+          .description("the cluster-wide configuration version this node runs")
+          .register(metrics);
       running.push(AdminServer.start(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
-          () -> reloader.reload("mailstream reload"), () -> rules.version().number(), metrics));
+          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), metrics));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);
     }
   }
 
-  /** Reads the configuration and maps again now; what {@code mailstream reload} asks for. */
+  /** Reads the configuration and maps again now; what {@code mailstream reload} and SIGHUP ask for. */
+  public ConfigReloader.Result reload(String why) {
+    return reloader.reload(why);
+  }
+
+  /** Reads the configuration and maps again now. */
   public ConfigReloader.Result reload() {
-    return reloader.reload("reload");
+    return reload("reload");
   }
 
-  /** The rules version running. */
+  /** The configuration version running: cluster-wide number, content hash, settings and tables. */
+  public NodeVersion version() {
+    return live.get();
+  }
+
+  /** The configuration version number running. */
   public long rulesVersion() {
-    return rules.version().number();
+    return live.get().number();
   }
 
-  private RuleSet loadRules() {
+  /** What the configuration file alone says: the command line set whatever differs from it. */
+  private MailstreamConfig fileOnly(Path yaml) {
+    ConfigBuilder b = new ConfigBuilder();
     try {
-      return RuleSet.load(config);
-    } catch (MapFileException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  /** The access database the ingress checks (routing.access), or an empty one. */
-  private AccessDb loadAccess() {
-    if (config.routing().access() == null) {
-      return AccessDb.empty();
-    }
-    try {
-      AccessDb access = AccessDb.load(config.routing().access());
-      for (MapEntry e : access.unused()) {
-        log.warn("{} {}: a tag of a sendmail feature Mailstream does not have; the entry has no effect", e.where(), e.key());
+      if (yaml != null) {
+        ConfigReader.read(yaml, b);
       }
-      return access;
-    } catch (MapFileException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+      return b.build();
+    } catch (ConfigException | RuntimeException e) {
+      // The file alone may not stand (a key the command line completes): treat all as the file's.
+      return config;
     }
   }
 

@@ -1,11 +1,11 @@
 package io.mailstream.router.worker;
 
 import io.mailstream.core.event.Bounced;
-import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.topic.DeadLetters;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
@@ -14,6 +14,7 @@ import io.mailstream.router.route.Route;
 import io.mailstream.router.route.Router;
 import io.mailstream.router.route.RoutingPlan;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final DeadLetters deadLetters;
+  private final BounceNotifier bounces;
   private volatile boolean running = true;
 
   /**
@@ -58,6 +60,16 @@ public final class RouterWorker implements Runnable, AutoCloseable {
    * @param workerId stable per worker (node name and index): the transactional id derives from it
    */
   public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId) {
+    this(bootstrap, topics, router, workerId, BounceNotifier.NONE);
+  }
+
+  /**
+   * @param bounces told of the recipients of each message that routing gives up on; it queues
+   *     inside this worker's transaction, so a notice commits with the routing that caused it
+   */
+  public RouterWorker(
+      String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId, BounceNotifier bounces) {
+    this.bounces = bounces;
     this.topics = topics;
     this.router = router;
     this.bodies = new BodyReader(bootstrap, topics.bodies(), Duration.ofSeconds(30));
@@ -127,14 +139,20 @@ public final class RouterWorker implements Runnable, AutoCloseable {
       producer.send(new ProducerRecord<>(topics.routed(), key, EventCodec.encode(routed)));
       log.debug("{}: routed {} recipient(s) to {}", message.queueId(), routed.recipients().size(), routed.destination().key());
     }
+    List<BounceNotifier.Failure> failed = new ArrayList<>();
     for (Route.Error error : plan.errors()) {
-      producer.send(new ProducerRecord<>(topics.outcomes(), message.queueId(), EventCodec.encode(outcome(message, error, now))));
+      Bounced outcome = outcome(message, error, now);
+      producer.send(new ProducerRecord<>(topics.outcomes(), message.queueId(), EventCodec.encode(outcome)));
       log.info("{}: to={}, stat={}", message.queueId(), error.recipient().address().bracketed(), error.reply());
+      failed.add(new BounceNotifier.Failure(error.recipient(), outcome));
+    }
+    if (!failed.isEmpty()) {
+      bounces.bounced(message, failed, bodies, producer);
     }
   }
 
   /** Routing errors reach here only when permanent; temporary ones are rerouted later. */
-  private static MailEvent outcome(MessageAccepted message, Route.Error error, long now) {
+  private static Bounced outcome(MessageAccepted message, Route.Error error, long now) {
     return new Bounced(message.queueId(), error.recipient().address(), message.sender(), "", error.reply(), now);
   }
 

@@ -1,0 +1,86 @@
+package io.mailstream.queue.publish;
+
+import io.mailstream.core.event.BodyRef;
+import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.queue.codec.BodyChunk;
+import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.topic.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Queues a message that Mailstream writes itself (a bounce, for instance) the way the ingress
+ * queues a received one: body chunks to the bodies topic, then, once every chunk is acknowledged,
+ * its {@link MessageAccepted} to the accepted topic, on the partition of the chunks. The accepted
+ * record stays the commit point: the router never sees a message whose body is not stored.
+ *
+ * <p>It writes through the caller's producer, so that the message joins the caller's guarantees:
+ * inside a transaction (the router) it becomes visible with the rest of the transaction; with a
+ * plain producer (delivery) the caller flushes before committing its input offsets.
+ */
+public final class MessageWriter {
+  private final Producer<String, byte[]> producer;
+  private final Topics topics;
+  private final Duration timeout;
+
+  public MessageWriter(Producer<String, byte[]> producer, Topics topics, Duration timeout) {
+    this.producer = producer;
+    this.topics = topics;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Stores {@code body} (a whole message, CRLF line ends) under {@code queueId} and sends the
+   * accepted event that {@code event} makes from its body reference. Returns that event; its
+   * record is sent but not yet acknowledged (the caller's flush or commit covers it).
+   *
+   * @throws KafkaException when a chunk is not acknowledged in time; nothing was accepted then
+   */
+  public MessageAccepted write(String queueId, byte[] body, Function<BodyRef, MessageAccepted> event) {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    Integer partition = null;
+    int seq = 0;
+    int from = 0;
+    do {
+      int to = Math.min(body.length, from + BodyChunk.MAX_SIZE);
+      byte[] data = Arrays.copyOfRange(body, from, to);
+      sent.add(producer.send(new ProducerRecord<>(topics.bodies(), partition, queueId, new BodyChunk(queueId, seq++, data).encode())));
+      if (partition == null) {
+        // The first chunk's partition (by key) holds the rest: a body reference names one partition.
+        partition = acknowledged(sent.get(0)).partition();
+      }
+      from = to;
+    } while (from < body.length);
+    List<Long> offsets = new ArrayList<>(sent.size());
+    for (Future<RecordMetadata> f : sent) {
+      offsets.add(acknowledged(f).offset());
+    }
+    MessageAccepted accepted = event.apply(new BodyRef(partition, offsets, body.length));
+    producer.send(new ProducerRecord<>(topics.accepted(), partition, queueId, EventCodec.encode(accepted)));
+    return accepted;
+  }
+
+  private RecordMetadata acknowledged(Future<RecordMetadata> f) {
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while storing a body chunk", e);
+    } catch (ExecutionException e) {
+      throw new KafkaException("body chunk not stored: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaException("body chunk not acknowledged within " + timeout, e);
+    }
+  }
+}
