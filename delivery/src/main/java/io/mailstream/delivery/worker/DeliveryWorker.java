@@ -31,11 +31,17 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
   private static final int RETRIES_PER_ROUND = 50;
+  // How long to wait at most between two tries while Kafka does not answer.
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final Topics topics;
   private final Function<RecipientRouted, Mailer> mailers;
@@ -66,6 +74,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
   private final AtomicLong attempts = new AtomicLong();
   private volatile boolean running = true;
+  private Duration backoff = Duration.ZERO;
 
   /**
    * A worker whose bounces notify senders as {@code localhost} would; a node passes its hostname
@@ -103,22 +112,22 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     try {
       consumer.subscribe(List.of(topics.routed()), new Rebalance());
       while (running) {
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(250))) {
-          handle(record);
-          done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-          if (!running) {
-            break;
-          }
+        ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(250));
+        try {
+          deliver(batch);
+          retryDue();
+          backoff = Duration.ZERO;
+        } catch (WakeupException | InterruptException | AuthorizationException | AuthenticationException e) {
+          throw e;
+        } catch (KafkaException e) {
+          // The broker did not take an outcome, retry state, DSN or commit: none of this batch's
+          // offsets were committed, so read it again once Kafka answers. Mail already handed to
+          // its next hop in the batch may go out twice (at least once, never lost).
+          backoff = backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF);
+          log.warn("delivery batch not recorded ({}); again from the last commit in {}s", e.toString(), backoff.toSeconds());
+          rewind(batch);
+          sleep(backoff);
         }
-        // One flush and one commit per batch: outcomes and retry state are acknowledged before the
-        // offsets that cover them. Only a crash (not a stop or a rebalance, which happen between
-        // batches) can make the next owner repeat the messages of the batch in hand.
-        if (!done.isEmpty()) {
-          producer.flush();
-          consumer.commitSync(done);
-        }
-        retryDue();
       }
     } catch (RuntimeException e) {
       log.error("delivery worker stops", e);
@@ -127,6 +136,48 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       producer.close(Duration.ofSeconds(5));
       bodies.close();
     }
+  }
+
+  private void deliver(ConsumerRecords<String, byte[]> batch) {
+    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : batch) {
+      handle(record);
+      done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+      if (!running) {
+        break;
+      }
+    }
+    // One flush and one commit per batch: outcomes and retry state are acknowledged before the
+    // offsets that cover them. Only a crash (not a stop or a rebalance, which happen between
+    // batches) can make the next owner repeat the messages of the batch in hand.
+    if (!done.isEmpty()) {
+      producer.flush();
+      consumer.commitSync(done);
+    }
+  }
+
+  private void rewind(ConsumerRecords<String, byte[]> batch) {
+    for (TopicPartition tp : batch.partitions()) {
+      if (consumer.assignment().contains(tp)) {
+        consumer.seek(tp, batch.records(tp).get(0).offset());
+      }
+    }
+  }
+
+  private void sleep(Duration d) {
+    long until = System.nanoTime() + d.toNanos();
+    while (running && System.nanoTime() < until) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
