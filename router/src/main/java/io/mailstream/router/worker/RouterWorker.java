@@ -120,8 +120,32 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     } catch (KafkaException e) {
       // Retriable: nothing of this batch is visible downstream; read it again from the last commit.
       log.warn("routing batch aborted, will retry: {}", e.toString());
-      producer.abortTransaction();
+      abort();
       rewind(records);
+      pause(Duration.ofSeconds(1)); // Kafka is likely away; do not spin while it is
+    }
+  }
+
+  // After a time-out the abort itself may fail; the producer lets it be retried (KafkaProducer docs).
+  private void abort() {
+    while (running) {
+      try {
+        producer.abortTransaction();
+        return;
+      } catch (ProducerFencedException e) {
+        throw e;
+      } catch (KafkaException e) {
+        log.warn("routing transaction not aborted yet ({}); trying again", e.toString());
+        pause(Duration.ofSeconds(1));
+      }
+    }
+  }
+
+  private void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
