@@ -36,12 +36,23 @@ public final class DsnNotifier implements BounceNotifier {
   private final String hostname;
   private final Topics topics;
   private final Duration timeout;
+  private final boolean bodiesReturned;
 
   /** @param hostname this MTA's name ({@code $j}): Reporting-MTA and MAILER-DAEMON's domain */
   public DsnNotifier(String hostname, Topics topics) {
+    this(hostname, topics, true);
+  }
+
+  /**
+   * @param hostname this MTA's name ({@code $j}): Reporting-MTA and MAILER-DAEMON's domain
+   * @param bodiesReturned false for sendmail's privacy flag nobodyreturn: notices carry the
+   *     original's header only, whatever RET asked for
+   */
+  public DsnNotifier(String hostname, Topics topics, boolean bodiesReturned) {
     this.hostname = hostname;
     this.topics = topics;
     this.timeout = Duration.ofSeconds(60);
+    this.bodiesReturned = bodiesReturned;
   }
 
   @Override
@@ -86,8 +97,8 @@ public final class DsnNotifier implements BounceNotifier {
   }
 
   /** The original as the notice returns it, or null (a notice without it) when it is gone. */
-  private static ReturnedContent returned(MessageAccepted message, BodyReader bodies) {
-    boolean full = ReturnedContent.wantsFull(message);
+  private ReturnedContent returned(MessageAccepted message, BodyReader bodies) {
+    boolean full = ReturnedContent.wantsFull(message, bodiesReturned);
     try {
       if (!full) {
         return ReturnedContent.of(message, bodies.firstChunk(message.queueId(), message.body()), false);

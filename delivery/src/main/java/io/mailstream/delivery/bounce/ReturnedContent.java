@@ -24,6 +24,17 @@ record ReturnedContent(byte[] octets, boolean headersOnly) {
 
   /** Whether the full message may be returned for {@code message}: RET=HDRS and size say no. */
   static boolean wantsFull(MessageAccepted message) {
+    return wantsFull(message, true);
+  }
+
+  /**
+   * The same, where the administrator may have ruled out returning bodies at all (sendmail's
+   * privacy flag nobodyreturn: "don't return the body of a message with DSNs").
+   */
+  static boolean wantsFull(MessageAccepted message, boolean bodiesReturned) {
+    if (!bodiesReturned) {
+      return false;
+    }
     String ret = message.dsn() == null ? null : message.dsn().ret();
     boolean hdrs = ret != null && ret.toUpperCase(Locale.ROOT).equals("HDRS");
     return !hdrs && message.body().size() <= MAX_FULL_RETURN;

@@ -120,6 +120,8 @@ class BounceMessageTest {
     assertTrue(ReturnedContent.wantsFull(original("FULL", ReturnedContent.MAX_FULL_RETURN, BOB)));
     assertFalse(ReturnedContent.wantsFull(original("FULL", ReturnedContent.MAX_FULL_RETURN + 1, BOB)));
     assertFalse(ReturnedContent.wantsFull(original(null, 5L * 1024 * 1024, BOB)));
+    // privacy nobodyreturn: headers only, whatever RET says.
+    assertFalse(ReturnedContent.wantsFull(original("FULL", 100, BOB), false));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.ConfigReader;
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.config.PrivacyFlag;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.client.ConnectionPool;
@@ -122,7 +123,7 @@ public final class MailstreamNode implements AutoCloseable {
       // One version per batch: a message is routed under the version its batch started with.
       RouterWorker worker =
           new RouterWorker(bootstrap, topics, headers -> new RuleRouter(live.get().rules(), headers), nodeId + "-0",
-              new DsnNotifier(nodeName, topics));
+              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)));
       startThread("router-0", worker);
     }
     if (stages.contains(Stage.delivery)) {
@@ -176,7 +177,7 @@ public final class MailstreamNode implements AutoCloseable {
     Function<RecipientRouted, Mailer> mailers = r -> r.destination().isLocal() ? local : smtp;
     RetryPolicy policy = RetryPolicy.of(config.delivery());
     for (int i = 0; i < config.delivery().threads(); i++) {
-      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store, new DsnNotifier(nodeName, topics));
+      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store, new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)));
       deliveryWorkers.add(worker);
       startThread("delivery-" + i, worker);
     }
