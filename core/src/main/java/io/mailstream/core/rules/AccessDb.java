@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * FEATURE(access_db), read from the text file that {@code makemap hash /etc/mail/access} would
@@ -68,15 +69,24 @@ public final class AccessDb {
       Set.of("spam", "greetpause", "clientrate", "clientconn", "tls_srv", "tls_clt", "tls_rcpt", "try_tls",
           "srv_features", "tls_srv_features", "tls_clt_features", "authinfo", "certissuer", "certsubject",
           "qgrp", "compat");
-  private static final AccessDb EMPTY = new AccessDb(Map.of(), List.of());
+  private static final AccessDb EMPTY = new AccessDb(Map.of(), List.of(), List.of());
+
+  // An IPv4 network written with a trailing dot ("192.168.0."), as seed 004 and many how-tos do.
+  private static final Pattern DOTTED_NETWORK =
+      Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){0,3}\\.");
 
   private final Map<String, AccessMatch> rules;
   private final List<MapEntry> unused;
+  private final List<Ignored> ignored;
 
-  private AccessDb(Map<String, AccessMatch> rules, List<MapEntry> unused) {
+  private AccessDb(Map<String, AccessMatch> rules, List<MapEntry> unused, List<Ignored> ignored) {
     this.rules = Map.copyOf(rules);
     this.unused = List.copyOf(unused);
+    this.ignored = List.copyOf(ignored);
   }
+
+  /** An entry that loads but can never match, and why; the node warns about each. */
+  public record Ignored(MapEntry entry, String reason) {}
 
   /**
    * Reads an access file. Unlike sendmail's optional map, a missing file is an error: the
@@ -91,9 +101,19 @@ public final class AccessDb {
   public static AccessDb of(List<MapEntry> entries) throws MapFileException {
     Map<String, AccessMatch> rules = new HashMap<>();
     List<MapEntry> unused = new ArrayList<>();
+    List<Ignored> ignored = new ArrayList<>();
     for (MapEntry e : entries) {
       String key = e.key();
       int colon = key.indexOf(':');
+      String bare = key.substring(colon + 1).strip();
+      if (DOTTED_NETWORK.matcher(bare).matches()) {
+        // sendmail 8.17 (-bt, LookUpAddress) looks up 192.168.0.5, 192.168.0, 192.168, 192 and
+        // never "192.168.0.": makemap stores the key and nothing ever finds it. The file still
+        // loads there, so it loads here, and the entry is reported instead of silently dead.
+        ignored.add(new Ignored(e, "'" + bare + "' ends with a dot, which sendmail never matches; write '"
+            + bare.substring(0, bare.length() - 1) + "' for the network"));
+        continue;
+      }
       String tagName = colon > 0 ? key.substring(0, colon).toLowerCase(Locale.ROOT) : "";
       Tag tag = null;
       // IPv6:... and [IPv6:...] are untagged keys with colons in them.
@@ -122,7 +142,7 @@ public final class AccessDb {
       }
       Tables.putUnique(rules, (tag == null ? "" : tag.key()) + k, rule, e, AccessMatch::entry);
     }
-    return new AccessDb(rules, unused);
+    return new AccessDb(rules, unused, ignored);
   }
 
   public static AccessDb empty() {
@@ -136,6 +156,11 @@ public final class AccessDb {
   /** Entries with tags that only other sendmail features read; they have no effect here. */
   public List<MapEntry> unused() {
     return unused;
+  }
+
+  /** Entries that load but never match, as in sendmail (a network key with a trailing dot). */
+  public List<Ignored> ignored() {
+    return ignored;
   }
 
   /**

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -32,13 +31,13 @@ public final class AdminServer implements AutoCloseable {
    * Starts the endpoint.
    *
    * @param reload performs a reload and says what happened
-   * @param version the configuration version running
+   * @param version the configuration version running, as {@code configuration version N (hash)}
    */
   public static AdminServer start(
       InetSocketAddress listen,
       Path dataDir,
       Supplier<ConfigReloader.Result> reload,
-      LongSupplier version,
+      Supplier<String> version,
       PrometheusMeterRegistry metrics)
       throws IOException {
     HttpServer server = HttpServer.create(listen, 16);
@@ -50,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
       ConfigReloader.Result r = reload.get();
       send(x, r.applied() ? 200 : 422, r.message() + "\n");
     });
-    server.createContext("/version", x -> send(x, 200, "configuration version " + version.getAsLong() + "\n"));
+    server.createContext("/version", x -> send(x, 200, version.get() + "\n"));
     server.createContext("/metrics", x -> send(x, 200, metrics.scrape()));
     server.start();
     Path file = dataDir.resolve("admin.address");

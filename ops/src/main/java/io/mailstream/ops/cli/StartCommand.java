@@ -53,6 +53,8 @@ public final class StartCommand implements Callable<Integer> {
       System.err.println("mailstream: " + e.getMessage());
       return 2;
     }
+    // kill -HUP reloads, as it does sendmail; one node per process, so the handler is the process's.
+    io.mailstream.ops.reload.Sighup.install(() -> node.reload("SIGHUP"));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * build is logged as one line (file, line and reason, as the loader reports it) and the running
  * version stays.
  */
-public final class ConfigReloader<T> implements AutoCloseable {
+public final class ConfigReloader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
 
   /** Builds a new version from the files; throws with a one-line message when they are bad. */
@@ -28,17 +28,21 @@ public final class ConfigReloader<T> implements AutoCloseable {
     T load() throws Exception;
   }
 
-  private final Loader<T> loader;
-  private final Reloadable<T> target;
+  /** What a reload does: build, validate and install a new version, or say why not. */
+  @FunctionalInterface
+  public interface Action {
+    Result reload(String why);
+  }
+
+  private final Action action;
   private final Set<Path> files;
   private final WatchService watcher;
   private final Thread thread;
   private volatile boolean running = true;
 
-  /** Watches the directories of {@code files} for changes to those files. */
-  public ConfigReloader(Loader<T> loader, Reloadable<T> target, Collection<Path> files) throws IOException {
-    this.loader = loader;
-    this.target = target;
+  /** Watches the directories of {@code files} and reloads with {@code action} when one changes. */
+  public ConfigReloader(Action action, Collection<Path> files) throws IOException {
+    this.action = action;
     this.files = new HashSet<>();
     this.watcher = FileSystems.getDefault().newWatchService();
     Set<Path> dirs = new HashSet<>();
@@ -59,8 +63,23 @@ public final class ConfigReloader<T> implements AutoCloseable {
   /** What a reload did: the version now running and, when refused, why. */
   public record Result(boolean applied, long version, String message) {}
 
-  /** Builds and installs a new version now; a refused one leaves the running version. */
-  public synchronized Result reload(String why) {
+  /**
+   * A reloader that builds with {@code loader} and swaps the result into {@code target} in this
+   * process alone (the node itself goes through {@link LiveConfig}, which also shares versions).
+   */
+  public static <T> ConfigReloader swapping(Loader<T> loader, Reloadable<T> target, Collection<Path> files)
+      throws IOException {
+    return new ConfigReloader(why -> swap(loader, target, why), files);
+  }
+
+  /** Reloads now (SIGHUP, {@code mailstream reload}); a refused version leaves the running one. */
+  public Result reload(String why) {
+    synchronized (this) {
+      return action.reload(why);
+    }
+  }
+
+  private static <T> Result swap(Loader<T> loader, Reloadable<T> target, String why) {
     T next;
     try {
       next = loader.load();

@@ -40,7 +40,7 @@ class ConfigReloaderTest {
     Files.writeString(config, "hostname: gw.test\nrouting:\n  mailertable: mailertable\n");
     Files.writeString(mailertable, ".corp.example relay:[one.corp.example]\n");
     Reloadable<RuleSet> rules = new Reloadable<>(load(config));
-    try (ConfigReloader<RuleSet> reloader = new ConfigReloader<>(() -> load(config), rules, List.of(config, mailertable))) {
+    try (ConfigReloader reloader = ConfigReloader.swapping(() -> load(config), rules, List.of(config, mailertable))) {
       assertEquals("relay:[one.corp.example]:25", mailer(rules.get(), "a@x.corp.example"));
 
       // A file change is noticed and the new version swapped in whole.

@@ -50,6 +50,7 @@ public final class TopicAdmin {
     Map<String, String> changelog = new HashMap<>(baseConfig(s, true));
     changelog.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     topics.add(topic(s, t.retryState(), changelog));
+    topics.add(configTopic(s, t));
     return topics;
   }
 
@@ -160,6 +161,21 @@ public final class TopicAdmin {
       throw e;
     }
   }
+
+  /**
+   * One partition, so that versions have one order and the offset numbers them; compacted, so that
+   * a node starting later reads the current version at once. Synced like mail when fsync is on: a
+   * configuration acknowledged to {@code mailstream reload} must survive a power cut.
+   */
+  private static NewTopic configTopic(KafkaSettings s, Topics t) {
+    Map<String, String> c = new HashMap<>(baseConfig(s, true));
+    c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(CONFIG_MAX_BYTES));
+    return new NewTopic(t.config(), 1, s.replicationFactor()).configs(c);
+  }
+
+  /** Large access files and aliases, compressed, still fit: 16 MiB per configuration version. */
+  public static final int CONFIG_MAX_BYTES = 16 * 1024 * 1024;
 
   private static NewTopic topic(KafkaSettings s, String name, Map<String, String> config) {
     return new NewTopic(name, s.partitions(), s.replicationFactor()).configs(config);

@@ -43,6 +43,15 @@ public final class Topics {
     return settings.topic("dead-letter");
   }
 
+  /**
+   * The cluster's configuration versions (mailstream.yaml and the map files, as a {@code
+   * ConfigBundle}), one partition, compacted under one key: its last record is the version every
+   * node runs, and its offset + 1 is that version's number.
+   */
+  public String config() {
+    return settings.topic("config");
+  }
+
   public KafkaSettings settings() {
     return settings;
   }

@@ -36,6 +36,9 @@ class TopicAdminTest {
       assertEquals(Long.toString(Duration.ofDays(7).toMillis()), config(admin, t.accepted()).get("retention.ms").value());
       assertEquals(Long.toString(Duration.ofDays(7).toMillis()), config(admin, t.bodies()).get("retention.ms").value());
       assertEquals("compact", config(admin, t.retryState()).get("cleanup.policy").value());
+      // Configuration versions: one partition (one order, offsets number them), compacted.
+      assertEquals(1, admin.describeTopics(List.of(t.config())).allTopicNames().get().get(t.config()).partitions().size());
+      assertEquals("compact", config(admin, t.config()).get("cleanup.policy").value());
     }
   }
 

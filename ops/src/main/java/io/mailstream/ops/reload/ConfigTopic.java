@@ -1,0 +1,138 @@
+package io.mailstream.ops.reload;
+
+import io.mailstream.queue.codec.CodecException;
+import io.mailstream.queue.codec.ConfigBundle;
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.TopicAdmin;
+import io.mailstream.queue.topic.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code <prefix>.config} topic: one partition, one key, compacted. Publishing appends a
+ * version; its number is its offset + 1, so numbers are cluster-wide without any coordination
+ * beyond the partition's order. Every node reads the topic from the start (compaction leaves the
+ * current version there) and then follows it.
+ */
+final class ConfigTopic implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConfigTopic.class);
+  static final String KEY = "config";
+
+  /** A version read from the topic, or one that could not be read (bundle null, with the reason). */
+  record Entry(long number, ConfigBundle bundle, String unreadable) {}
+
+  private final TopicPartition partition;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private Thread follower;
+  private volatile boolean running = true;
+
+  ConfigTopic(String bootstrap, Topics topics) {
+    this.partition = new TopicPartition(topics.config(), 0);
+    Properties c = KafkaClients.reader(bootstrap);
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
+    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
+    this.consumer = new KafkaConsumer<>(c);
+    Properties p = KafkaClients.producer(bootstrap, Duration.ofSeconds(30));
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
+    // Map files are text: gzip (in the JDK, no native library) shrinks them several times.
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    this.producer = new KafkaProducer<>(p);
+    consumer.assign(List.of(partition));
+    consumer.seekToBeginning(List.of(partition));
+  }
+
+  /** Reads to the end of the topic as it is now; the last version there, if any. */
+  Optional<Entry> readCurrent(Duration timeout) {
+    long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+    Entry last = null;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (consumer.position(partition, timeout) < end) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cannot read the configuration topic " + partition.topic() + " within " + timeout);
+      }
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        last = entry(r);
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+
+  /** Follows the topic from where {@link #readCurrent} stopped, on a thread of its own. */
+  void follow(Consumer<Entry> onVersion) {
+    follower = new Thread(() -> {
+      try {
+        while (running) {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            onVersion.accept(entry(r));
+          }
+        }
+      } catch (WakeupException e) {
+        // close() stops the loop.
+      } catch (RuntimeException e) {
+        log.error("configuration topic follower stops; this node keeps its current version: {}", e.toString());
+      } finally {
+        consumer.close();
+      }
+    }, "mailstream-config-follow");
+    follower.setDaemon(true);
+    follower.start();
+  }
+
+  /**
+   * Appends a version and returns its number once the cluster has acknowledged it.
+   *
+   * @throws IllegalStateException when Kafka does not acknowledge within 30 seconds
+   */
+  long publish(ConfigBundle bundle) {
+    try {
+      RecordMetadata m =
+          producer.send(new ProducerRecord<>(partition.topic(), 0, KEY, bundle.encode())).get(30, TimeUnit.SECONDS);
+      return m.offset() + 1;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot publish to " + partition.topic() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing the configuration", e);
+    }
+  }
+
+  private static Entry entry(ConsumerRecord<String, byte[]> r) {
+    try {
+      return new Entry(r.offset() + 1, ConfigBundle.decode(r.value()), null);
+    } catch (CodecException e) {
+      return new Entry(r.offset() + 1, null, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (follower != null) {
+      consumer.wakeup();
+      follower.join(Duration.ofSeconds(10).toMillis());
+    } else {
+      consumer.close();
+    }
+    producer.close(Duration.ofSeconds(5));
+  }
+}
