@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
+  private static final Duration AUTH_FAILURE_DELAY = Duration.ofSeconds(1);
 
   private final ServerContext context;
   private final Listener listener;
@@ -245,8 +246,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             c.authcid(), c.mechanism(), outcome == Authenticator.Outcome.ACCEPTED,
             outcome == null || outcome == Authenticator.Outcome.UNAVAILABLE);
     MailLog.auth(c.authcid(), c.mechanism(), reply, session.peer());
-    send(ctx, reply);
-    gate.resume(InputGate.Reason.AUTH);
+    Runnable answer = () -> {
+      if (ctx.channel().isActive()) {
+        send(ctx, reply);
+        gate.resume(InputGate.Reason.AUTH);
+      }
+    };
+    if (reply.isPositive() || outcome == null || outcome == Authenticator.Outcome.UNAVAILABLE) {
+      answer.run();
+    } else {
+      // A wrong password is answered a second late, on a timer: guessing gets slow, nobody waits
+      // on a thread, and the client's input stays paused meanwhile.
+      ctx.executor().schedule(answer, AUTH_FAILURE_DELAY.toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
   /**

@@ -43,6 +43,10 @@ final class SecurityReplies {
     return Reply.perm(535, X_5_7_8, "Authentication credentials invalid");
   }
 
+  static Reply tooManyAuthFailures(String hostname) {
+    return Reply.temp(421, X_4_7_0, hostname + " Too many authentication failures; closing connection").thenClose();
+  }
+
   static Reply authUnavailable() {
     return Reply.temp(454, X_4_7_0, "Temporary authentication failure, try again later");
   }

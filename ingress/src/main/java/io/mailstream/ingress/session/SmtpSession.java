@@ -51,12 +51,16 @@ public final class SmtpSession {
   private final Peer peer;
   private final Supplier<String> queueIds;
   private final Clock clock;
+  // Wrong passwords allowed in one session before it is closed.
+  static final int MAX_AUTH_FAILURES = 3;
+
   private final ConnectionSecurity security;
   private Phase phase = Phase.CONNECTED;
   private String helo;
   private TlsInfo tls;
   private boolean tlsRequested;
   private String authUser;
+  private int authFailures;
   private SaslExchange sasl;
   private boolean esmtp;
   private Transaction tx;
@@ -476,9 +480,13 @@ public final class SmtpSession {
   public void tlsStarted(TlsInfo info) {
     tls = info;
     if (tlsRequested) {
+      // Nothing said in the clear counts, an AUTH included: a man in the middle could have
+      // authenticated as himself before the client's STARTTLS.
       tlsRequested = false;
       helo = null;
       tx = null;
+      authUser = null;
+      authFailures = 0;
       phase = Phase.CONNECTED;
     }
   }
@@ -564,14 +572,25 @@ public final class SmtpSession {
     return present(SecurityReplies.authLineTooLong());
   }
 
-  /** The users file said whether the credentials are right. */
+  /**
+   * The users file said whether the credentials are right. The third wrong password in a session
+   * ends it (as Postfix's smtpd_hard_error_limit would, much sooner): guessing must cost a new
+   * connection, which the connection limits meter.
+   */
   public Reply authChecked(String user, String mechanism, boolean accepted, boolean unavailable) {
     if (accepted) {
       authUser = user;
       return present(SecurityReplies.authSucceeded());
     }
     reason = unavailable ? "users file unavailable" : "authentication failed for " + user + " with " + mechanism;
-    return present(unavailable ? SecurityReplies.authUnavailable() : SecurityReplies.authFailed());
+    if (unavailable) {
+      return present(SecurityReplies.authUnavailable());
+    }
+    if (++authFailures >= MAX_AUTH_FAILURES) {
+      phase = Phase.CLOSED;
+      return present(SecurityReplies.tooManyAuthFailures(config.hostname()));
+    }
+    return present(SecurityReplies.authFailed());
   }
 
   /** The authenticated user, or null. */

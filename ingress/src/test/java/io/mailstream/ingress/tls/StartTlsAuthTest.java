@@ -135,11 +135,48 @@ class StartTlsAuthTest {
           c.say("AUTH PLAIN " + TlsClient.plain("", "alice", "wrong")));
       assertEquals("535 5.7.8 Authentication credentials invalid",
           c.say("AUTH PLAIN " + TlsClient.plain("", "mallory", "s3cret pass")));
+      assertEquals("235 2.7.0 Authentication successful",
+          c.say("AUTH PLAIN " + TlsClient.plain("alice", "alice", "s3cret pass")));
+    }
+  }
+
+  @Test
+  void theThirdWrongPasswordEndsTheSessionAndEachComesLate() throws Exception {
+    try (TlsClient c = secured(mta)) {
+      c.command("EHLO client.test");
+      long started = System.nanoTime();
+      assertEquals("535 5.7.8 Authentication credentials invalid",
+          c.say("AUTH PLAIN " + TlsClient.plain("", "alice", "guess1")));
+      assertTrue(System.nanoTime() - started >= 900_000_000L, "a wrong password is answered a second late");
       // One user may not act for another: the authorisation identity must be empty or the same.
       assertEquals("535 5.7.8 Authentication credentials invalid",
           c.say("AUTH PLAIN " + TlsClient.plain("bob", "alice", "s3cret pass")));
-      assertEquals("235 2.7.0 Authentication successful",
-          c.say("AUTH PLAIN " + TlsClient.plain("alice", "alice", "s3cret pass")));
+      assertEquals("421 4.7.0 mx.test Too many authentication failures; closing connection",
+          c.say("AUTH PLAIN " + TlsClient.plain("", "alice", "guess3")));
+      assertEquals("EOF", c.last());
+    }
+  }
+
+  @Test
+  void anAuthBeforeStartTlsDoesNotCarryOverIntoTls() throws Exception {
+    // With plaintext AUTH allowed, a man in the middle could authenticate as himself before the
+    // client's STARTTLS (RFC 3207 4.2: everything said in the clear is forgotten).
+    ConfigBuilder b =
+        new ConfigBuilder().hostname("mx.test").listen(List.of("127.0.0.1:0")).relayFrom(List.of("127.0.0.1/32"))
+            .localDomains(List.of("local.test")).smartHost("[127.0.0.1]:9");
+    b.smtp().certificate(certs.certificate()).key(certs.key()).usersFile(dir.resolve("users")).allowPlaintextAuth(true);
+    try (MemoryPublisher p = new MemoryPublisher(MemoryPublisher.Mode.ACCEPT);
+        IngressServer plain = IngressServer.builder().config(b.build()).publisher(p).build().start();
+        TlsClient c = new TlsClient(plain.boundAddresses().get(0), "127.0.0.2")) {
+      InetSocketAddress at = plain.boundAddresses().get(0);
+      c.last();
+      assertTrue(c.command("EHLO client.test").contains("250-AUTH PLAIN LOGIN"));
+      assertEquals("235 2.7.0 Authentication successful", c.say("AUTH PLAIN " + TlsClient.plain("", "bob", "other")));
+      assertEquals("220 2.0.0 Ready to start TLS", c.say("STARTTLS"));
+      c.upgrade(tls, at);
+      assertTrue(c.command("EHLO client.test").contains("250-AUTH PLAIN LOGIN"), "AUTH is offered again");
+      assertEquals("250 2.1.0 Ok", c.say("MAIL FROM:<a@client.test>"));
+      assertEquals("550 5.7.1 Relaying denied", c.say("RCPT TO:<x@elsewhere.test>"));
     }
   }
 
