@@ -3,6 +3,8 @@ package io.mailstream.ops.cli;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.ConfigReader;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.rules.AccessDb;
 import io.mailstream.core.rules.MapFileException;
 import io.mailstream.core.rules.RuleSet;
 import io.mailstream.ops.importer.ImportException;
@@ -65,7 +67,12 @@ public final class ImportSendmailCommand implements Callable<Integer> {
     try {
       ConfigBuilder b = new ConfigBuilder();
       ConfigReader.read(config, b);
-      RuleSet.load(b.build());
+      MailstreamConfig loaded = b.build();
+      RuleSet.load(loaded);
+      // `start` reads the access file too.
+      if (loaded.routing().access() != null) {
+        AccessDb.load(loaded.routing().access());
+      }
     } catch (ConfigException | MapFileException e) {
       stderr.println("mailstream: " + config + " does not load yet: " + e.getMessage());
       stderr.flush();

@@ -14,11 +14,15 @@ import java.util.regex.Pattern;
 final class ConfigDraft {
   private static final List<String> ORDER =
       List.of(
-          "hostname", "listen", "local-domains", "smart-host", "smart-host-mailer",
+          "hostname", "listen", "tls.cert", "tls.key",
+          "smtp.banner", "smtp.greet-pause", "smtp.bad-rcpt-throttle", "smtp.max-connections", "smtp.privacy",
+          "auth.users", "auth.allow-plaintext",
+          "local-domains", "smart-host", "smart-host-mailer",
           "limits.max-message-size", "limits.max-recipients", "limits.max-hops",
           "delivery.connect-timeout", "delivery.queue-lifetime",
           "routing.mailertable", "routing.virtusertable", "routing.aliases", "routing.domaintable",
-          "routing.genericstable", "routing.local-host-names", "routing.relay-domains",
+          "routing.genericstable", "routing.local-host-names", "routing.relay-domains", "routing.access",
+          "routing.relay-hosts-only",
           "routing.virtuser-domains", "routing.virtuser-entire-domain", "routing.generics-domains",
           "routing.generics-entire-domain",
           "masquerade.as", "masquerade.domains", "masquerade.exceptions", "masquerade.exposed-users",
@@ -31,7 +35,8 @@ final class ConfigDraft {
 
   private record Scalar(Object value, String origin) {}
 
-  private record Item(String value, String origin) {}
+  // A commented-out item is written as a YAML comment: a setting the admin must complete first.
+  private record Item(String value, String origin, boolean commented) {}
 
   private final Map<String, Scalar> scalars = new LinkedHashMap<>();
   private final Map<String, List<Item>> lists = new LinkedHashMap<>();
@@ -44,14 +49,31 @@ final class ConfigDraft {
 
   /** Adds {@code value} to the list {@code key} unless it is there already (without case). */
   void add(String key, String value, String origin) {
+    add(key, value, origin, false);
+  }
+
+  /**
+   * Adds {@code value} to the list {@code key} as a comment: written where it belongs, but not read
+   * until the admin removes the {@code #}. A list of such items only is written as a comment too.
+   */
+  void addCommented(String key, String value, String origin) {
+    add(key, value, origin, true);
+  }
+
+  private void add(String key, String value, String origin, boolean commented) {
     check(key);
     List<Item> items = lists.computeIfAbsent(key, k -> new ArrayList<>());
     if (items.stream().noneMatch(i -> i.value().equalsIgnoreCase(value))) {
-      items.add(new Item(value, origin));
+      items.add(new Item(value, origin, commented));
     }
   }
 
+  /** Whether {@code key} is set; a list of commented-out items only is not. */
   boolean has(String key) {
+    return scalars.containsKey(key) || lists.getOrDefault(key, List.of()).stream().anyMatch(i -> !i.commented());
+  }
+
+  private boolean written(String key) {
     return scalars.containsKey(key) || lists.containsKey(key);
   }
 
@@ -61,7 +83,7 @@ final class ConfigDraft {
     header.forEach(h -> out.append(comment("", h)));
     String section = "";
     for (String key : ORDER) {
-      if (!has(key)) {
+      if (!written(key)) {
         continue;
       }
       int dot = key.indexOf('.');
@@ -80,9 +102,12 @@ final class ConfigDraft {
         out.append(comment(indent, v.origin()));
         out.append(indent).append(name).append(": ").append(value(v.value())).append('\n');
       } else {
-        out.append(indent).append(name).append(":\n");
+        // Only commented items: the key is a comment as well, so that the default still applies.
+        String keyHash = has(key) ? "" : "# ";
+        out.append(indent).append(keyHash).append(name).append(":\n");
         for (Item i : lists.get(key)) {
-          out.append(indent).append("  - ").append(value(i.value())).append("  # ").append(i.origin()).append('\n');
+          out.append(indent).append(i.commented() ? "#" : " ").append(" - ").append(value(i.value()))
+              .append("  # ").append(i.origin()).append('\n');
         }
       }
     }

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * define(...): most values are read when sendmail.cf is generated at the end of the .mc (cfhead.m4
@@ -22,9 +24,10 @@ import java.util.Set;
 final class DefineTranslator {
   static final List<String> MAILERS = List.of("relay", "esmtp", "smtp", "smtp8", "dsmtp");
   private static final Set<String> TRANSLATED =
-      Set.of("SMART_HOST", "confRELAY_MAILER", "confDOMAIN_NAME", "confMAX_MESSAGE_SIZE",
-          "confMAX_RCPTS_PER_MESSAGE", "confMAX_HOP", "confTO_CONNECT", "confTO_QUEUERETURN",
-          "RELAY_MAILER_ARGS", "ESMTP_MAILER_ARGS", "SMTP_MAILER_ARGS", "SMTP8_MAILER_ARGS", "DSMTP_MAILER_ARGS");
+      Stream.concat(SmtpDefines.NAMES.stream(), Stream.of(
+          "SMART_HOST", "confRELAY_MAILER", "confDOMAIN_NAME", "confMAX_MESSAGE_SIZE", "confMAX_RCPTS_PER_MESSAGE", "confMAX_HOP", "confTO_CONNECT", "confTO_QUEUERETURN",
+          "RELAY_MAILER_ARGS", "ESMTP_MAILER_ARGS", "SMTP_MAILER_ARGS", "SMTP8_MAILER_ARGS", "DSMTP_MAILER_ARGS"))
+          .collect(Collectors.toUnmodifiableSet());
   private static final Map<String, Integer> SERVICES = Map.of("smtp", 25, "submission", 587, "smtps", 465);
 
   private final ImportContext ctx;
@@ -53,9 +56,6 @@ final class DefineTranslator {
       } else if (before != null) {
         ctx.report(before, NOT_TRANSLATED, "defined again on line " + c.line());
       }
-    } else if (name.equals("confPRIVACY_FLAGS")) {
-      Reasons.Reason r = Reasons.privacyFlags(ctx.expand(value));
-      ctx.report(c, r.status(), r.text());
     } else if (name.equals("confDAEMON_OPTIONS")) {
       daemons.options(c, ctx.expand(value));
     } else if (!Reasons.SILENT_DEFINES.contains(name)) {
@@ -95,6 +95,7 @@ final class DefineTranslator {
     duration("confTO_CONNECT", "delivery.connect-timeout");
     duration("confTO_QUEUERETURN", "delivery.queue-lifetime");
     new FileDefines(ctx, calls).finish();
+    new SmtpDefines(ctx, calls).finish(daemons);
     unknown.stream()
         .filter(c -> !ctx.wasExpanded(c.arg(0)))
         .forEach(c -> ctx.report(c, Reasons.NO_SETTING.status(), Reasons.NO_SETTING.text()));

@@ -4,7 +4,11 @@ import static io.mailstream.ops.importer.ReportLine.NOTE;
 import static io.mailstream.ops.importer.ReportLine.NOT_TRANSLATED;
 import static io.mailstream.ops.importer.ReportLine.NOT_YET;
 
+import io.mailstream.core.rules.AccessDb;
+import io.mailstream.core.rules.MapEntry;
+import io.mailstream.core.rules.MapFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,9 @@ final class FeatureTranslator {
     seen.put(name, c);
     switch (name) {
       case "mailertable", "virtusertable", "genericstable", "domaintable" -> map(c, name);
-      case "access_db" -> copyOnly(c, "access", false, "the ingress reads it in a later version");
+      case "access_db" -> map(c, "access");
+      case "relay_hosts_only" -> ctx.draft.set("routing.relay-hosts-only", true, ImportContext.origin(c));
+      case "greet_pause" -> greetPause(c);
       case "authinfo" ->
           copyOnly(c, "authinfo", true, "Mailstream does not authenticate to the next hop yet");
       case "use_cw_file" -> {
@@ -105,11 +111,62 @@ final class FeatureTranslator {
       String copied = ctx.files.copy(found.get(), name, false);
       ctx.draft.set(key, copied,
           ImportContext.origin(c) + ": " + path + ", copied from " + ctx.files.describe(found.get()));
+      if (name.equals("access")) {
+        accessNotes(c, found.get(), copied);
+      }
     } else if (spec.optional()) {
       ctx.report(c, NOTE, path + " not found; left out, as sendmail does without an optional (-o) map");
     } else {
       ctx.draft.set(key, path, ImportContext.origin(c) + ": " + path + ", not found");
       ctx.report(c, NOTE, notFound(path));
+    }
+  }
+
+  // cf/README: "FEATURE(`greet_pause', `5000')" pauses 5000 milliseconds before the greeting;
+  // GreetPause: access entries override it per client. Without an argument only those entries
+  // pause (greet_pause.m4 returns no pause when none matches, and requires access_db).
+  private void greetPause(McEvent.Call c) {
+    String arg = ctx.expand(c.arg(1)).strip();
+    if (arg.isEmpty()) {
+      ctx.report(c, NOT_TRANSLATED, "without an argument sendmail pauses only for clients with GreetPause:"
+          + " access entries, and Mailstream has one smtp.greet-pause for every client");
+      return;
+    }
+    long ms;
+    try {
+      ms = Long.parseLong(arg);
+    } catch (NumberFormatException e) {
+      ctx.report(c, NOT_TRANSLATED, "not a number of milliseconds: '" + arg + "'");
+      return;
+    }
+    if (ms < 0) {
+      ctx.report(c, NOT_TRANSLATED, "a negative pause: " + ms);
+      return;
+    }
+    ctx.draft.set("smtp.greet-pause", ms + "ms", ImportContext.origin(c) + ": milliseconds");
+    if (ms > 300_000) {
+      ctx.report(c, NOTE, "Mailstream pauses at most 5 minutes");
+    }
+  }
+
+  // What of the access file Mailstream leaves unused, said now rather than in the node's first log.
+  private void accessNotes(McEvent.Call c, Path file, String copied) {
+    AccessDb db;
+    try {
+      db = AccessDb.load(file);
+    } catch (MapFileException e) {
+      ctx.report(c, NOTE, copied + " does not load: " + e.getMessage().replace(file.toString(), copied));
+      return;
+    }
+    Map<String, List<String>> tags = new LinkedHashMap<>();
+    for (MapEntry e : db.unused()) {
+      String tag = e.key().substring(0, e.key().indexOf(':') + 1);
+      tags.computeIfAbsent(tag, t -> new ArrayList<>()).add(e.where().replaceFirst("^[^:]*", copied));
+    }
+    tags.forEach((tag, where) -> ctx.report(c, NOT_TRANSLATED, tag + " entries (" + String.join(", ", where)
+        + ") belong to sendmail features Mailstream does not have; they have no effect"));
+    for (AccessDb.Ignored i : db.ignored()) {
+      ctx.report(c, NOTE, i.entry().where().replaceFirst("^[^:]*", copied) + ": " + i.reason() + "; the entry has no effect");
     }
   }
 

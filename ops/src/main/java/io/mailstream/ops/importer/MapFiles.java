@@ -21,9 +21,13 @@ final class MapFiles {
   /** A file to copy into the output directory; {@code secret} ones are readable by the owner only. */
   record Copy(Path source, String name, boolean secret) {}
 
+  /** A file the import writes itself, owner-only; never replaced once it exists. */
+  record Created(String name, String content) {}
+
   private final Path mcDir;
   private final Path root;
   private final Map<String, Copy> copies = new LinkedHashMap<>();
+  private final Map<String, Created> created = new LinkedHashMap<>();
 
   MapFiles(Path mcDir, Path root) {
     this.mcDir = mcDir;
@@ -67,7 +71,7 @@ final class MapFiles {
       }
     }
     String name = source.getFileName().toString();
-    if (copies.containsKey(name) || name.equals("mailstream.yaml")) {
+    if (copies.containsKey(name) || created.containsKey(name) || name.equals("mailstream.yaml")) {
       name = prefix + "-" + name;
     }
     copies.put(name, new Copy(source, name, secret));
@@ -76,6 +80,21 @@ final class MapFiles {
 
   List<Copy> copies() {
     return new ArrayList<>(copies.values());
+  }
+
+  /** Plans writing a new file {@code name} with {@code content}; returns its name in the output. */
+  String create(String name, String content) {
+    Created c = created.get(name);
+    if (c == null) {
+      String n = copies.containsKey(name) ? "mailstream-" + name : name;
+      created.put(n, new Created(n, content));
+      return n;
+    }
+    return c.name();
+  }
+
+  List<Created> created() {
+    return new ArrayList<>(created.values());
   }
 
   /**

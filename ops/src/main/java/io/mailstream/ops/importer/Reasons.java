@@ -3,7 +3,6 @@ package io.mailstream.ops.importer;
 import static io.mailstream.ops.importer.ReportLine.ALREADY;
 import static io.mailstream.ops.importer.ReportLine.NOT_TRANSLATED;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,9 +25,14 @@ final class Reasons {
   }
 
   static final Reason NO_SETTING = not("no Mailstream setting");
-  private static final String ACCESS_LATER = "it works on the access db, which the ingress reads in a later version";
-  private static final String NO_TLS = "Mailstream has no STARTTLS yet";
-  private static final String NO_AUTH = "Mailstream has no SMTP AUTH";
+  private static final String ACCESS_LATER =
+      "Mailstream checks the access db's Connect:, From: and To: entries but has no setting for this feature";
+  private static final String NO_TLS = "of the TLS settings only confSERVER_CERT and confSERVER_KEY are translated";
+  private static final String NO_AUTH = "of the AUTH settings only confAUTH_OPTIONS p is translated";
+  private static final String RATE =
+      "sendmail's is one limit per second over all clients that delays connections; Mailstream's"
+          + " smtp.connection-rate-throttle counts per client per minute and refuses (FEATURE(ratecontrol)),"
+          + " so no value carries over: set it by hand";
   private static final String BY_SENDER =
       "sender addresses are forged easily; Mailstream relays by client network (relay-from)";
 
@@ -42,19 +46,18 @@ final class Reasons {
           Map.entry("accept_unqualified_senders", not("Mailstream refuses MAIL FROM addresses without a domain")),
           Map.entry("promiscuous_relay", not("an open relay; Mailstream relays only for relay-from networks")),
           Map.entry("relay_entire_domain", not("list the client networks in relay-from instead")),
-          Map.entry("relay_hosts_only",
-              not("Mailstream's relay-domains names cover their subdomains; host-only matching has no setting")),
           Map.entry("relay_based_on_MX", not("Mailstream does not relay based on MX records")),
           Map.entry("relay_local_from", not(BY_SENDER)),
           Map.entry("relay_mail_from", not(BY_SENDER)),
-          Map.entry("greet_pause", not("Mailstream has no greeting delay")),
           Map.entry("delay_checks", not(ACCESS_LATER)),
           Map.entry("blacklist_recipients", not(ACCESS_LATER)),
           Map.entry("blocklist_recipients", not(ACCESS_LATER)),
           Map.entry("dnsbl", not("Mailstream has no DNS blocklists")),
           Map.entry("enhdnsbl", not("Mailstream has no DNS blocklists")),
-          Map.entry("conncontrol", not("Mailstream has no per-client connection limits")),
-          Map.entry("ratecontrol", not("Mailstream has no per-client rate limits")),
+          Map.entry("conncontrol", not("its ClientConn: access entries are per client; Mailstream has one"
+              + " smtp.max-connections-per-ip for all (default 50): set it by hand")),
+          Map.entry("ratecontrol", not("its ClientRate: access entries are per client; Mailstream has one"
+              + " smtp.connection-rate-throttle for all, per minute: set it by hand")),
           Map.entry("redirect", not("the .REDIRECT pseudo-domain is not supported")),
           Map.entry("local_procmail", not("local mail goes into Maildirs under data-dir")),
           Map.entry("local_lmtp", not("local mail goes into Maildirs under data-dir")),
@@ -69,14 +72,11 @@ final class Reasons {
   private static final Map<String, Reason> DEFINES =
       Map.ofEntries(
           Map.entry("confLOG_LEVEL", not("Mailstream logs through logback; the mail log is data/log/maillog")),
-          Map.entry("confSMTP_LOGIN_MSG", not("the 220 banner is '<hostname> ESMTP Mailstream'")),
-          Map.entry("confBAD_RCPT_THROTTLE", not("Mailstream does not slow down clients that give bad recipients")),
-          Map.entry("confCONNECTION_RATE_THROTTLE", not("Mailstream has no connection rate limit")),
-          Map.entry("confCONNECTION_RATE_WINDOW_SIZE", not("Mailstream has no connection rate limit")),
-          Map.entry("confMAX_DAEMON_CHILDREN", not("Mailstream has no connection limit")),
+          Map.entry("confCONNECTION_RATE_THROTTLE", not(RATE)),
+          Map.entry("confCONNECTION_RATE_WINDOW_SIZE", not("the window of confCONNECTION_RATE_THROTTLE, which is not"
+              + " translated; Mailstream's window is one minute")),
           Map.entry("confSMTP_MAILER", not("Mailstream sends mail routed by MX records with esmtp")),
-          Map.entry("confAUTH_OPTIONS", not(NO_AUTH)),
-          Map.entry("confAUTH_MECHANISMS", not(NO_AUTH)),
+          Map.entry("confAUTH_MECHANISMS", not("Mailstream offers AUTH PLAIN and LOGIN, checked against auth.users")),
           Map.entry("confDEF_USER_ID", not("Mailstream runs as the user that starts it")),
           Map.entry("confRUN_AS_USER", not("Mailstream runs as the user that starts it")),
           Map.entry("confTRUSTED_USER", not("Mailstream runs as the user that starts it")),
@@ -98,7 +98,7 @@ final class Reasons {
           Map.entry("ifelse", not("m4 conditionals are not evaluated; move the settings out of them")),
           Map.entry("INPUT_MAIL_FILTER", not("Mailstream has no milters")),
           Map.entry("MAIL_FILTER", not("Mailstream has no milters")),
-          Map.entry("TRUST_AUTH_MECH", not(NO_AUTH)),
+          Map.entry("TRUST_AUTH_MECH", already("a client that authenticates may relay anywhere")),
           Map.entry("RELAY_DOMAIN", not("add the names to relay-domains, which the ingress reads in a later version")),
           Map.entry("RELAY_DOMAIN_FILE", not("add the names to relay-domains, which the ingress reads in a later version")),
           Map.entry("CANONIFY_DOMAIN", already("it never canonifies host names through DNS")),
@@ -114,11 +114,6 @@ final class Reasons {
           "LOCAL_RULESETS", "LOCAL_RULE_0", "LOCAL_RULE_1", "LOCAL_RULE_2", "LOCAL_RULE_3", "LOCAL_NET_CONFIG",
           "LOCAL_DNSBL", "LOCAL_UUCP", "LOCAL_SRV_FEATURES", "LOCAL_CLT_FEATURES", "LOCAL_TRY_TLS",
           "LOCAL_TLS_RCPT", "LOCAL_TLS_CLIENT", "LOCAL_TLS_SERVER");
-
-  // confPRIVACY_FLAGS that describe what Mailstream does anyway: VRFY gets 252, EXPN, VERB and ETRN
-  // are not implemented, and MAIL needs HELO or EHLO first.
-  private static final List<String> PRIVACY_ALREADY =
-      List.of("public", "novrfy", "noexpn", "noverb", "noetrn", "needmailhelo", "needexpnhelo", "needvrfyhelo");
 
   static Reason feature(String name) {
     return FEATURES.getOrDefault(name, NO_SETTING);
@@ -136,7 +131,8 @@ final class Reasons {
     if (r != null) {
       return r;
     }
-    if (name.startsWith("confTLS_") || name.contains("CERT") || name.endsWith("_KEY") || name.startsWith("confCACERT")) {
+    // Only conf names: a helper such as define(`CERT_DIR', ...) is checked for use at the end.
+    if (name.startsWith("conf") && (name.startsWith("confTLS_") || name.contains("CERT") || name.endsWith("_KEY"))) {
       return not(NO_TLS);
     }
     if (name.startsWith("confAUTH_") || name.startsWith("confDEF_AUTH")) {
@@ -150,17 +146,5 @@ final class Reasons {
       return not("of the mailer definitions only the SMTP mailers' ports are translated");
     }
     return NO_SETTING;
-  }
-
-  /** confPRIVACY_FLAGS: what Mailstream already does, and the rest. */
-  static Reason privacyFlags(String value) {
-    List<String> flags = List.of(value.strip().split("\\s*,\\s*"));
-    List<String> rest = flags.stream().filter(f -> !PRIVACY_ALREADY.contains(f)).toList();
-    List<String> done = flags.stream().filter(PRIVACY_ALREADY::contains).toList();
-    if (rest.isEmpty()) {
-      return already(String.join(", ", done));
-    }
-    String already = done.isEmpty() ? "" : " (" + String.join(", ", done) + ": already Mailstream's behaviour)";
-    return not(String.join(", ", rest) + already);
   }
 }

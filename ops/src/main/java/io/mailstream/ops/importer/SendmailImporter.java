@@ -51,7 +51,7 @@ public final class SendmailImporter {
       footer.add("The import report:");
       report.forEach(r -> footer.add("  " + r));
     }
-    return new ImportResult(ctx.draft.yaml(header, footer), ctx.files.copies(), report);
+    return new ImportResult(ctx.draft.yaml(header, footer), ctx.files.copies(), ctx.files.created(), report);
   }
 
   // sendmail.mc files are mostly ASCII; older ones carry Latin-1 in their comments.

@@ -3,7 +3,10 @@ package io.mailstream.ops.importer;
 import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.ConfigReader;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.rules.AccessDb;
 import io.mailstream.core.rules.RuleSet;
+import io.mailstream.ingress.auth.UsersFile;
 import io.mailstream.ops.cli.AddressReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,9 +40,25 @@ final class ImportCases {
   static RuleSet load(String name, Path out) throws Exception {
     Path empty = Files.createDirectories(out.resolveSibling(out.getFileName() + "-root"));
     SendmailImporter.read(DIR.resolve(name), root(name, empty)).writeTo(out, false);
+    return loadConfig(out.resolve("mailstream.yaml"));
+  }
+
+  /**
+   * Loads a written config as `mailstream start` does, short of binding: the config, the rules,
+   * the access file and the users file (the certificate paths are the old machine's and not read).
+   */
+  static RuleSet loadConfig(Path yaml) throws Exception {
     ConfigBuilder b = new ConfigBuilder();
-    ConfigReader.read(out.resolve("mailstream.yaml"), b);
-    return RuleSet.load(b.build());
+    ConfigReader.read(yaml, b);
+    MailstreamConfig config = b.build();
+    RuleSet rules = RuleSet.load(config);
+    if (config.routing().access() != null) {
+      AccessDb.load(config.routing().access());
+    }
+    if (config.smtp().auth().enabled()) {
+      UsersFile.read(config.smtp().auth().usersFile());
+    }
+    return rules;
   }
 
   /** {@code sendmail -bt}'s answer for {@code address}, as `mailstream route` gives it. */

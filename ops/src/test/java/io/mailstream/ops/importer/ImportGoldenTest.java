@@ -3,9 +3,6 @@ package io.mailstream.ops.importer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.mailstream.core.config.ConfigBuilder;
-import io.mailstream.core.config.ConfigReader;
-import io.mailstream.core.rules.RuleSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,16 +44,11 @@ class ImportGoldenTest {
       assertEquals(Files.readString(yaml), Files.readString(out.resolve("mailstream.yaml")));
     }
     Path loadError = dir.resolve("expected-load-error.txt");
-    ConfigBuilder b = new ConfigBuilder();
     if (Files.exists(loadError)) {
-      Exception e = assertThrows(Exception.class, () -> {
-        ConfigReader.read(out.resolve("mailstream.yaml"), b);
-        RuleSet.load(b.build());
-      });
+      Exception e = assertThrows(Exception.class, () -> ImportCases.loadConfig(out.resolve("mailstream.yaml")));
       assertEquals(Files.readString(loadError).strip(), e.getMessage().replace(out.toString(), "OUTDIR"));
       return;
     }
-    ConfigReader.read(out.resolve("mailstream.yaml"), b);
-    RuleSet.load(b.build());
+    ImportCases.loadConfig(out.resolve("mailstream.yaml"));
   }
 }

@@ -69,6 +69,14 @@ class ImportMcReaderTest {
         Arguments.of("cfhead.m4's section macros need no parentheses",
             "LOCAL_CONFIG\nKmymap hash /etc/mail/mymap", List.of("1 LOCAL_CONFIG", "2 text: Kmymap hash /etc/mail/mymap")),
         Arguments.of("an unknown word without parentheses is text", "FEATURE", List.of("1 text: FEATURE")),
+        Arguments.of("a listener's options are one argument, commas and all",
+            "DAEMON_OPTIONS(`Port=587, Name=MSA, M=Ea')dnl",
+            List.of("1 DAEMON_OPTIONS[Port=587, Name=MSA, M=Ea]")),
+        Arguments.of("sendmail's $ macros and ; are text to m4",
+            "define(`confSMTP_LOGIN_MSG', `$j Sendmail $v/$Z; $b')dnl",
+            List.of("1 define[confSMTP_LOGIN_MSG|$j Sendmail $v/$Z; $b]")),
+        Arguments.of("a bare number argument, as FEATURE(greet_pause) takes it",
+            "FEATURE(`greet_pause',5000)dnl", List.of("1 FEATURE[greet_pause|5000]")),
         Arguments.of("CRLF line ends", "FEATURE(`a')dnl\r\nFEATURE(`b')\r\n", List.of("1 FEATURE[a]", "2 FEATURE[b]")));
   }
 

@@ -1,11 +1,18 @@
 package io.mailstream.ops.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.config.ConfigBuilder;
+import io.mailstream.core.config.ConfigReader;
+import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.config.PrivacyFlag;
 import io.mailstream.core.rules.RuleSet;
 import io.mailstream.ops.cli.AddressReport;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,5 +227,24 @@ class ImportSeedRoutesTest {
   })
   void edgeCasesMasquerade(String address, String es, String hs, String er, String hr) throws Exception {
     assertPositions("06-m4-edge-cases", "esmtp", address, es, hs, er, hr);
+  }
+
+  // Seed 004's anti-abuse settings reach the ingress's config: greet_pause 5000 ms, its privacy
+  // flags, BAD_RCPT_THROTTLE, and the access file with relay_hosts_only; the routes above stay.
+  @Test
+  void seed004AntiAbuseSettingsLoad() throws Exception {
+    Path out = tmp.resolve("04-settings");
+    ImportCases.load("04-domain-gateway", out);
+    ConfigBuilder b = new ConfigBuilder();
+    ConfigReader.read(out.resolve("mailstream.yaml"), b);
+    MailstreamConfig c = b.build();
+    assertEquals(Duration.ofMillis(5000), c.smtp().greetPause());
+    assertEquals(EnumSet.of(PrivacyFlag.AUTHWARNINGS, PrivacyFlag.NOVRFY, PrivacyFlag.NOEXPN, PrivacyFlag.NOVERB),
+        c.smtp().privacy());
+    assertEquals(1, c.smtp().badRcptThrottle());
+    assertEquals(0, c.smtp().connectionRateThrottle());
+    assertEquals("$j ESMTP Sendmail", c.smtp().banner());
+    assertEquals(out.resolve("access").toAbsolutePath(), c.routing().access().toAbsolutePath());
+    assertTrue(c.routing().relayHostsOnly());
   }
 }

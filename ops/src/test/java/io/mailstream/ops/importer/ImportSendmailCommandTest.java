@@ -105,6 +105,26 @@ class ImportSendmailCommandTest {
   }
 
   @Test
+  void msaListenerGetsAnEmptyPrivateUsersFileThatForceKeeps(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("out");
+    String[] args = {"import-sendmail", caseDir("14-submission-without-tls"), "--out", out.toString(), "--root",
+        tmp.toString()};
+    Run r = run(args);
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("wrote " + out.resolve("mailstream.yaml") + " and access, users"), r.out());
+    assertEquals(SmtpDefines.USERS_FILE, Files.readString(out.resolve("users")));
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("users"))));
+    }
+    // Users added since the first import survive a second one: the file is never replaced.
+    Files.writeString(out.resolve("users"), "# alice was added here\n");
+    Run again = run(args[0], args[1], args[2], args[3], args[4], args[5], "--force");
+    assertEquals(0, again.status(), again.err());
+    assertEquals("# alice was added here\n", Files.readString(out.resolve("users")));
+    ImportCases.loadConfig(out.resolve("mailstream.yaml"));
+  }
+
+  @Test
   void isListedInTheHelp() {
     assertTrue(run("--help").out().contains("import-sendmail"));
   }
