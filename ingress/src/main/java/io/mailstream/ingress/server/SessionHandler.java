@@ -64,6 +64,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private String chunkCommand;
   private boolean closing;
   private boolean lookingUp;
+  // An implicit-TLS handshake that completed before the session existed (during the look-up).
+  private SslHandshakeCompletionEvent handshakeDone;
   private final RcptThrottle throttle = new RcptThrottle();
 
   SessionHandler(ServerContext context, Listener listener) {
@@ -97,9 +99,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     // sendmail looks the client up before the banner. Nothing is read meanwhile, so what a client
-    // says early still reaches the greet_pause check after the look-up.
+    // says early still reaches the greet_pause check after the look-up. On an implicit-TLS port
+    // the handshake must go on meanwhile (its own timer runs), and greet_pause does not apply.
     lookingUp = true;
-    ctx.channel().config().setAutoRead(false);
+    if (!listener.implicitTls()) {
+      ctx.channel().config().setAutoRead(false);
+    }
     name.whenComplete((found, error) -> onEventLoop(ctx, () -> {
       lookingUp = false;
       if (ctx.channel().isActive()) {
@@ -113,6 +118,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     SessionSetup setup = context.setup().get();
     config = setup.config();
     session = new SmtpSession(config, setup.policy(), security(), peer, context.queueIds(), context.clock());
+    if (handshakeDone != null) {
+      tlsHandshake(ctx, handshakeDone); // the implicit-TLS handshake finished during the look-up
+      handshakeDone = null;
+      if (closing) {
+        return;
+      }
+    }
     if (!context.publisher().available()) {
       Reply refusal = Replies.queueUnreachable(config.hostname());
       MailLog.rejected(null, "connect", refusal, peer, null);
@@ -388,8 +400,17 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof SslHandshakeCompletionEvent handshake && session != null) {
-      tlsHandshake(ctx, handshake);
+    if (evt instanceof SslHandshakeCompletionEvent handshake) {
+      if (session != null) {
+        tlsHandshake(ctx, handshake);
+      } else if (handshake.isSuccess()) {
+        handshakeDone = handshake;
+      } else {
+        Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
+        MailLog.tlsFailed(peer, handshake.cause());
+        closing = true;
+        ctx.close();
+      }
       return;
     }
     if (!(evt instanceof IdleStateEvent) || session == null || closing) {

@@ -116,6 +116,34 @@ class ClientNamesTest {
     }
   }
 
+  @Test
+  void onTheSmtpsPortTheHandshakeGoesOnWhileTheNameIsLookedUp() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("smtps");
+    io.mailstream.ingress.testing.TestCertificates certs = io.mailstream.ingress.testing.TestCertificates.create(dir);
+    io.mailstream.ingress.auth.UsersFile.empty(dir.resolve("users")).write();
+    io.mailstream.core.config.ConfigBuilder b = new io.mailstream.core.config.ConfigBuilder()
+        .hostname("mx.test").listen(java.util.List.of("127.0.0.1:0 smtps")).smartHost("[127.0.0.1]:9");
+    b.smtp().certificate(certs.certificate()).key(certs.key()).usersFile(dir.resolve("users"));
+    try (MemoryPublisher publisher = new MemoryPublisher(MemoryPublisher.Mode.ACCEPT);
+        IngressServer server =
+            IngressServer.builder().config(b.build()).publisher(publisher)
+                .clientNames(ClientNames.using(dns.resolver(Duration.ofSeconds(4)))).build().start()) {
+      InetSocketAddress at = server.boundAddresses().get(0);
+      // 127.0.0.3's name server never answers: the banner waits for the look-up to give up (4 s
+      // here, up to 10 s in production), and the TLS handshake, whose own timer runs meanwhile,
+      // must not be held up by it.
+      try (Socket raw = connect(at, "127.0.0.3")) {
+        javax.net.ssl.SSLSocket tls =
+            (javax.net.ssl.SSLSocket) certs.clientSockets().createSocket(raw, "127.0.0.1", at.getPort(), true);
+        long started = System.nanoTime();
+        tls.startHandshake();
+        assertTrue(System.nanoTime() - started < 3_000_000_000L, "the handshake did not wait for the look-up");
+        BufferedReader in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
+        assertTrue(in.readLine().startsWith("220 mx.test"), "greeted inside TLS");
+      }
+    }
+  }
+
   private static Socket connect(InetSocketAddress at, String from) throws Exception {
     Socket s = new Socket();
     s.bind(new InetSocketAddress(from, 0));
