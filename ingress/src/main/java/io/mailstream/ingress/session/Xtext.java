@@ -10,13 +10,20 @@ final class Xtext {
 
   /**
    * RFC 3461 4: {@code xtext = *( xchar / hexchar )}, xchar any of {@code !} to {@code ~} except
-   * {@code +} and {@code =}, hexchar {@code +} and two upper-case hex digits.
+   * {@code +} and {@code =}, hexchar {@code +} and two upper-case hex digits. What a hexchar
+   * encodes must be printable US-ASCII too (RFC 3461 4.2, 4.4): a {@code +0D+0A} would otherwise
+   * put a line break into the DSN that quotes the value, and with it fields of the sender's
+   * choosing.
    */
   static boolean isXtext(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '+') {
         if (i + 2 >= s.length() || !isUpperHex(s.charAt(i + 1)) || !isUpperHex(s.charAt(i + 2))) {
+          return false;
+        }
+        int encoded = Integer.parseInt(s.substring(i + 1, i + 3), 16);
+        if (encoded < 0x20 || encoded > 0x7e) {
           return false;
         }
         i += 2;
