@@ -64,24 +64,37 @@ final class ConnectionLimits {
           ControlReplies.tooManyConnections(hostname),
           "max-connections " + smtp.maxConnections() + " reached");
     }
-    Client c = live(address);
-    synchronized (c) {
-      int recent = c.attempt(now, smtp.connectionRateThrottle());
-      if (smtp.connectionRateThrottle() > 0 && recent > smtp.connectionRateThrottle()) {
-        open.decrementAndGet();
-        return refuse(
-            ControlReplies.connectionRateExceeded(hostname),
-            "connection-rate-throttle " + smtp.connectionRateThrottle() + " per minute exceeded");
+    Decision decision;
+    while (true) {
+      Client c = live(address);
+      synchronized (c) {
+        if (c.forgotten) {
+          continue; // a release on another event loop forgot it after live() returned: start over
+        }
+        decision = admit(address, c, now, smtp, hostname);
+        break;
       }
-      if (c.open >= smtp.maxConnectionsPerIp()) {
-        open.decrementAndGet();
-        return refuse(
-            ControlReplies.tooManyOpenConnections(hostname),
-            "max-connections-per-ip " + smtp.maxConnectionsPerIp() + " reached");
-      }
-      c.open++;
     }
-    sweepIfLarge(now);
+    sweepIfLarge(now); // outside any client's lock: the sweep takes each of them in turn
+    return decision;
+  }
+
+  // Called holding c's lock, c not forgotten.
+  private Decision admit(InetAddress address, Client c, long now, SmtpSettings smtp, String hostname) {
+    int recent = c.attempt(now, smtp.connectionRateThrottle());
+    if (smtp.connectionRateThrottle() > 0 && recent > smtp.connectionRateThrottle()) {
+      open.decrementAndGet();
+      return refuse(
+          ControlReplies.connectionRateExceeded(hostname),
+          "connection-rate-throttle " + smtp.connectionRateThrottle() + " per minute exceeded");
+    }
+    if (c.open >= smtp.maxConnectionsPerIp()) {
+      open.decrementAndGet();
+      return refuse(
+          ControlReplies.tooManyOpenConnections(hostname),
+          "max-connections-per-ip " + smtp.maxConnectionsPerIp() + " reached");
+    }
+    c.open++;
     return new Decision(new Once(address, c), null, null);
   }
 
@@ -96,9 +109,14 @@ final class ConnectionLimits {
   }
 
   private void countAttempt(InetAddress address, long now, int limit) {
-    Client c = live(address);
-    synchronized (c) {
-      c.attempt(now, limit);
+    while (true) {
+      Client c = live(address);
+      synchronized (c) {
+        if (!c.forgotten) {
+          c.attempt(now, limit);
+          return;
+        }
+      }
     }
   }
 
