@@ -88,23 +88,30 @@ public final class SmtpMailer implements Mailer {
     }
   }
 
-  /** Tries each address in turn (RFC 5321 5.1) and reports the last failure. */
+  /**
+   * Tries each address in turn (RFC 5321 5.1), a domain's MX hosts among them. When none takes
+   * the session, the failure reported is the last temporary one if there was any, as {@link
+   * FailedHops} decides between hosts: a backup MX that refuses while the primary is merely down
+   * must not bounce the mail.
+   */
   private SmtpConnection open(Destination hop, List<InetSocketAddress> addresses)
       throws SmtpSessionException {
     if (addresses.isEmpty()) {
       throw new SmtpSessionException(
           hop.host(), SmtpReplies.noAnswer("No address for " + hop.host()), null);
     }
-    SmtpSessionException last = null;
+    SmtpSessionException deciding = null;
     for (InetSocketAddress a : addresses) {
       try {
         return connector.open(hop.key(), serverName(hop, a), a);
       } catch (SmtpSessionException e) {
         log.debug("{}: {}", hop.key(), e.getMessage());
-        last = e;
+        if (deciding == null || e.reply().code() < 500 || deciding.reply().code() >= 500) {
+          deciding = e;
+        }
       }
     }
-    throw last;
+    throw deciding;
   }
 
   /**

@@ -143,6 +143,22 @@ class MxNextHopsTest {
   }
 
   @Test
+  void aBackupExchangeThatRefusesWhileThePrimaryIsDownOnlyDefers() throws Exception {
+    try (io.mailstream.delivery.testkit.FakeSmartHost up = io.mailstream.delivery.testkit.FakeSmartHost.start();
+        SmtpConnector connector = new SmtpConnector("mailstream.test", ClientFixture.SHORT, 1);
+        ConnectionPool pool = new ConnectionPool(1, Duration.ofMinutes(1))) {
+      up.on(io.mailstream.delivery.testkit.Verb.GREETING, "554 5.7.1 backup takes nothing");
+      io.mailstream.delivery.TransactionResult r = new SmtpMailer(connector, pool, hops).deliver(
+          new Destination("esmtp", "failover.test", up.port(), true),
+          io.mailstream.delivery.testkit.TestMessages.message("a@x.test", List.of("b@failover.test"), "Subject: t\r\n\r\nx\r\n"));
+
+      // The primary may come back; a bounce now would lose what it would take.
+      assertTrue(r.all(io.mailstream.delivery.RecipientResult.Outcome.DEFERRED), r.toString());
+      assertEquals(1, up.connectionsAccepted());
+    }
+  }
+
+  @Test
   void noMxMeansTheDomainItself() throws Exception {
     assertEquals(List.of(new InetSocketAddress("127.0.0.30", 25)), hops.resolve(mx("plain.test")));
   }
