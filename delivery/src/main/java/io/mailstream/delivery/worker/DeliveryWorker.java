@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -65,7 +66,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final Topics topics;
   private final Function<RecipientRouted, Mailer> mailers;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final KafkaProducer<String, byte[]> producer;
+  private final Producer<String, byte[]> producer;
+  private final AcknowledgedSends sends;
+  // Retry entries the batch in hand created: if the batch is not recorded, they go too, so that
+  // reading it again attempts their messages again instead of skipping them as already deferred.
+  private final Map<Integer, Set<String>> createdInBatch = new HashMap<>();
   private final BodyReader bodies;
   private final DeadLetters deadLetters;
   private final RetryStore store;
@@ -99,7 +104,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
     this.consumer = new KafkaConsumer<>(c);
-    this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(60)));
+    this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(60))));
+    this.producer = sends.producer();
     this.bodies = new BodyReader(bootstrap, topics.bodies(), Duration.ofSeconds(30));
     this.deadLetters = new DeadLetters(producer, topics);
     this.store = store;
@@ -152,11 +158,20 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     // batches) can make the next owner repeat the messages of the batch in hand.
     if (!done.isEmpty()) {
       producer.flush();
+      sends.check();
       consumer.commitSync(done);
     }
+    createdInBatch.clear();
   }
 
   private void rewind(ConsumerRecords<String, byte[]> batch) {
+    // The changelog may have taken some of them; a tombstone keeps a later owner from restoring
+    // an entry that reading the batch again may never create (if the next attempt delivers).
+    createdInBatch.forEach((partition, keys) -> keys.forEach(key -> {
+      store.remove(partition, key);
+      changelog.remove(partition, key);
+    }));
+    createdInBatch.clear();
     for (TopicPartition tp : batch.partitions()) {
       if (consumer.assignment().contains(tp)) {
         consumer.seek(tp, batch.records(tp).get(0).offset());
@@ -191,6 +206,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       return;
     }
     attempt(record.partition(), routed, null, 1);
+    String key = RetryEntry.keyOf(routed);
+    if (store.get(record.partition(), key).isPresent()) {
+      createdInBatch.computeIfAbsent(record.partition(), p -> new java.util.HashSet<>()).add(key);
+    }
   }
 
   private void retryDue() {
@@ -202,6 +221,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         }
         attempt(partition, entry.routed(), entry, entry.attempts() + 1);
         producer.flush();
+        sends.check();
       }
     }
   }
