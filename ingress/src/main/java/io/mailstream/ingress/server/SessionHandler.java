@@ -64,6 +64,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private String chunkCommand;
   private boolean closing;
   private boolean lookingUp;
+  private int afterRefusedAuth;
   // An implicit-TLS handshake that completed before the session existed (during the look-up).
   private SslHandshakeCompletionEvent handshakeDone;
   private final RcptThrottle throttle = new RcptThrottle();
@@ -209,8 +210,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!reply.isPositive()) {
-      MailLog.rejected(session.queueId(), line, reply, session.peer(), session.reason());
+      // A client that sends its AUTH answers without waiting for a 334 that never came (its AUTH
+      // was refused) has them refused as unknown commands: they may hold a password.
+      boolean maybeCredentials = afterRefusedAuth > 0 && command.verb() == Verb.UNKNOWN;
+      MailLog.rejected(session.queueId(), maybeCredentials ? "(unsolicited AUTH data)" : line, reply, session.peer(), session.reason());
     }
+    afterRefusedAuth = Math.max(0, afterRefusedAuth - 1);
     send(ctx, reply);
     dropAbandonedBody();
     if (session.phase() == SmtpSession.Phase.DATA) {
@@ -237,6 +242,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (step instanceof SaslExchange.Challenge challenge) {
       send(ctx, challenge.reply());
     } else if (step instanceof SaslExchange.Failed failed) {
+      afterRefusedAuth = 2; // LOGIN's user name and password may follow unasked
       MailLog.rejected(null, what, failed.reply(), session.peer(), session.reason());
       send(ctx, failed.reply());
     } else {
