@@ -44,6 +44,8 @@ public final class ConfigBuilder {
   private List<Duration> retrySchedule =
       List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30));
   private Duration queueLifetime = Duration.ofDays(5);
+  private Duration queueWarn = Duration.ofHours(4);
+  private boolean queueWarnSet;
 
   // Where settings came from ("mailstream.yaml:12"), so that errors found only when settings are
   // checked together in build() still name the file and line. ConfigReader fills these in.
@@ -207,6 +209,15 @@ public final class ConfigBuilder {
 
   public ConfigBuilder queueLifetime(String v) {
     queueLifetime = parse("delivery.queue-lifetime", v, DurationText::parse);
+    origins.remove("delivery.queue-lifetime");
+    return this;
+  }
+
+  /** sendmail's Timeout.queuewarn; {@code 0s} sends no warnings. */
+  public ConfigBuilder queueWarn(String v) {
+    queueWarn = parse("delivery.queue-warn", v, DurationText::parse);
+    queueWarnSet = true;
+    origins.remove("delivery.queue-warn");
     return this;
   }
 
@@ -239,6 +250,19 @@ public final class ConfigBuilder {
               + " exceeds kafka.replication-factor "
               + replicationFactor);
     }
+    // A warning at or after the lifetime would never be sent: the recipient bounces first. Said
+    // when queue-warn is set; a short queue-lifetime alone just goes without the default warning.
+    boolean warnTooLate = !queueWarn.isZero() && queueWarn.compareTo(queueLifetime) >= 0;
+    if (warnTooLate && queueWarnSet) {
+      String where = origins.getOrDefault("delivery.queue-warn", origins.get("delivery.queue-lifetime"));
+      throw new ConfigException(
+          (where == null ? "" : where + ": ")
+              + "delivery.queue-warn: "
+              + DurationText.format(queueWarn)
+              + " is not below delivery.queue-lifetime "
+              + DurationText.format(queueLifetime)
+              + " (0s turns warnings off)");
+    }
     if (listen.isEmpty()) {
       throw new ConfigException("listen: at least one address is needed");
     }
@@ -263,7 +287,8 @@ public final class ConfigBuilder {
         kafka,
         new Limits(maxMessageSize, maxRecipients, maxHops, acceptDeadline),
         new DeliverySettings(
-            deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime),
+            deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime,
+            warnTooLate ? Duration.ZERO : queueWarn),
         routing.build(),
         smtp.build(listen));
   }

@@ -160,6 +160,7 @@ public final class ConfigReader {
       case "delivery.connect-timeout" -> b.connectTimeout(text(k, value));
       case "delivery.retry-schedule" -> b.retrySchedule(list(k, value));
       case "delivery.queue-lifetime" -> b.queueLifetime(text(k, value));
+      case "delivery.queue-warn" -> b.queueWarn(text(k, value));
       default -> applyRouting(b, k, value);
     }
   }

@@ -13,6 +13,10 @@ import java.util.List;
  * @param retrySchedule waits between attempts; the last one repeats (sendmail's queue runs)
  * @param queueLifetime how long a recipient may stay deferred before it bounces (sendmail's
  *     Timeout.queuereturn)
+ * @param queueWarn how long a recipient may stay deferred before the sender is warned once
+ *     (sendmail's Timeout.queuewarn), counted from acceptance like the lifetime; zero for no
+ *     warnings, which is also what a queue lifetime at or below the default (4h) gives when
+ *     queue-warn is not set
  */
 public record DeliverySettings(
     int threads,
@@ -20,7 +24,8 @@ public record DeliverySettings(
     Duration idleTimeout,
     Duration connectTimeout,
     List<Duration> retrySchedule,
-    Duration queueLifetime) {
+    Duration queueLifetime,
+    Duration queueWarn) {
 
   public DeliverySettings {
     retrySchedule = List.copyOf(retrySchedule);

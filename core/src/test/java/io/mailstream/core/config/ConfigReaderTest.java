@@ -62,7 +62,8 @@ class ConfigReaderTest {
                 Duration.ofMinutes(10),
                 Duration.ofHours(1),
                 Duration.ofHours(4)),
-            Duration.ofDays(3)),
+            Duration.ofDays(3),
+            Duration.ofHours(2)),
         c.delivery());
   }
 
@@ -123,8 +124,23 @@ class ConfigReaderTest {
                 Duration.ofMinutes(5),
                 Duration.ofMinutes(15),
                 Duration.ofMinutes(30)),
-            Duration.ofDays(5)),
+            Duration.ofDays(5),
+            Duration.ofHours(4)),
         c.delivery());
+  }
+
+  @Test
+  void queueWarnOfZeroTurnsWarningsOff() throws Exception {
+    MailstreamConfig c = read("smart-host: s.example\nhostname: mx.example\ndelivery:\n  queue-warn: 0s\n");
+    assertEquals(Duration.ZERO, c.delivery().queueWarn());
+  }
+
+  @Test
+  void shortLifetimeWithoutQueueWarnGoesWithoutTheDefaultWarning() throws Exception {
+    // sendmail would never reach a 4h warning in a 2h queue either; only an explicit queue-warn is an error.
+    MailstreamConfig c = read("smart-host: s.example\nhostname: mx.example\ndelivery:\n  queue-lifetime: 2h\n");
+    assertEquals(Duration.ZERO, c.delivery().queueWarn());
+    assertEquals(Duration.ofHours(2), c.delivery().queueLifetime());
   }
 
   @Test

@@ -22,7 +22,8 @@ import org.eclipse.angus.mail.dsn.MultipartReport;
  * A delivery status notification for recipients of one message that failed together: RFC 3464's
  * multipart/report with report-type=delivery-status, from sendmail's "Mail Delivery Subsystem":
  * the text part ({@link NoticeText}), the delivery-status part ({@link StatusReport}) and the
- * returned content ({@link ReturnedContent}: message/rfc822, or text/rfc822-headers).
+ * returned content ({@link ReturnedContent}: message/rfc822, or text/rfc822-headers). Delay
+ * warnings ({@link WarningMessage}) are assembled the same way from their own parts.
  */
 final class BounceMessage {
   static final String SUBJECT = "Returned mail: see transcript for details";
@@ -40,15 +41,32 @@ final class BounceMessage {
    */
   static byte[] build(String hostname, String queueId, MailAddress to, MessageAccepted original,
       List<Failure> failures, ReturnedContent returned, long nowMillis) throws MessagingException {
-    String text = NoticeText.of(original, failures);
-    DeliveryStatus report = StatusReport.of(hostname, original, failures);
+    Parts parts = new Parts(SUBJECT, "auto-replied (failure)", NoticeText.of(original, failures),
+        StatusReport.of(hostname, original, failures));
+    return assemble(hostname, queueId, to, parts, returned, nowMillis);
+  }
+
+  /**
+   * What differs between a failure notice and a delay warning.
+   *
+   * @param autoSubmitted the Auto-Submitted field's value (RFC 3834 5)
+   * @param text the human-readable first part
+   * @param report the message/delivery-status part
+   */
+  record Parts(String subject, String autoSubmitted, String text, DeliveryStatus report) {}
+
+  /** The multipart/report from MAILER-DAEMON around {@code parts}, as octets with CRLF line ends. */
+  static byte[] assemble(String hostname, String queueId, MailAddress to, Parts parts, ReturnedContent returned,
+      long nowMillis) throws MessagingException {
     MultipartReport body;
     if (returned == null) {
-      body = new MultipartReport(text, report);
+      body = new MultipartReport(parts.text(), parts.report());
     } else if (returned.headersOnly()) {
-      body = new MultipartReport(text, report, new InternetHeaders(new ByteArrayInputStream(returned.octets())));
+      body = new MultipartReport(parts.text(), parts.report(),
+          new InternetHeaders(new ByteArrayInputStream(returned.octets())));
     } else {
-      body = new MultipartReport(text, report, new MimeMessage(SESSION, new ByteArrayInputStream(returned.octets())));
+      body = new MultipartReport(parts.text(), parts.report(),
+          new MimeMessage(SESSION, new ByteArrayInputStream(returned.octets())));
     }
     MimeMessage notice = new Notice("<" + queueId + "@" + hostname + ">");
     try {
@@ -57,10 +75,10 @@ final class BounceMessage {
       throw new IllegalStateException("US-ASCII is always supported", e);
     }
     notice.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(to.toString()));
-    notice.setSubject(SUBJECT);
+    notice.setSubject(parts.subject());
     notice.setSentDate(new java.util.Date(nowMillis));
     // RFC 3834 5: an automatic reply; well-behaved responders do not answer it.
-    notice.setHeader("Auto-Submitted", "auto-replied (failure)");
+    notice.setHeader("Auto-Submitted", parts.autoSubmitted());
     notice.setContent(body);
     notice.saveChanges();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -9,6 +9,8 @@ import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.publish.BounceNotifier;
+import io.mailstream.queue.publish.BounceNotifier.Delay;
+import io.mailstream.queue.publish.BounceNotifier.Delayed;
 import io.mailstream.queue.publish.MessageWriter;
 import io.mailstream.queue.topic.Topics;
 import jakarta.mail.MessagingException;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * one notice per message and failed batch, from MAILER-DAEMON, queued like received mail (body
  * chunks, then MessageAccepted with the null sender and protocol {@code local}), so that it is
  * routed and delivered, with retries, like any other message. Its null sender means it can never
- * cause a notice itself.
+ * cause a notice itself. Delay warnings (sendmail's Timeout.queuewarn) travel the same way.
  *
  * <p>Stateless and thread-safe: every worker of a node may share one.
  */
@@ -76,11 +78,53 @@ public final class DsnNotifier implements BounceNotifier {
       log.error("{}: cannot build the delivery status notification: {}", message.queueId(), e.toString());
       return;
     }
+    queue(message, queueId, notice, sender, BounceMessage.SUBJECT, now, producer);
+  }
+
+  /**
+   * Warns the sender, as sendmail does after Timeout.queuewarn, of the recipients in {@code delay}
+   * whose NOTIFY asks for it (or who have none). The original's header section goes back, never
+   * its body: the message is still queued and will be delivered.
+   */
+  @Override
+  public void delayed(MessageAccepted message, Delay delay, BodyReader bodies, Producer<String, byte[]> producer) {
+    MailAddress sender = delay.sender();
+    List<Delayed> warned = delay.recipients().stream().filter(d -> NotifyRules.reportDelay(sender, d.recipient())).toList();
+    if (warned.isEmpty()) {
+      log.debug("{}: no delay warning owed (sender {}, NOTIFY)", message.queueId(), sender);
+      return;
+    }
+    Delay owed = new Delay(sender, warned, delay.warnAfter(), delay.lifetime());
+    String queueId = QueueId.next();
+    long now = System.currentTimeMillis();
+    byte[] warning;
+    try {
+      warning = WarningMessage.build(hostname, queueId, sender, message, owed, headers(message, bodies), now);
+    } catch (MessagingException | RuntimeException e) {
+      log.error("{}: cannot build the delay warning: {}", message.queueId(), e.toString());
+      return;
+    }
+    queue(message, queueId, warning, sender, WarningMessage.subject(delay.warnAfter()), now, producer);
+  }
+
+  /** Queues a notice like received mail and logs it as sendmail does. */
+  private void queue(MessageAccepted message, String queueId, byte[] notice, MailAddress sender, String subject,
+      long now, Producer<String, byte[]> producer) {
     MessageAccepted accepted = new MessageWriter(producer, topics, timeout)
         .write(queueId, notice, ref -> accepted(queueId, now, sender, message, ref));
-    MailLog.LOG.info("{}: {}: DSN: {}", message.queueId(), queueId, BounceMessage.SUBJECT);
+    MailLog.LOG.info("{}: {}: DSN: {}", message.queueId(), queueId, subject);
     MailLog.LOG.info("{}: from=<>, size={}, nrcpts=1, msgid={}, proto=local, relay=MAILER-DAEMON",
         queueId, notice.length, accepted.messageId());
+  }
+
+  /** The original's header section, or null (a warning without it) when it is gone. */
+  private static ReturnedContent headers(MessageAccepted message, BodyReader bodies) {
+    try {
+      return ReturnedContent.of(message, bodies.firstChunk(message.queueId(), message.body()), false);
+    } catch (IOException e) {
+      log.warn("{}: the warning goes without the original's header: {}", message.queueId(), e.toString());
+      return null;
+    }
   }
 
   private MessageAccepted accepted(String queueId, long now, MailAddress to, MessageAccepted original,

@@ -58,7 +58,7 @@ final class NoticeText {
   }
 
   /** As sendmail names the client: {@code name [address]}, {@code [address]} or the HELO name. */
-  private static String client(ClientInfo c) {
+  static String client(ClientInfo c) {
     if (c == null) {
       return "localhost";
     }

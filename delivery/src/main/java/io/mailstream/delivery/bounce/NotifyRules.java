@@ -5,7 +5,7 @@ import io.mailstream.core.event.EnvelopeRecipient;
 import java.util.Locale;
 
 /**
- * Who is owed a failure notice, by RFC 3461 and sendmail's practice. Kept apart from the message
+ * Who is owed a failure notice or a delay warning, by RFC 3461 and sendmail's practice. Kept apart from the message
  * building so that the rules read in one place.
  */
 final class NotifyRules {
@@ -19,6 +19,19 @@ final class NotifyRules {
    * and a list without FAILURE (e.g. SUCCESS or DELAY alone) means none for a failure.
    */
   static boolean reportFailure(MailAddress sender, EnvelopeRecipient recipient) {
+    return owed(sender, recipient, "FAILURE");
+  }
+
+  /**
+   * Whether a delay of {@code recipient} earns {@code sender} a warning. The same rules with DELAY
+   * for FAILURE: never to the null sender; absent NOTIFY means sendmail's default, which warns
+   * (RFC 3461 4.1 leaves the default to the MTA); NEVER, or a list without DELAY, means none.
+   */
+  static boolean reportDelay(MailAddress sender, EnvelopeRecipient recipient) {
+    return owed(sender, recipient, "DELAY");
+  }
+
+  private static boolean owed(MailAddress sender, EnvelopeRecipient recipient, String keywordWanted) {
     if (sender == null || sender.isNullSender()) {
       return false;
     }
@@ -27,7 +40,7 @@ final class NotifyRules {
       return true;
     }
     for (String keyword : notify.toUpperCase(Locale.ROOT).split(",")) {
-      if (keyword.trim().equals("FAILURE")) {
+      if (keyword.trim().equals(keywordWanted)) {
         return true;
       }
     }

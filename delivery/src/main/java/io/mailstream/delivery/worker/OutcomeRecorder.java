@@ -25,7 +25,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Turns one attempt's result into what the rest of the system sees: an attempt and an outcome event
  * per recipient, a mail log line, and the retry state (RocksDB view plus changelog) for those still
  * deferred. Recipients bounced by one attempt go to the bounce notifier together, so that the
- * sender gets one notice for them. The caller flushes the producer before committing its input offset.
+ * sender gets one notice for them; so do those deferred by the first attempt past the warning time
+ * (one warning per message and destination). The caller flushes the producer before committing its input offset.
  */
 final class OutcomeRecorder {
   private final Producer<String, byte[]> producer;
@@ -56,6 +57,7 @@ final class OutcomeRecorder {
       TransactionResult result, long startedAt, long now) {
     List<EnvelopeRecipient> stillDeferred = new ArrayList<>();
     List<BounceNotifier.Failure> failed = new ArrayList<>();
+    List<BounceNotifier.Delayed> delayed = new ArrayList<>();
     ReplyRecord lastReply = null;
     boolean expired = policy.expired(routed.message().acceptedAtMillis(), now);
     for (RecipientResult r : result.recipients()) {
@@ -72,6 +74,8 @@ final class OutcomeRecorder {
         emit(outcome);
         if (outcome instanceof Bounced b) {
           failed.add(new BounceNotifier.Failure(r.recipient(), b));
+        } else if (outcome instanceof Deferred d) {
+          delayed.add(new BounceNotifier.Delayed(r.recipient(), d));
         }
       }
       if (settled.outcome() == RecipientResult.Outcome.DEFERRED) {
@@ -83,6 +87,14 @@ final class OutcomeRecorder {
       // Before the retry state changes and before the caller commits: a crash from here on makes
       // the next owner repeat this attempt, notice included (at least once, never lost).
       bounces.bounced(routed.message(), failed, bodies, producer);
+    }
+    // Not for recipients waiting for the router: each hand-back starts a new routed record (a
+    // "first attempt" again), so they would be warned on every round; the attempt at their real
+    // destination warns instead. Same place and guarantee as the failure notice above.
+    if (!delayed.isEmpty() && !routed.destination().isReroute()
+        && policy.warnsNow(routed.message().acceptedAtMillis(), previous, now)) {
+      bounces.delayed(routed.message(), new BounceNotifier.Delay(routed.envelopeSender(), delayed,
+          policy.warnAfter(), policy.lifetime()), bodies, producer);
     }
     String key = RetryEntry.keyOf(routed);
     if (!stillDeferred.isEmpty()) {

@@ -19,7 +19,7 @@ final class ConfigDraft {
           "auth.users", "auth.allow-plaintext",
           "local-domains", "smart-host", "smart-host-mailer",
           "limits.max-message-size", "limits.max-recipients", "limits.max-hops",
-          "delivery.connect-timeout", "delivery.queue-lifetime",
+          "delivery.connect-timeout", "delivery.queue-lifetime", "delivery.queue-warn",
           "routing.mailertable", "routing.virtusertable", "routing.aliases", "routing.domaintable",
           "routing.genericstable", "routing.local-host-names", "routing.relay-domains", "routing.access",
           "routing.relay-hosts-only",

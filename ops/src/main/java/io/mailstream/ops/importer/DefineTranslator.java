@@ -25,7 +25,7 @@ final class DefineTranslator {
   static final List<String> MAILERS = List.of("relay", "esmtp", "smtp", "smtp8", "dsmtp");
   private static final Set<String> TRANSLATED =
       Stream.concat(SmtpDefines.NAMES.stream(), Stream.of(
-          "SMART_HOST", "confRELAY_MAILER", "confDOMAIN_NAME", "confMAX_MESSAGE_SIZE", "confMAX_RCPTS_PER_MESSAGE", "confMAX_HOP", "confTO_CONNECT", "confTO_QUEUERETURN",
+          "SMART_HOST", "confRELAY_MAILER", "confDOMAIN_NAME", "confMAX_MESSAGE_SIZE", "confMAX_RCPTS_PER_MESSAGE", "confMAX_HOP", "confTO_CONNECT", "confTO_QUEUERETURN", "confTO_QUEUEWARN",
           "RELAY_MAILER_ARGS", "ESMTP_MAILER_ARGS", "SMTP_MAILER_ARGS", "SMTP8_MAILER_ARGS", "DSMTP_MAILER_ARGS"))
           .collect(Collectors.toUnmodifiableSet());
   private static final Map<String, Integer> SERVICES = Map.of("smtp", 25, "submission", 587, "smtps", 465);
@@ -94,6 +94,7 @@ final class DefineTranslator {
     size("confMAX_HOP", "limits.max-hops", 1, "0 is no hop count Mailstream can use");
     duration("confTO_CONNECT", "delivery.connect-timeout");
     duration("confTO_QUEUERETURN", "delivery.queue-lifetime");
+    duration("confTO_QUEUEWARN", "delivery.queue-warn");
     new FileDefines(ctx, calls).finish();
     new SmtpDefines(ctx, calls).finish(daemons);
     unknown.stream()
