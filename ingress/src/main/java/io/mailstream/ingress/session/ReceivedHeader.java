@@ -67,7 +67,7 @@ public final class ReceivedHeader {
       TlsInfo tls) {
     String name = peer.hostname() == null ? "unknown" : peer.hostname();
     StringBuilder h = new StringBuilder(200);
-    h.append("Received: from ").append(helo)
+    h.append("Received: from ").append(Echo.atMost(helo, 255))
         .append(" (").append(name).append(' ').append(peer.addressLiteral()).append(")\r\n");
     if (authenticated) {
       // sendmail's "bits" is the SASL security layer; PLAIN and LOGIN have none.

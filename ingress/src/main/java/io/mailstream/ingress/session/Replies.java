@@ -74,7 +74,7 @@ public final class Replies {
   public static Reply ehlo(String hostname, String clientHelo, EhloFeatures features) {
     List<String> lines = new ArrayList<>();
     // RFC 5321 4.5.3.1.5: a reply line has at most 512 octets; a domain at most 255 (4.5.3.1.2).
-    String name = clientHelo.length() <= 255 ? clientHelo : clientHelo.substring(0, 255) + "...";
+    String name = Echo.atMost(clientHelo, 255);
     lines.add(hostname + " Hello " + name);
     lines.addAll(features.keywords());
     return Reply.multiline(250, null, lines);
