@@ -3,6 +3,7 @@ package io.mailstream.core.rules;
 import io.mailstream.core.address.MailAddress;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,24 +67,32 @@ public final class AccessDb {
   }
 
   private static final Set<String> UNUSED_TAGS =
-      Set.of("spam", "greetpause", "clientrate", "clientconn", "tls_srv", "tls_clt", "tls_rcpt", "try_tls",
+      Set.of("spam", "clientrate", "clientconn", "tls_srv", "tls_clt", "tls_rcpt", "try_tls",
           "srv_features", "tls_srv_features", "tls_clt_features", "authinfo", "certissuer", "certsubject",
           "qgrp", "compat");
-  private static final AccessDb EMPTY = new AccessDb(Map.of(), List.of(), List.of());
+  private static final AccessDb EMPTY = new AccessDb(Map.of(), Map.of(), List.of(), List.of());
+  // FEATURE(greet_pause)'s own tag: a number of milliseconds, not an action.
+  private static final String GREET_PAUSE = "greetpause";
 
   // An IPv4 network written with a trailing dot ("192.168.0."), as seed 004 and many how-tos do.
   private static final Pattern DOTTED_NETWORK =
       Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){0,3}\\.");
 
   private final Map<String, AccessMatch> rules;
+  private final Map<String, GreetPause> pauses;
   private final List<MapEntry> unused;
   private final List<Ignored> ignored;
 
-  private AccessDb(Map<String, AccessMatch> rules, List<MapEntry> unused, List<Ignored> ignored) {
+  private AccessDb(
+      Map<String, AccessMatch> rules, Map<String, GreetPause> pauses, List<MapEntry> unused, List<Ignored> ignored) {
     this.rules = Map.copyOf(rules);
+    this.pauses = Map.copyOf(pauses);
     this.unused = List.copyOf(unused);
     this.ignored = List.copyOf(ignored);
   }
+
+  /** A {@code GreetPause:} entry: how long to hold the banner for the clients its key names. */
+  public record GreetPause(MapEntry entry, Duration pause) {}
 
   /** An entry that loads but can never match, and why; the node warns about each. */
   public record Ignored(MapEntry entry, String reason) {}
@@ -100,6 +109,7 @@ public final class AccessDb {
 
   public static AccessDb of(List<MapEntry> entries) throws MapFileException {
     Map<String, AccessMatch> rules = new HashMap<>();
+    Map<String, GreetPause> pauses = new HashMap<>();
     List<MapEntry> unused = new ArrayList<>();
     List<Ignored> ignored = new ArrayList<>();
     for (MapEntry e : entries) {
@@ -119,6 +129,10 @@ public final class AccessDb {
       // IPv6:... and [IPv6:...] are untagged keys with colons in them.
       if (colon > 0 && !tagName.equals("ipv6") && !key.startsWith("[")) {
         tag = tagNamed(tagName);
+        if (tagName.equals(GREET_PAUSE)) {
+          Tables.putUnique(pauses, greetPauseKey(e, key.substring(colon + 1)), greetPause(e), e, GreetPause::entry);
+          continue;
+        }
         if (tag == null && UNUSED_TAGS.contains(tagName)) {
           unused.add(e);
           continue;
@@ -142,7 +156,51 @@ public final class AccessDb {
       }
       Tables.putUnique(rules, (tag == null ? "" : tag.key()) + k, rule, e, AccessMatch::entry);
     }
-    return new AccessDb(rules, unused, ignored);
+    return new AccessDb(rules, pauses, unused, ignored);
+  }
+
+  private static String greetPauseKey(MapEntry e, String key) throws MapFileException {
+    try {
+      String k = AccessKeys.normalize(key);
+      if (AccessKeys.kind(k) == AccessKeys.Kind.USER) {
+        throw new IllegalArgumentException("GreetPause: takes a host name, a domain or an IP address, not '" + k + "'");
+      }
+      return k;
+    } catch (IllegalArgumentException ex) {
+      throw Tables.error(e, ex.getMessage());
+    }
+  }
+
+  // greet_pause.m4: the value is the pause in milliseconds; 0 for none.
+  private static GreetPause greetPause(MapEntry e) throws MapFileException {
+    String v = e.value().strip();
+    if (!v.matches("[0-9]{1,9}")) {
+      throw Tables.error(e, "GreetPause: takes a number of milliseconds, got '" + v + "'");
+    }
+    return new GreetPause(e, Duration.ofMillis(Long.parseLong(v)));
+  }
+
+  /**
+   * FEATURE(greet_pause)'s look-up: {@code GreetPause:} with the client's host name and its parent
+   * domains (or its address literal when it has no name), then its address and networks.
+   *
+   * @return the pause for this client, when an entry names it
+   */
+  public Optional<Duration> greetPause(String hostname, InetAddress address, Trace trace) {
+    if (pauses.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = DomainNames.key(hostname != null ? hostname : AccessKeys.literal(address));
+    List<String> keys = new ArrayList<>(name.startsWith("[") ? AccessKeys.literalPrefixes(name) : parents(name));
+    keys.addAll(AccessKeys.addressPrefixes(address));
+    for (String k : keys) {
+      GreetPause p = pauses.get(k);
+      if (p != null) {
+        trace.matched(p.entry(), "GreetPause " + p.pause().toMillis() + "ms");
+        return Optional.of(p.pause());
+      }
+    }
+    return Optional.empty();
   }
 
   public static AccessDb empty() {
@@ -150,7 +208,7 @@ public final class AccessDb {
   }
 
   public boolean isEmpty() {
-    return rules.isEmpty();
+    return rules.isEmpty() && pauses.isEmpty();
   }
 
   /** Entries with tags that only other sendmail features read; they have no effect here. */

@@ -286,13 +286,12 @@ class AccessDbTest {
   @Test
   void keepsOtherFeaturesEntriesAsideAndSaysSo() throws Exception {
     AccessDb db = AccessDb.of(TestTables.entries("access", """
-        GreetPause:my.domain	0
         ClientRate:10.1.2.3	4
         Spam:abuse@	FRIEND
         Connect:10.1.2.3	OK
         """));
-    assertEquals(List.of(1, 2, 3), db.unused().stream().map(MapEntry::line).toList());
-    assertEquals("access:4 OK", answer(db, "client 10.1.2.3"));
+    assertEquals(List.of(1, 2), db.unused().stream().map(MapEntry::line).toList());
+    assertEquals("access:3 OK", answer(db, "client 10.1.2.3"));
   }
 
   @Test
@@ -333,5 +332,31 @@ class AccessDbTest {
 
   private static InetAddress ip(String literal) throws UnknownHostException {
     return InetAddress.getByName(literal);
+  }
+  @Test
+  void greetPauseEntriesGiveTheirClientsOwnPause() throws Exception {
+    AccessDb db = AccessDb.of(TestTables.entries("access", """
+        GreetPause:slow.example.com	5000
+        GreetPause:example.com	1000
+        GreetPause:192.0.2	0
+        GreetPause:192.0.2.9	250
+        Connect:192.0.2	RELAY
+        """));
+    InetAddress a = InetAddress.getByName("192.0.2.7");
+    InetAddress b = InetAddress.getByName("192.0.2.9");
+    InetAddress c = InetAddress.getByName("198.51.100.1");
+    assertEquals(Optional.of(java.time.Duration.ofMillis(5000)), db.greetPause("slow.example.com", c, new Trace()));
+    assertEquals(Optional.of(java.time.Duration.ofMillis(1000)), db.greetPause("mx.example.com", c, new Trace()));
+    assertEquals(Optional.of(java.time.Duration.ZERO), db.greetPause(null, a, new Trace()));
+    assertEquals(Optional.of(java.time.Duration.ofMillis(250)), db.greetPause(null, b, new Trace()));
+    assertEquals(Optional.empty(), db.greetPause("other.test", c, new Trace()));
+    assertTrue(db.unused().isEmpty(), "GreetPause: is read, not set aside");
+  }
+
+  @Test
+  void greetPauseTakesMilliseconds() {
+    MapFileException e = assertThrows(MapFileException.class,
+        () -> AccessDb.of(TestTables.entries("access", "GreetPause:example.com\t5s\n")));
+    assertTrue(e.getMessage().endsWith("GreetPause: takes a number of milliseconds, got '5s'"), e.getMessage());
   }
 }

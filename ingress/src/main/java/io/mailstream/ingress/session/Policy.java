@@ -7,6 +7,7 @@ import io.mailstream.core.rules.AccessMatch;
 import io.mailstream.core.rules.RelayDomains;
 import io.mailstream.core.rules.RuleSet;
 import io.mailstream.core.rules.Trace;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -47,6 +48,11 @@ public final class Policy {
   /** check_relay: the client's host name, then its address, against {@code Connect:}. */
   Verdict connect(Peer peer) {
     return decide(access.connect(peer.hostname(), peer.address(), new Trace()));
+  }
+
+  /** FEATURE(greet_pause): a {@code GreetPause:} entry's pause for this client, if one names it. */
+  Optional<Duration> greetPause(Peer peer) {
+    return access.greetPause(peer.hostname(), peer.address(), new Trace());
   }
 
   /** check_mail: the sender against {@code From:}; "we MUST accept &lt;&gt; (RFC 1123)". */

@@ -3,6 +3,7 @@ package io.mailstream.ingress.session;
 import io.mailstream.core.config.SmtpSettings;
 import io.mailstream.core.smtp.Reply;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * sendmail's per-session anti-abuse controls: the greet pause (FEATURE(greet_pause)), the bad
@@ -30,10 +31,20 @@ final class SessionControls {
    * already refused by check_relay is not paused.
    */
   Duration greetPause(boolean refusedAtConnect) {
-    if (refusedAtConnect || smtp.greetPause().isZero() || smtp.greetPause().isNegative()) {
+    return greetPause(refusedAtConnect, Optional.empty());
+  }
+
+  /**
+   * The same, where an access entry ({@code GreetPause:host 0}) may set this client's pause; it
+   * wins over {@code smtp.greet-pause}, as in greet_pause.m4, where the feature's argument is
+   * only the default.
+   */
+  Duration greetPause(boolean refusedAtConnect, Optional<Duration> forClient) {
+    Duration pause = forClient.orElse(smtp.greetPause());
+    if (refusedAtConnect || pause.isZero() || pause.isNegative()) {
       return Duration.ZERO;
     }
-    return smtp.greetPause().compareTo(MAX_GREET_PAUSE) > 0 ? MAX_GREET_PAUSE : smtp.greetPause();
+    return pause.compareTo(MAX_GREET_PAUSE) > 0 ? MAX_GREET_PAUSE : pause;
   }
 
   /** A new transaction: srvrsmtp.c counts refused recipients per MAIL ({@code n_badrcpts = 0}). */

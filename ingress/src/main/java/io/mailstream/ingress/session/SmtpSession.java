@@ -124,7 +124,7 @@ public final class SmtpSession {
 
   /** How long the banner waits (FEATURE(greet_pause)); zero for a client refused at connect. */
   public Duration greetPause() {
-    return controls.greetPause(gate.refuses());
+    return controls.greetPause(gate.refuses(), policy.greetPause(peer));
   }
 
   /**

@@ -128,8 +128,8 @@ final class FeatureTranslator {
   private void greetPause(McEvent.Call c) {
     String arg = ctx.expand(c.arg(1)).strip();
     if (arg.isEmpty()) {
-      ctx.report(c, NOT_TRANSLATED, "without an argument sendmail pauses only for clients with GreetPause:"
-          + " access entries, and Mailstream has one smtp.greet-pause for every client");
+      ctx.report(c, NOTE, "without an argument only clients with GreetPause: entries in the access file"
+          + " (routing.access) are paused, in Mailstream as in sendmail");
       return;
     }
     long ms;
