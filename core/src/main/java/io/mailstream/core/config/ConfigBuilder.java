@@ -46,6 +46,9 @@ public final class ConfigBuilder {
   private Duration queueLifetime = Duration.ofDays(5);
   private Duration queueWarn = Duration.ofHours(4);
   private boolean queueWarnSet;
+  private boolean starttls = true;
+  private Path tlsTrust;
+  private boolean authWithoutTls;
 
   // Where settings came from ("mailstream.yaml:12"), so that errors found only when settings are
   // checked together in build() still name the file and line. ConfigReader fills these in.
@@ -221,6 +224,24 @@ public final class ConfigBuilder {
     return this;
   }
 
+  /** Opportunistic STARTTLS to next hops (sendmail's default); false never tries it. */
+  public ConfigBuilder starttls(boolean v) {
+    starttls = v;
+    return this;
+  }
+
+  /** A PEM CA bundle next hops' certificates must chain to; null encrypts without verifying. */
+  public ConfigBuilder tlsTrust(Path v) {
+    tlsTrust = v;
+    return this;
+  }
+
+  /** Whether authinfo credentials may go over a connection without TLS. */
+  public ConfigBuilder authWithoutTls(boolean v) {
+    authWithoutTls = v;
+    return this;
+  }
+
   private final RoutingBuilder routing = new RoutingBuilder();
   private final SmtpBuilder smtp = new SmtpBuilder();
 
@@ -288,7 +309,7 @@ public final class ConfigBuilder {
         new Limits(maxMessageSize, maxRecipients, maxHops, acceptDeadline),
         new DeliverySettings(
             deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime,
-            warnTooLate ? Duration.ZERO : queueWarn),
+            warnTooLate ? Duration.ZERO : queueWarn, starttls, tlsTrust, authWithoutTls),
         routing.build(),
         smtp.build(listen));
   }

@@ -161,6 +161,9 @@ public final class ConfigReader {
       case "delivery.retry-schedule" -> b.retrySchedule(list(k, value));
       case "delivery.queue-lifetime" -> b.queueLifetime(text(k, value));
       case "delivery.queue-warn" -> b.queueWarn(text(k, value));
+      case "delivery.starttls" -> b.starttls(bool(k, value));
+      case "delivery.tls-trust" -> b.tlsTrust(relative(text(k, value)));
+      case "delivery.auth-without-tls" -> b.authWithoutTls(bool(k, value));
       default -> applyRouting(b, k, value);
     }
   }

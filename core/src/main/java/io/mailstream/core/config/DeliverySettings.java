@@ -1,5 +1,6 @@
 package io.mailstream.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,6 +18,11 @@ import java.util.List;
  *     (sendmail's Timeout.queuewarn), counted from acceptance like the lifetime; zero for no
  *     warnings, which is also what a queue lifetime at or below the default (4h) gives when
  *     queue-warn is not set
+ * @param starttls whether to use STARTTLS when a next hop offers it (sendmail does by default)
+ * @param tlsTrust a PEM bundle of the CAs a next hop's certificate must chain to, or null to
+ *     encrypt without verifying (sendmail's confCACERT for the client side)
+ * @param authWithoutTls whether credentials from the authinfo file may be sent over a connection
+ *     that is not encrypted (default no: such mail is deferred)
  */
 public record DeliverySettings(
     int threads,
@@ -25,9 +31,25 @@ public record DeliverySettings(
     Duration connectTimeout,
     List<Duration> retrySchedule,
     Duration queueLifetime,
-    Duration queueWarn) {
+    Duration queueWarn,
+    boolean starttls,
+    Path tlsTrust,
+    boolean authWithoutTls) {
 
   public DeliverySettings {
     retrySchedule = List.copyOf(retrySchedule);
+  }
+
+  /** Settings with sendmail's TLS defaults: opportunistic STARTTLS, no verification. */
+  public DeliverySettings(
+      int threads,
+      int maxIdleConnections,
+      Duration idleTimeout,
+      Duration connectTimeout,
+      List<Duration> retrySchedule,
+      Duration queueLifetime,
+      Duration queueWarn) {
+    this(threads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime, queueWarn, true,
+        null, false);
   }
 }

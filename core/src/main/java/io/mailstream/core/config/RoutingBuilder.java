@@ -23,7 +23,7 @@ public final class RoutingBuilder {
 
   static final Set<String> MAPS =
       Set.of("mailertable", "virtusertable", "aliases", "domaintable", "genericstable", "local-host-names",
-          "relay-domains", "access");
+          "relay-domains", "access", "authinfo");
   static final Set<String> FLAGS =
       Set.of("routing.virtuser-entire-domain", "routing.generics-entire-domain", "routing.allow-program-aliases",
           "routing.allow-file-aliases", "routing.relay-hosts-only", "masquerade.entire-domain", "masquerade.envelope",
@@ -101,7 +101,7 @@ public final class RoutingBuilder {
         maps.get("genericstable"), maps.get("local-host-names"), maps.get("relay-domains"), maps.get("access"),
         flag("routing.relay-hosts-only"), virtuserDomains, flag("routing.virtuser-entire-domain"), genericsDomains,
         flag("routing.generics-entire-domain"), flag("routing.allow-program-aliases"),
-        flag("routing.allow-file-aliases"), mailerPorts, m);
+        flag("routing.allow-file-aliases"), mailerPorts, m, maps.get("authinfo"));
   }
 
   private boolean flag(String key) {

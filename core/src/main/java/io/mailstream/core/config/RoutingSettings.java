@@ -29,6 +29,8 @@ import java.util.Set;
  * @param allowFileAliases whether {@code /file} alias targets may be used (default no)
  * @param mailerPorts TCP port per mailer (RELAY_MAILER_ARGS {@code TCP $h 587} and friends)
  * @param masquerade MASQUERADE_AS and the masquerading features
+ * @param authinfo FEATURE(authinfo): credentials for next hops that require AUTH (read by the
+ *     delivery stage)
  */
 public record RoutingSettings(
     Path mailertable,
@@ -47,7 +49,8 @@ public record RoutingSettings(
     boolean allowProgramAliases,
     boolean allowFileAliases,
     Map<String, Integer> mailerPorts,
-    Masquerade masquerade) {
+    Masquerade masquerade,
+    Path authinfo) {
 
   public RoutingSettings {
     virtuserDomains = Set.copyOf(virtuserDomains);
@@ -91,5 +94,5 @@ public record RoutingSettings(
 
   public static final RoutingSettings NONE =
       new RoutingSettings(null, null, null, null, null, null, null, null, false, Set.of(), false, Set.of(), false,
-          false, false, Map.of(), Masquerade.NONE);
+          false, false, Map.of(), Masquerade.NONE, null);
 }

@@ -183,6 +183,21 @@ class ConfigReaderTest {
   }
 
   @Test
+  void clientTlsAndAuthinfo() throws Exception {
+    MailstreamConfig d = read("hostname: h\n");
+    assertTrue(d.delivery().starttls());
+    assertNull(d.delivery().tlsTrust());
+    assertFalse(d.delivery().authWithoutTls());
+    assertNull(d.routing().authinfo());
+    MailstreamConfig c = read("hostname: h\ndelivery:\n  starttls: false\n  tls-trust: ca.pem\n"
+        + "  auth-without-tls: true\nrouting:\n  authinfo: client-info\n");
+    assertFalse(c.delivery().starttls());
+    assertEquals(tmp.resolve("ca.pem").toAbsolutePath(), c.delivery().tlsTrust());
+    assertTrue(c.delivery().authWithoutTls());
+    assertEquals(tmp.resolve("client-info").toAbsolutePath(), c.routing().authinfo());
+  }
+
+  @Test
   void sizesTakeSuffixes() throws Exception {
     assertEquals(2048, maxSize("2k"));
     assertEquals(2048, maxSize("2K"));

@@ -45,6 +45,11 @@ public final class Capabilities {
     return keywords.containsKey(keyword.toUpperCase(Locale.ROOT));
   }
 
+  /** The parameters of {@code keyword} ({@code PLAIN LOGIN} for AUTH); empty when absent. */
+  public String parameters(String keyword) {
+    return keywords.getOrDefault(keyword.toUpperCase(Locale.ROOT), "");
+  }
+
   /**
    * The SIZE the server declared (RFC 1870 4): -1 when it did not advertise SIZE, 0 when it
    * advertised SIZE without a limit.

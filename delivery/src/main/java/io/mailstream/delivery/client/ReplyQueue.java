@@ -50,6 +50,11 @@ final class ReplyQueue extends ChannelInboundHandlerAdapter {
     return (SmtpResponse) next;
   }
 
+  /** Whether a reply is waiting that nobody asked for yet. */
+  boolean pending() {
+    return !queue.isEmpty();
+  }
+
   /** After QUIT, the channel is closed as soon as the server answers, whatever the answer. */
   void quitting() {
     quitting = true;

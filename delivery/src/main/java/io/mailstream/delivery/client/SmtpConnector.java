@@ -1,5 +1,10 @@
 package io.mailstream.delivery.client;
 
+import io.mailstream.core.envelope.MailLog;
+import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.core.rules.AuthInfo;
+import io.mailstream.core.smtp.EnhancedStatus;
+import io.mailstream.core.smtp.Reply;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -43,6 +48,7 @@ public final class SmtpConnector implements AutoCloseable {
 
   private final String heloName;
   private final Timeouts timeouts;
+  private final ClientSecurity security;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
 
@@ -57,8 +63,19 @@ public final class SmtpConnector implements AutoCloseable {
    * @param ioThreads Netty event loop threads
    */
   public SmtpConnector(String heloName, Timeouts timeouts, int ioThreads) {
+    this(heloName, timeouts, ioThreads, ClientSecurity.plain());
+  }
+
+  /**
+   * @param heloName the name this host gives in EHLO and HELO (RFC 5321 4.1.1.1: its FQDN)
+   * @param timeouts the time-outs of every connection opened here
+   * @param ioThreads Netty event loop threads
+   * @param security STARTTLS and AUTH towards next hops
+   */
+  public SmtpConnector(String heloName, Timeouts timeouts, int ioThreads, ClientSecurity security) {
     this.heloName = Objects.requireNonNull(heloName, "heloName");
     this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+    this.security = Objects.requireNonNull(security, "security");
     this.group =
         new MultiThreadIoEventLoopGroup(
             ioThreads, new DefaultThreadFactory("smtp-client", true), NioIoHandler.newFactory());
@@ -90,13 +107,50 @@ public final class SmtpConnector implements AutoCloseable {
   }
 
   /**
-   * Connects to {@code address}, reads the greeting and says EHLO (or HELO).
+   * Connects to {@code address}, reads the greeting, says EHLO (or HELO), then STARTTLS when the
+   * server offers it and AUTH when the authinfo file has credentials for the host.
    *
-   * @param key the pool key of the destination
-   * @param host the name of the next hop, for the relay description
+   * <p>When STARTTLS is refused or its handshake fails, the session goes on in the clear (on a new
+   * connection after a failed handshake), as sendmail does; but not when credentials are to be
+   * sent to the host or certificates are verified: then the host fails with a temporary reply and
+   * the mail is deferred rather than sent in the clear.
+   *
+   * @param key the pool key of the destination; never anything secret, the connection keeps its
+   *     authenticated state while pooled under it
+   * @param host the name of the next hop, for the relay description and the authinfo lookup
    * @throws SmtpSessionException when the connection cannot be made or the server refuses it
    */
   public SmtpConnection open(String key, String host, InetSocketAddress address)
+      throws SmtpSessionException {
+    AuthInfo.Credentials credentials = security.credentials(host, address).orElse(null);
+    SmtpConnection c = connect(key, host, address);
+    if (security.starttls() && c.capabilities().has("STARTTLS")) {
+      try {
+        c.startTls(security.context(), host, address, heloName, security.verifying());
+      } catch (SmtpConnection.TlsFailure e) {
+        // A refusal with verification on is like a server without STARTTLS: plain. A handshake
+        // that failed (perhaps on the certificate) is not, or tls-trust would be pointless.
+        if (credentials != null || (security.verifying() && !e.usable())) {
+          String why = credentials != null ? "credentials (" + credentials.where() + ") are not sent without TLS"
+              : "delivery.tls-trust is set";
+          c.quit();
+          ReplyRecord r = e.reply();
+          throw new SmtpSessionException(c.relay(), ReplyRecord.of(Reply.temp(r.code() / 100 == 4 ? r.code() : 403,
+              EnhancedStatus.X_4_7_0, "STARTTLS failed (" + r + "); " + why)), e);
+        }
+        MailLog.LOG.info("STARTTLS=client, relay={}, continuing without TLS", c.relay());
+        if (!e.usable()) {
+          c = connect(key, host, address);
+        }
+      }
+    }
+    if (credentials != null) {
+      c.authenticate(credentials, security.authWithoutTls());
+    }
+    return c;
+  }
+
+  private SmtpConnection connect(String key, String host, InetSocketAddress address)
       throws SmtpSessionException {
     String relay = describe(host, address);
     ChannelFuture connect = bootstrap.connect(address);

@@ -19,8 +19,13 @@ final class ClientFixture implements AutoCloseable {
   final SmtpMailer mailer;
 
   private ClientFixture(Timeouts timeouts, int maxIdle, Duration idleTimeout) throws IOException {
+    this(timeouts, maxIdle, idleTimeout, ClientSecurity.plain());
+  }
+
+  private ClientFixture(Timeouts timeouts, int maxIdle, Duration idleTimeout, ClientSecurity security)
+      throws IOException {
     host = FakeSmartHost.start();
-    connector = new SmtpConnector("mailstream.test", timeouts, 1);
+    connector = new SmtpConnector("mailstream.test", timeouts, 1, security);
     pool = new ConnectionPool(maxIdle, idleTimeout);
     mailer = new SmtpMailer(connector, pool, NextHops.direct());
   }
@@ -31,6 +36,11 @@ final class ClientFixture implements AutoCloseable {
 
   static ClientFixture start(Timeouts timeouts) throws IOException {
     return new ClientFixture(timeouts, 2, Duration.ofMinutes(1));
+  }
+
+  /** A mailer with this STARTTLS and AUTH policy. */
+  static ClientFixture secured(ClientSecurity security) throws IOException {
+    return new ClientFixture(SHORT, 2, Duration.ofMinutes(1), security);
   }
 
   static ClientFixture withPool(int maxIdle, Duration idleTimeout) throws IOException {

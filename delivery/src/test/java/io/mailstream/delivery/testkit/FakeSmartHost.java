@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real SMTP server on 127.0.0.1 (a free port) for tests of anything that sends mail. It answers
@@ -51,6 +53,7 @@ public final class FakeSmartHost implements AutoCloseable {
   // Guarded by this; every change is followed by notifyAll() for the waits.
   private final List<ReceivedMessage> messages = new ArrayList<>();
   private final List<String> commands = new ArrayList<>();
+  private final List<AuthAttempt> authAttempts = new ArrayList<>();
   private int accepted;
   private int open;
 
@@ -131,6 +134,30 @@ public final class FakeSmartHost implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Offers STARTTLS (RFC 3207) with this server context; off by default. The extensions listed
+   * after TLS are the same, without STARTTLS.
+   */
+  public FakeSmartHost offerStartTls(SSLContext serverContext) {
+    script.offerStartTls(serverContext);
+    return this;
+  }
+
+  /** Answers STARTTLS with 220 and then closes the connection instead of doing the handshake. */
+  public FakeSmartHost breakTlsHandshake() {
+    script.breakHandshake(true);
+    return this;
+  }
+
+  /**
+   * Offers AUTH with these mechanisms (RFC 4954; PLAIN and LOGIN are understood), with or without
+   * TLS, and refuses MAIL until the client authenticated as one of {@code passwords}' users.
+   */
+  public FakeSmartHost requireAuth(Map<String, String> passwords, String... mechanisms) {
+    script.requireAuth(passwords, mechanisms.length == 0 ? List.of("PLAIN", "LOGIN") : List.of(mechanisms));
+    return this;
+  }
+
   /** Back to a well-behaved server; what was recorded stays. */
   public FakeSmartHost resetScript() {
     script.clear();
@@ -141,6 +168,26 @@ public final class FakeSmartHost implements AutoCloseable {
 
   public synchronized List<ReceivedMessage> messages() {
     return List.copyOf(messages);
+  }
+
+  /**
+   * One AUTH exchange the host saw.
+   *
+   * @param mechanism PLAIN or LOGIN
+   * @param user the authentication id given
+   * @param tls the TLS protocol of the connection ({@code TLSv1.3}), or null when in the clear
+   * @param accepted whether the password was right
+   */
+  public record AuthAttempt(String mechanism, String user, String tls, boolean accepted) {}
+
+  /** Every AUTH exchange so far, on all connections. */
+  public synchronized List<AuthAttempt> authAttempts() {
+    return List.copyOf(authAttempts);
+  }
+
+  synchronized void recordAuth(AuthAttempt a) {
+    authAttempts.add(a);
+    notifyAll();
   }
 
   /** Every command line received so far, on all connections, in arrival order. */

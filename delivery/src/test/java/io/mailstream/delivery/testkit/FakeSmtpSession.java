@@ -13,8 +13,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The server side of one connection to the {@link FakeSmartHost}: a plain blocking loop that reads
@@ -30,6 +33,8 @@ final class FakeSmtpSession implements Runnable {
   private InputStream in;
   private OutputStream out;
 
+  private String tls;
+  private String authenticated;
   private String mailCommand;
   private String sender;
   private final List<String> recipients = new ArrayList<>();
@@ -73,7 +78,14 @@ final class FakeSmtpSession implements Runnable {
         return act(Verb.EHLO, script.rule(Verb.EHLO), ehloReply(arg));
       case "HELO":
         return act(Verb.HELO, script.rule(Verb.HELO), "250 fake.test");
+      case "STARTTLS":
+        return startTls();
+      case "AUTH":
+        return auth(arg);
       case "MAIL":
+        if (!script.users().isEmpty() && authenticated == null) {
+          return reply(List.of("530 5.7.0 Authentication required"));
+        }
         mailCommand = command;
         recipients.clear();
         sender = pathOf(arg);
@@ -92,6 +104,99 @@ final class FakeSmtpSession implements Runnable {
         return act(Verb.QUIT, script.rule(Verb.QUIT), "221 2.0.0 Bye");
       default:
         return reply(List.of("502 5.5.2 Error: command not recognized"));
+    }
+  }
+
+  /** RFC 3207: 220, then the server side of the handshake on the same socket. */
+  private boolean startTls() throws IOException {
+    SSLContext context = script.tls();
+    if (context == null || tls != null) {
+      return reply(List.of("502 5.5.1 STARTTLS not available"));
+    }
+    Action a = script.rule(Verb.STARTTLS);
+    if (!act(Verb.STARTTLS, a, "220 2.0.0 Ready to start TLS")) {
+      return false;
+    }
+    // The first line decides, so that a script can inject more lines after the 220.
+    if (a instanceof Respond r && !r.lines().get(0).startsWith("220")) {
+      return true;
+    }
+    if (script.breakHandshake()) {
+      socket.close();
+      return false;
+    }
+    SSLSocket ssl =
+        (SSLSocket) context.getSocketFactory().createSocket(socket, FakeSmartHost.HOST, socket.getPort(), true);
+    ssl.setUseClientMode(false);
+    ssl.startHandshake();
+    in = new BufferedInputStream(ssl.getInputStream());
+    out = ssl.getOutputStream();
+    tls = ssl.getSession().getProtocol();
+    // RFC 3207 4.2: the server forgets what it knew from before TLS.
+    authenticated = null;
+    mailCommand = null;
+    recipients.clear();
+    return true;
+  }
+
+  /** RFC 4954 with PLAIN (RFC 4616) and LOGIN; anything else is refused. */
+  private boolean auth(String arg) throws IOException {
+    String[] parts = arg.strip().split(" ", 2);
+    String mechanism = parts[0].toUpperCase(Locale.ROOT);
+    if (script.users().isEmpty() || !script.authMechanisms().contains(mechanism)) {
+      return reply(List.of("504 5.5.4 Unrecognized authentication type"));
+    }
+    String user;
+    String password;
+    if (mechanism.equals("PLAIN")) {
+      String response = parts.length > 1 ? parts[1] : continuation("");
+      if (response == null) {
+        return false;
+      }
+      String[] fields = decode(response).split("\0", -1);
+      if (fields.length != 3) {
+        return reply(List.of("501 5.5.2 Bad PLAIN response"));
+      }
+      user = fields[1];
+      password = fields[2];
+    } else {
+      String u = continuation("VXNlcm5hbWU6");
+      String p = u == null ? null : continuation("UGFzc3dvcmQ6");
+      if (p == null) {
+        return false;
+      }
+      user = decode(u);
+      password = decode(p);
+    }
+    boolean ok = password.equals(script.users().get(user));
+    host.recordAuth(new FakeSmartHost.AuthAttempt(mechanism, user, tls, ok));
+    if (!ok) {
+      return reply(List.of("535 5.7.8 Authentication credentials invalid"));
+    }
+    Action a = script.rule(Verb.AUTH);
+    if (a == null || (a instanceof Respond r && r.code() == 235)) {
+      authenticated = user;
+    }
+    return act(Verb.AUTH, a, "235 2.7.0 Authentication successful");
+  }
+
+  /** Sends a 334 challenge and reads the client's line; null when the client went away. */
+  private String continuation(String challenge) throws IOException {
+    reply(List.of("334 " + challenge));
+    byte[] line = readLine();
+    if (line == null) {
+      return null;
+    }
+    String text = new String(line, StandardCharsets.US_ASCII).strip();
+    host.recordCommand(text);
+    return text;
+  }
+
+  private static String decode(String base64) {
+    try {
+      return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return "";
     }
   }
 
@@ -122,7 +227,7 @@ final class FakeSmtpSession implements Runnable {
     Action end = script.rule(Verb.DATA_END);
     if (end == null || (end instanceof Respond r && r.code() / 100 == 2)) {
       host.recordMessage(
-          new ReceivedMessage(number, mailCommand, sender, recipients, content));
+          new ReceivedMessage(number, mailCommand, sender, recipients, content, tls, authenticated));
     }
     recipients.clear();
     return act(Verb.DATA_END, end, "250 2.0.0 Ok: queued");
@@ -159,7 +264,13 @@ final class FakeSmtpSession implements Runnable {
   }
 
   private String ehloReply(String arg) {
-    List<String> extensions = script.extensions();
+    List<String> extensions = new ArrayList<>(script.extensions());
+    if (script.tls() != null && tls == null) {
+      extensions.add("STARTTLS");
+    }
+    if (!script.users().isEmpty()) {
+      extensions.add("AUTH " + String.join(" ", script.authMechanisms()));
+    }
     StringBuilder lines = new StringBuilder();
     lines.append(extensions.isEmpty() ? "250 " : "250-").append("fake.test Hello ").append(arg);
     for (int i = 0; i < extensions.size(); i++) {

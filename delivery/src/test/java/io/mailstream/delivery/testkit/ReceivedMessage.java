@@ -11,9 +11,16 @@ import java.util.List;
  * @param sender the reverse-path without angle brackets; empty for the null sender
  * @param recipients the recipients whose RCPT was accepted, without angle brackets, in order
  * @param data the content after dot-unstuffing, up to and including the CRLF before the final dot
+ * @param tls the TLS protocol the message came over ({@code TLSv1.3}), or null when in the clear
+ * @param authenticated the user the client authenticated as, or null
  */
 public record ReceivedMessage(
-    int connection, String mailCommand, String sender, List<String> recipients, byte[] data) {
+    int connection, String mailCommand, String sender, List<String> recipients, byte[] data, String tls,
+    String authenticated) {
+
+  public ReceivedMessage(int connection, String mailCommand, String sender, List<String> recipients, byte[] data) {
+    this(connection, mailCommand, sender, recipients, data, null, null);
+  }
 
   public ReceivedMessage {
     recipients = List.copyOf(recipients);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 
 /**
  * What the {@link FakeSmartHost} does at each step, changeable while it runs (sessions read it at
@@ -36,6 +37,39 @@ final class Script {
   private final List<String> extensions = new CopyOnWriteArrayList<>(DEFAULT_EXTENSIONS);
   private volatile long dropMidData = -1;
   private volatile long stallMidData = -1;
+  private volatile SSLContext tls;
+  private volatile boolean breakHandshake;
+  private volatile Map<String, String> users = Map.of();
+  private volatile List<String> authMechanisms = List.of("PLAIN", "LOGIN");
+
+  void offerStartTls(SSLContext context) {
+    tls = context;
+  }
+
+  SSLContext tls() {
+    return tls;
+  }
+
+  void breakHandshake(boolean on) {
+    breakHandshake = on;
+  }
+
+  boolean breakHandshake() {
+    return breakHandshake;
+  }
+
+  void requireAuth(Map<String, String> passwords, List<String> mechanisms) {
+    users = Map.copyOf(passwords);
+    authMechanisms = List.copyOf(mechanisms);
+  }
+
+  Map<String, String> users() {
+    return users;
+  }
+
+  List<String> authMechanisms() {
+    return authMechanisms;
+  }
 
   void set(Verb verb, Action action) {
     rules.put(verb, action);
@@ -64,6 +98,9 @@ final class Script {
     advertise(DEFAULT_EXTENSIONS);
     dropMidData = -1;
     stallMidData = -1;
+    tls = null;
+    breakHandshake = false;
+    users = Map.of();
   }
 
   /** The rule for {@code verb}, or null for the default reply. */

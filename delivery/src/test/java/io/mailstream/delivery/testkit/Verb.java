@@ -14,5 +14,9 @@ public enum Verb {
   DATA_END,
   RSET,
   NOOP,
-  QUIT
+  QUIT,
+  /** The STARTTLS command (the 220 reply), when {@link FakeSmartHost#offerStartTls} is on. */
+  STARTTLS,
+  /** The final reply to AUTH, when {@link FakeSmartHost#requireAuth} is on. */
+  AUTH
 }

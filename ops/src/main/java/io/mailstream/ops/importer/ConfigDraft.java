@@ -22,6 +22,7 @@ final class ConfigDraft {
           "delivery.connect-timeout", "delivery.queue-lifetime", "delivery.queue-warn",
           "routing.mailertable", "routing.virtusertable", "routing.aliases", "routing.domaintable",
           "routing.genericstable", "routing.local-host-names", "routing.relay-domains", "routing.access",
+          "routing.authinfo",
           "routing.relay-hosts-only",
           "routing.virtuser-domains", "routing.virtuser-entire-domain", "routing.generics-domains",
           "routing.generics-entire-domain",

@@ -2,7 +2,6 @@ package io.mailstream.ops.importer;
 
 import static io.mailstream.ops.importer.ReportLine.NOTE;
 import static io.mailstream.ops.importer.ReportLine.NOT_TRANSLATED;
-import static io.mailstream.ops.importer.ReportLine.NOT_YET;
 
 import io.mailstream.core.rules.AccessDb;
 import io.mailstream.core.rules.MapEntry;
@@ -46,8 +45,8 @@ final class FeatureTranslator {
       case "access_db" -> map(c, "access");
       case "relay_hosts_only" -> ctx.draft.set("routing.relay-hosts-only", true, ImportContext.origin(c));
       case "greet_pause" -> greetPause(c);
-      case "authinfo" ->
-          copyOnly(c, "authinfo", true, "Mailstream does not authenticate to the next hop yet");
+      // The copy is readable by its owner only: it holds the passwords for the next hops.
+      case "authinfo" -> map(c, "authinfo", true);
       case "use_cw_file" -> {
         // Read when sendmail.cf is generated, with confCW_FILE as it stands then: see finish().
       }
@@ -99,6 +98,10 @@ final class FeatureTranslator {
   }
 
   private void map(McEvent.Call c, String name) {
+    map(c, name, false);
+  }
+
+  private void map(McEvent.Call c, String name, boolean secret) {
     MapSpec spec = MapSpec.parse(ctx.expand(c.arg(1)), ctx.settingsDir() + name);
     if (!spec.isFile()) {
       ctx.report(c, NOT_TRANSLATED, "map type " + spec.type() + " is not a file Mailstream can read");
@@ -108,7 +111,7 @@ final class FeatureTranslator {
     Optional<Path> found = ctx.files.find(path, ctx.settingsDir());
     String key = "routing." + name;
     if (found.isPresent()) {
-      String copied = ctx.files.copy(found.get(), name, false);
+      String copied = ctx.files.copy(found.get(), name, secret);
       ctx.draft.set(key, copied,
           ImportContext.origin(c) + ": " + path + ", copied from " + ctx.files.describe(found.get()));
       if (name.equals("access")) {
@@ -167,22 +170,6 @@ final class FeatureTranslator {
         + ") belong to sendmail features Mailstream does not have; they have no effect"));
     for (AccessDb.Ignored i : db.ignored()) {
       ctx.report(c, NOTE, i.entry().where().replaceFirst("^[^:]*", copied) + ": " + i.reason() + "; the entry has no effect");
-    }
-  }
-
-  private void copyOnly(McEvent.Call c, String name, boolean secret, String why) {
-    MapSpec spec = MapSpec.parse(ctx.expand(c.arg(1)), ctx.settingsDir() + name);
-    if (!spec.isFile()) {
-      ctx.report(c, NOT_YET, "map type " + spec.type() + " is not a file; " + why);
-      return;
-    }
-    String path = spec.textFile();
-    Optional<Path> found = ctx.files.find(path, ctx.settingsDir());
-    if (found.isPresent()) {
-      String copied = ctx.files.copy(found.get(), name, secret);
-      ctx.report(c, NOT_YET, "copied " + path + " to " + copied + "; " + why);
-    } else {
-      ctx.report(c, NOT_YET, path + " not found; " + why);
     }
   }
 

@@ -6,7 +6,10 @@ import io.mailstream.core.config.ConfigReader;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.config.PrivacyFlag;
 import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.rules.AuthInfo;
+import io.mailstream.core.rules.MapFileException;
 import io.mailstream.delivery.Mailer;
+import io.mailstream.delivery.client.ClientSecurity;
 import io.mailstream.delivery.client.ConnectionPool;
 import io.mailstream.delivery.client.MxNextHops;
 import io.mailstream.delivery.client.SmtpConnector;
@@ -163,11 +166,28 @@ public final class MailstreamNode implements AutoCloseable {
     return ingress == null ? List.of() : ingress.boundAddresses();
   }
 
+  /**
+   * STARTTLS and AUTH towards next hops: {@code delivery.starttls}, {@code delivery.tls-trust} and
+   * FEATURE(authinfo)'s {@code routing.authinfo}, read once when delivery starts (a changed
+   * authinfo file takes a restart; it is node-local and never part of the distributed config).
+   */
+  private ClientSecurity clientSecurity() {
+    Path file = config.routing().authinfo();
+    try {
+      AuthInfo authInfo = file == null ? AuthInfo.none() : AuthInfo.load(file);
+      return ClientSecurity.of(config.delivery(), authInfo);
+    } catch (MapFileException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
   private void startDelivery(Topics topics, String nodeName) {
     RetryStore store = RetryStore.open(config.dataDir().resolve("state").resolve("delivery"));
     running.push(store);
     Timeouts timeouts = Timeouts.rfc5321().withConnect(config.delivery().connectTimeout());
-    SmtpConnector connector = new SmtpConnector(nodeName, timeouts);
+    SmtpConnector connector = new SmtpConnector(nodeName, timeouts, 2, clientSecurity());
     running.push(connector);
     ConnectionPool pool = ConnectionPool.from(config.delivery());
     running.push(pool);
