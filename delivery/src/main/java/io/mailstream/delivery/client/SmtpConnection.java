@@ -3,6 +3,7 @@ package io.mailstream.delivery.client;
 import io.mailstream.core.config.DurationText;
 import io.mailstream.core.envelope.MailLog;
 import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.core.smtp.CipherSuites;
 import io.mailstream.core.rules.AuthInfo;
 import io.mailstream.core.smtp.EnhancedStatus;
 import io.mailstream.core.smtp.Reply;
@@ -207,7 +208,7 @@ public final class SmtpConnection {
     }
     var session = ssl.engine().getSession();
     String cipher = session.getCipherSuite();
-    int bits = bits(cipher);
+    int bits = CipherSuites.keyBits(cipher);
     tls = session.getProtocol() + " " + cipher;
     MailLog.LOG.info("STARTTLS=client, relay={}, version={}, verify={}, cipher={}, bits={}/{}",
         relay, session.getProtocol(), verifying ? "OK" : "NO", cipher, bits, bits);
@@ -220,18 +221,6 @@ public final class SmtpConnection {
     ReplyRecord reply = ReplyRecord.of(
         Reply.temp(403, EnhancedStatus.X_4_7_0, "TLS handshake with " + relay + " failed: " + why));
     return new TlsFailure(reply, false, cause);
-  }
-
-  /** The symmetric key size of a cipher suite, as sendmail logs it in {@code bits=}. */
-  static int bits(String cipher) {
-    String c = cipher.toUpperCase(Locale.ROOT);
-    if (c.contains("AES_256") || c.contains("CHACHA20")) {
-      return 256;
-    }
-    if (c.contains("AES_128")) {
-      return 128;
-    }
-    return 0;
   }
 
   /**

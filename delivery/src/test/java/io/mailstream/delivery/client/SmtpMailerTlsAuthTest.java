@@ -14,7 +14,7 @@ import io.mailstream.delivery.RecipientResult.Outcome;
 import io.mailstream.delivery.TransactionResult;
 import io.mailstream.delivery.testkit.FakeSmartHost.AuthAttempt;
 import io.mailstream.delivery.testkit.ReceivedMessage;
-import io.mailstream.delivery.testkit.TestTls;
+import io.mailstream.core.testkit.TestCertificates;
 import io.mailstream.delivery.testkit.Verb;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(30)
 class SmtpMailerTlsAuthTest {
-  private static TestTls tls;
+  private static TestCertificates tls;
 
   @TempDir Path dir;
   private ClientFixture f;
 
   @BeforeAll
   static void certificates() throws Exception {
-    tls = TestTls.create();
+    tls = TestCertificates.create();
   }
 
   @AfterEach
@@ -278,7 +278,7 @@ class SmtpMailerTlsAuthTest {
 
   @Test
   void wrongCaDefersAndNeverGoesPlain() throws Exception {
-    Path other = TestTls.create().writeCa(dir.resolve("other-ca.pem"));
+    Path other = TestCertificates.create().writeCa(dir.resolve("other-ca.pem"));
     start(ClientSecurity.of(true, other, AuthInfo.none(), false)).host.offerStartTls(tls.serverContext());
 
     RecipientResult r = only(send());

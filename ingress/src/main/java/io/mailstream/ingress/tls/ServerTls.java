@@ -2,6 +2,7 @@ package io.mailstream.ingress.tls;
 
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.TlsSettings;
+import io.mailstream.core.smtp.CipherSuites;
 import io.mailstream.ingress.session.TlsInfo;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
@@ -10,7 +11,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Files;
-import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
@@ -69,19 +69,7 @@ public final class ServerTls {
   /** What sendmail logs and writes into Received for a TLS session. */
   public static TlsInfo describe(SSLSession session) {
     String cipher = session.getCipherSuite();
-    return new TlsInfo(session.getProtocol(), cipher, keyBits(cipher));
-  }
-
-  // The JSSE session does not say the symmetric key length; the suite's name does.
-  static int keyBits(String cipher) {
-    String c = cipher.toUpperCase(Locale.ROOT);
-    if (c.contains("AES_256") || c.contains("CHACHA20")) {
-      return 256;
-    }
-    if (c.contains("AES_128")) {
-      return 128;
-    }
-    return 0;
+    return new TlsInfo(session.getProtocol(), cipher, CipherSuites.keyBits(cipher));
   }
 
   private static String rootMessage(Throwable e) {

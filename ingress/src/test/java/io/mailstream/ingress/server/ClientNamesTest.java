@@ -119,7 +119,7 @@ class ClientNamesTest {
   @Test
   void onTheSmtpsPortTheHandshakeGoesOnWhileTheNameIsLookedUp() throws Exception {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("smtps");
-    io.mailstream.ingress.testing.TestCertificates certs = io.mailstream.ingress.testing.TestCertificates.create(dir);
+    io.mailstream.core.testkit.TestCertificates certs = io.mailstream.core.testkit.TestCertificates.create(dir);
     io.mailstream.ingress.auth.UsersFile.empty(dir.resolve("users")).write();
     io.mailstream.core.config.ConfigBuilder b = new io.mailstream.core.config.ConfigBuilder()
         .hostname("mx.test").listen(java.util.List.of("127.0.0.1:0 smtps")).smartHost("[127.0.0.1]:9");

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.testkit.TestCertificates;
 import io.mailstream.ingress.auth.PasswordHash;
 import io.mailstream.ingress.auth.UsersFile;
 import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.ingress.testing.MemoryPublisher;
-import io.mailstream.ingress.testing.TestCertificates;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
-import io.mailstream.ingress.testing.TestCertificates;
+import io.mailstream.core.testkit.TestCertificates;
 import io.mailstream.ops.cli.ConfigOptions;
 import io.mailstream.ops.cli.MailstreamCommand;
 import io.mailstream.queue.testkit.TestKafka;

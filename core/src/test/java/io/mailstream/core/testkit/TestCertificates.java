@@ -1,4 +1,4 @@
-package io.mailstream.ingress.testing;
+package io.mailstream.core.testkit;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
@@ -14,22 +14,34 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A server certificate for 127.0.0.1, localhost and mx.test issued by a test CA, written as the
- * PEM files an administrator would configure, plus client trust in that CA alone.
+ * A server certificate for 127.0.0.1, localhost and mx.test issued by a fresh test CA: as the PEM
+ * files an administrator would configure (tls.cert, tls.key, delivery.tls-trust), as a server's
+ * {@link SSLContext}, and as client trust in that CA alone. Shared by the ingress, delivery and
+ * end-to-end tests.
  */
 public final class TestCertificates {
   private final X509Bundle root;
+  private final X509Bundle server;
   private final Path certificate;
   private final Path key;
 
-  private TestCertificates(X509Bundle root, Path certificate, Path key) {
+  private TestCertificates(X509Bundle root, X509Bundle server, Path certificate, Path key) {
     this.root = root;
+    this.server = server;
     this.certificate = certificate;
     this.key = key;
   }
 
   /** Creates a fresh certificate and key under {@code dir} ({@code cert.pem}, {@code key.pem}). */
   public static TestCertificates create(Path dir) throws Exception {
+    TestCertificates t = create();
+    Path cert = Files.writeString(dir.resolve("cert.pem"), t.server.getCertificatePathPEM(), StandardCharsets.US_ASCII);
+    Path key = Files.writeString(dir.resolve("key.pem"), t.server.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
+    return new TestCertificates(t.root, t.server, cert, key);
+  }
+
+  /** Creates a fresh certificate and key, in memory only. */
+  public static TestCertificates create() throws Exception {
     Instant now = Instant.now();
     X509Bundle root =
         new CertificateBuilder()
@@ -50,17 +62,28 @@ public final class TestCertificates {
             .ecp256()
             .addExtendedKeyUsageServerAuth()
             .buildIssuedBy(root);
-    Path cert = Files.writeString(dir.resolve("cert.pem"), bundle.getCertificatePathPEM(), StandardCharsets.US_ASCII);
-    Path key = Files.writeString(dir.resolve("key.pem"), bundle.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
-    return new TestCertificates(root, cert, key);
+    return new TestCertificates(root, bundle, null, null);
   }
 
+  /** The certificate chain's PEM file; only after {@link #create(Path)}. */
   public Path certificate() {
     return certificate;
   }
 
   public Path key() {
     return key;
+  }
+
+  /** The server side: this certificate and key. */
+  public SSLContext serverContext() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(server.toKeyManagerFactory().getKeyManagers(), null, null);
+    return tls;
+  }
+
+  /** Writes the CA certificate as PEM to {@code file}, as delivery.tls-trust takes it. */
+  public Path writeCa(Path file) throws IOException {
+    return Files.writeString(file, root.getCertificatePEM(), StandardCharsets.US_ASCII);
   }
 
   /** Sockets that trust the test CA and nothing else. */
