@@ -37,6 +37,9 @@ public final class StartCommand implements Callable<Integer> {
     MailstreamConfig config;
     try {
       config = options.load();
+      // Before the first logger (IngressServer has one): the mail log goes under the data
+      // directory (logback.xml).
+      System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
       if (stages.contains(Stage.ingress)) {
         IngressServer.checkFiles(config);
       }
@@ -44,8 +47,6 @@ public final class StartCommand implements Callable<Integer> {
       System.err.println("mailstream: " + e.getMessage());
       return 2;
     }
-    // Before the first logger: the mail log goes under the data directory (logback.xml).
-    System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
     MailstreamNode node;
     try {
       node = MailstreamNode.start(config, stages, options::load, options.config == null ? List.of() : List.of(options.config));
