@@ -40,6 +40,8 @@ final class BodyReceiver {
   private int unacknowledged;
   private boolean paused;
   private boolean dropped;
+  // A chunk the queue refused: the message can only end in 451 now.
+  private boolean failed;
 
   BodyReceiver(BodyWriter writer, long maxSize, Executor eventLoop, InputGate gate) {
     this.writer = writer;
@@ -133,6 +135,14 @@ final class BodyReceiver {
   }
 
   private void emit(boolean last) {
+    if (failed) {
+      // The queue already refused a chunk and the commit will fail with it: read the rest of the
+      // body at the client's pace, without making it wait for a broker that is not there.
+      filled = 0;
+      chunks++;
+      buffer = last ? null : buffer;
+      return;
+    }
     byte[] chunk = filled == buffer.length ? buffer : Arrays.copyOf(buffer, filled);
     // A body that filled one chunk is likely to fill the next: start that one at full size.
     buffer = last ? null : new byte[BodyChunk.MAX_SIZE];
@@ -145,7 +155,7 @@ final class BodyReceiver {
     } catch (RuntimeException e) {
       stored = CompletableFuture.failedFuture(e);
     }
-    stored.whenComplete((ok, error) -> onEventLoop(this::acknowledged));
+    stored.whenComplete((ok, error) -> onEventLoop(() -> acknowledged(error)));
     // After the last chunk the commit holds input back anyway.
     if (unacknowledged > 1 && !last && !paused) {
       paused = true;
@@ -153,8 +163,11 @@ final class BodyReceiver {
     }
   }
 
-  // A failed chunk needs no handling here: commit waits for every chunk and fails with it.
-  private void acknowledged() {
+  // A failed chunk fails the commit, which waits for every chunk; later chunks are not sent.
+  private void acknowledged(Throwable error) {
+    if (error != null) {
+      failed = true;
+    }
     unacknowledged--;
     if (paused && unacknowledged <= 1) {
       paused = false;
