@@ -34,28 +34,30 @@ public final class ClientNames {
   private static final int MOST_NAMES = 4;
 
   private final LookupSession dns;
-  private final boolean loopbackIsLocalhost;
+  private final boolean lookUpLoopback;
 
-  private ClientNames(LookupSession dns, boolean loopbackIsLocalhost) {
+  private ClientNames(LookupSession dns, boolean lookUpLoopback) {
     this.dns = dns;
-    this.loopbackIsLocalhost = loopbackIsLocalhost;
+    this.lookUpLoopback = lookUpLoopback;
   }
 
   /**
-   * Names from the system's resolvers (resolv.conf). Loopback clients are {@code localhost}, as
-   * the hosts file says on every system, without asking a name server.
+   * Names from the system's resolvers (resolv.conf). Loopback clients are not looked up: no name
+   * server has a say over 127.0.0.0/8, and a name that was not confirmed must grant nothing (a
+   * loopback client called {@code localhost} was once taken for this host, class w, and allowed
+   * to relay). They are shown as {@code localhost} all the same ({@code Peer.displayName}).
    */
   public static ClientNames system() {
     // A resolver of our own: setting the time-out on dnsjava's shared default would change it for
     // the delivery stage's MX look-ups too.
     Resolver resolver = new ExtendedResolver();
     resolver.setTimeout(Duration.ofSeconds(5));
-    return new ClientNames(session(resolver), true);
+    return new ClientNames(session(resolver), false);
   }
 
   /** Names from {@code resolver} alone, loopback clients included. */
   public static ClientNames using(Resolver resolver) {
-    return new ClientNames(session(resolver), false);
+    return new ClientNames(session(resolver), true);
   }
 
   /** No look-ups: every client is known by its address alone. */
@@ -69,10 +71,7 @@ public final class ClientNames {
 
   /** The confirmed name of {@code address}, lower case without the final dot, or null. */
   public CompletableFuture<String> nameOf(InetAddress address) {
-    if (loopbackIsLocalhost && address.isLoopbackAddress()) {
-      return CompletableFuture.completedFuture("localhost");
-    }
-    if (dns == null) {
+    if (dns == null || address.isLoopbackAddress() && !lookUpLoopback) {
       return CompletableFuture.completedFuture(null);
     }
     return dns.lookupAsync(ReverseMap.fromAddress(address), Type.PTR)

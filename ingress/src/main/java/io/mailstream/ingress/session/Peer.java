@@ -8,7 +8,8 @@ import java.util.Objects;
  * The client at the other end of the connection.
  *
  * @param address its IP address, which the relay rule is checked against
- * @param hostname its name from reverse DNS, or null when unknown
+ * @param hostname its forward-confirmed name from reverse DNS, or null when it has none: the only
+ *     name that rules (class w, class R, access {@code Connect:} entries) may match
  */
 public record Peer(InetAddress address, String hostname) {
   public Peer {
@@ -27,8 +28,22 @@ public record Peer(InetAddress address, String hostname) {
     return address instanceof Inet6Address ? "[IPv6:" + ip() + "]" : "[" + ip() + "]";
   }
 
+  /**
+   * The name to show in the Received header and the mail log: the confirmed name, else {@code
+   * localhost} for a loopback address (what every hosts file says, so it is not looked up), else
+   * null. It is for people to read only: a loopback client could be a proxy or a load balancer
+   * passing on anyone's mail, so no rule may trust it.
+   */
+  public String displayName() {
+    if (hostname != null) {
+      return hostname;
+    }
+    return address.isLoopbackAddress() ? "localhost" : null;
+  }
+
   /** As sendmail logs a relay: {@code host.example [192.0.2.1]} or {@code [192.0.2.1]}. */
   public String relay() {
-    return hostname == null ? "[" + ip() + "]" : hostname + " [" + ip() + "]";
+    String name = displayName();
+    return name == null ? "[" + ip() + "]" : name + " [" + ip() + "]";
   }
 }

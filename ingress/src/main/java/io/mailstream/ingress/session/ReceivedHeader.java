@@ -65,7 +65,7 @@ public final class ReceivedHeader {
       ZonedDateTime when,
       boolean authenticated,
       TlsInfo tls) {
-    String name = peer.hostname() == null ? "unknown" : peer.hostname();
+    String name = peer.displayName() == null ? "unknown" : peer.displayName();
     StringBuilder h = new StringBuilder(200);
     h.append("Received: from ").append(Echo.atMost(helo, 255))
         .append(" (").append(name).append(' ').append(peer.addressLiteral()).append(")\r\n");

@@ -83,7 +83,9 @@ final class RelayCheck {
   }
 
   // Relay_ok: relay-from (which stands for sendmail's built-in 127.0.0.1), class R and Connect:
-  // RELAY by address, then the host name when the client has one.
+  // RELAY by address, then the host name when the client has one. That name is only ever a
+  // forward-confirmed PTR name (Peer.hostname): a name Mailstream gave the client itself, like
+  // localhost for a loopback address, is in class w on most hosts and would open the relay.
   private String fromClient(Peer peer, Trace trace) {
     if (config.mayRelay(peer.address())) {
       return "relay-from: " + peer.ip();

@@ -10,6 +10,7 @@ import io.mailstream.ingress.testing.TestConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import io.mailstream.ingress.session.Peer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -87,10 +88,13 @@ class ClientNamesTest {
   }
 
   @Test
-  void theSystemResolverKnowsLoopbackAsLocalhostWithoutAsking() throws Exception {
+  void theSystemResolverGivesLoopbackNoNameWithoutAskingAndItIsShownAsLocalhost() throws Exception {
     int before = dns.queries();
-    assertEquals("localhost", ClientNames.system().nameOf(InetAddress.getByName("127.0.0.1")).get());
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    // No confirmed name: a name the relay made up must not match class w or Connect: entries.
+    assertNull(ClientNames.system().nameOf(loopback).get());
     assertEquals(before, dns.queries());
+    assertEquals("localhost [127.0.0.1]", new Peer(loopback, null).relay());
   }
 
   @Test

@@ -150,7 +150,7 @@ class SmtpSessionTest {
     assertEquals("<id@client.test>", sub.messageId());
     assertEquals("8BITMIME", sub.dsn().bodyType());
     assertEquals(
-        "Received: from client.test (unknown [127.0.0.2])\r\n"
+        "Received: from client.test (localhost [127.0.0.2])\r\n"
             + "\tby mx.test (Mailstream) with ESMTP id QID00001\r\n"
             + "\tfor <b@local.test>; Sun, 22 Nov 2026 02:48:24 +0000\r\n",
         sub.receivedHeader());
@@ -193,7 +193,7 @@ class SmtpSessionTest {
     s.on(Command.parse("DATA"));
     Submission sub = ((DataResult.Ready) s.endOfData(new BodySummary(1, 0, null))).submission();
     assertEquals(
-        "Received: from client.test (unknown [127.0.0.1])\r\n"
+        "Received: from client.test (localhost [127.0.0.1])\r\n"
             + "\tby mx.test (Mailstream) with ESMTP id QID00001;\r\n"
             + "\tSun, 22 Nov 2026 02:48:24 +0000\r\n",
         sub.receivedHeader());
@@ -202,9 +202,11 @@ class SmtpSessionTest {
 
   @Test
   void ipv6ClientsAppearAsIpv6AddressLiterals() throws Exception {
-    Peer peer = new Peer(InetAddress.getByName("::1"), null);
-    assertEquals("[IPv6:0:0:0:0:0:0:0:1]", peer.addressLiteral());
-    assertEquals("[0:0:0:0:0:0:0:1]", peer.relay());
+    Peer peer = new Peer(InetAddress.getByName("2001:db8::1"), null);
+    assertEquals("[IPv6:2001:db8:0:0:0:0:0:1]", peer.addressLiteral());
+    assertEquals("[2001:db8:0:0:0:0:0:1]", peer.relay());
+    // Loopback is shown as localhost without a look-up (and without being trusted as that name).
+    assertEquals("localhost [0:0:0:0:0:0:0:1]", new Peer(InetAddress.getByName("::1"), null).relay());
   }
 
   private static SmtpSession inData(String client) throws Exception {

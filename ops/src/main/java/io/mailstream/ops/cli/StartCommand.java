@@ -7,9 +7,11 @@ import io.mailstream.ops.node.MailstreamNode;
 import io.mailstream.ops.node.Stage;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +45,7 @@ public final class StartCommand implements Callable<Integer> {
       if (stages.contains(Stage.ingress)) {
         IngressServer.checkFiles(config);
       }
+      warnIfLocalhost(config.hostname());
     } catch (ConfigException e) {
       System.err.println("mailstream: " + e.getMessage());
       return 2;
@@ -63,5 +66,23 @@ public final class StartCommand implements Callable<Integer> {
     }, "mailstream-stop"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A relay that calls itself {@code localhost} (a hosts file that lists the machine's name after
+   * localhost on 127.0.0.1, or no name at all) greets, stamps Received headers and signs bounces
+   * with a name that means nothing elsewhere. It grants nobody anything (only --relay-from and
+   * the access db's Connect: entries do), so it is a warning, not an error: the first command in
+   * the README must work on any machine.
+   */
+  private static void warnIfLocalhost(String hostname) {
+    String name = hostname.toLowerCase(Locale.ROOT);
+    if (name.equals("localhost") || name.startsWith("localhost.")) {
+      LoggerFactory.getLogger(StartCommand.class)
+          .warn(
+              "this relay's name is '{}': the machine's name did not resolve to a qualified one;"
+                  + " set --hostname (sendmail's $j) to the name the world knows it by",
+              hostname);
+    }
   }
 }
