@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The data directory lock within one JVM: a second claim is refused with this process's PID (the
  * case of two in-process nodes in a test), however the directory is spelled, and the lock is free
  * again once closed. The refusal across processes is {@code SecondStartTest}'s and
- * {@code LockedDataDirTest}'s.
+ * {@code StartRefusedTest}'s.
  */
 class DataDirLockTest {
   @TempDir Path dir;
