@@ -73,7 +73,10 @@ public final class StartCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** What can be found wrong without a broker: the files the ingress reads (a config error, 2). */
+  /**
+   * What can be found wrong without a broker: the files the ingress reads (a config error, 2) and
+   * the addresses it binds (taken or not permitted here, 1).
+   */
   private int checkBeforeKafka(MailstreamConfig config) {
     // Before the first logger (IngressServer has one): the mail log goes under the data
     // directory (logback.xml).
@@ -83,10 +86,10 @@ public final class StartCommand implements Callable<Integer> {
     }
     try {
       IngressServer.checkFiles(config);
-      return 0;
     } catch (ConfigException e) {
       return refuse(2, e.getMessage());
     }
+    return ListenPreflight.check(config.listen()).map(why -> refuse(1, why)).orElse(0);
   }
 
   /** The one line a refused start prints, sendmail style, and its exit status. */
