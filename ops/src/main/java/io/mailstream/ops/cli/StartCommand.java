@@ -10,6 +10,7 @@ import io.mailstream.ops.node.Stage;
 import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -74,22 +75,28 @@ public final class StartCommand implements Callable<Integer> {
   }
 
   /**
-   * What can be found wrong without a broker: the files the ingress reads (a config error, 2) and
-   * the addresses it binds (taken or not permitted here, 1).
+   * What can be found wrong without a broker: the addresses the ingress binds (taken or not
+   * permitted here, 1) and the files it reads (a config error, 2).
    */
   private int checkBeforeKafka(MailstreamConfig config) {
+    // The addresses first: their check logs nothing, so a refused start leaves no mail log.
+    if (stages.contains(Stage.ingress)) {
+      Optional<String> unusable = ListenPreflight.check(config.listen());
+      if (unusable.isPresent()) {
+        return refuse(1, unusable.get());
+      }
+    }
     // Before the first logger (IngressServer has one): the mail log goes under the data
     // directory (logback.xml).
     System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
-    if (!stages.contains(Stage.ingress)) {
-      return 0;
+    if (stages.contains(Stage.ingress)) {
+      try {
+        IngressServer.checkFiles(config);
+      } catch (ConfigException e) {
+        return refuse(2, e.getMessage());
+      }
     }
-    try {
-      IngressServer.checkFiles(config);
-    } catch (ConfigException e) {
-      return refuse(2, e.getMessage());
-    }
-    return ListenPreflight.check(config.listen()).map(why -> refuse(1, why)).orElse(0);
+    return 0;
   }
 
   /** The one line a refused start prints, sendmail style, and its exit status. */
