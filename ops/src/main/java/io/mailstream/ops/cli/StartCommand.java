@@ -3,11 +3,15 @@ package io.mailstream.ops.cli;
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.ingress.server.IngressServer;
+import io.mailstream.ops.node.DataDirInUseException;
+import io.mailstream.ops.node.DataDirLock;
 import io.mailstream.ops.node.MailstreamNode;
 import io.mailstream.ops.node.Stage;
+import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,23 +43,27 @@ public final class StartCommand implements Callable<Integer> {
     MailstreamConfig config;
     try {
       config = options.load();
-      // Before the first logger (IngressServer has one): the mail log goes under the data
-      // directory (logback.xml).
-      System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
-      if (stages.contains(Stage.ingress)) {
-        IngressServer.checkFiles(config);
-      }
-      warnIfLocalhost(config.hostname());
     } catch (ConfigException e) {
-      System.err.println("mailstream: " + e.getMessage());
-      return 2;
+      return refuse(2, e.getMessage());
+    }
+    // First, before anything writes under the data directory (the mail log included): a second
+    // node on the same directory must stop here, having touched nothing of the running one's.
+    DataDirLock lock;
+    try {
+      lock = DataDirLock.acquire(config.dataDir());
+    } catch (DataDirInUseException | UncheckedIOException e) {
+      return refuse(1, e.getMessage());
+    }
+    int refused = checkBeforeKafka(config);
+    if (refused != 0) {
+      lock.close();
+      return refused;
     }
     MailstreamNode node;
     try {
-      node = MailstreamNode.start(config, stages, options::load, options.config == null ? List.of() : List.of(options.config));
+      node = MailstreamNode.start(lock, config, stages, options::load, options.config == null ? List.of() : List.of(options.config));
     } catch (IllegalStateException e) {
-      System.err.println("mailstream: " + e.getMessage());
-      return 2;
+      return refuse(2, e.getMessage());
     }
     // kill -HUP reloads, as it does sendmail; one node per process, so the handler is the process's.
     io.mailstream.ops.reload.Sighup.install(() -> node.reload("SIGHUP"));
@@ -65,6 +73,32 @@ public final class StartCommand implements Callable<Integer> {
       stopped.countDown();
     }, "mailstream-stop"));
     stopped.await();
+    return 0;
+  }
+
+  /**
+   * What can be found wrong without a broker: the addresses the ingress binds (taken or not
+   * permitted here, 1) and the files it reads (a config error, 2).
+   */
+  private int checkBeforeKafka(MailstreamConfig config) {
+    // The addresses first: their check logs nothing, so a refused start leaves no mail log.
+    if (stages.contains(Stage.ingress)) {
+      Optional<String> unusable = ListenPreflight.check(config.listen());
+      if (unusable.isPresent()) {
+        return refuse(1, unusable.get());
+      }
+    }
+    // Before the first logger (IngressServer has one): the mail log goes under the data
+    // directory (logback.xml).
+    System.setProperty("mailstream.logdir", config.dataDir().resolve("log").toString());
+    if (stages.contains(Stage.ingress)) {
+      try {
+        IngressServer.checkFiles(config);
+      } catch (ConfigException e) {
+        return refuse(2, e.getMessage());
+      }
+    }
+    warnIfLocalhost(config.hostname());
     return 0;
   }
 
@@ -84,5 +118,11 @@ public final class StartCommand implements Callable<Integer> {
                   + " set --hostname (sendmail's $j) to the name the world knows it by",
               hostname);
     }
+  }
+
+  /** The one line a refused start prints, sendmail style, and its exit status. */
+  private static int refuse(int status, String why) {
+    System.err.println("mailstream: " + why);
+    return status;
   }
 }

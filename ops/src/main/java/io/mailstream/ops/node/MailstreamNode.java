@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ExtendedResolver;
 
 /**
- * One Mailstream process: the embedded broker when no cluster is configured, then the stages asked
- * for. Closing stops them in the reverse order, the ingress first so that no new mail arrives
- * while the rest drains.
+ * One Mailstream process: the lock on its data directory, the embedded broker when no cluster is
+ * configured, then the stages asked for. Closing stops them in the reverse order, the ingress first
+ * so that no new mail arrives while the rest drains, and the lock last.
  */
 public final class MailstreamNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MailstreamNode.class);
@@ -75,7 +75,12 @@ public final class MailstreamNode implements AutoCloseable {
     this.config = config;
   }
 
-  /** Starts everything; on failure stops what was started and rethrows. */
+  /**
+   * Locks the data directory, then starts everything; on failure stops what was started and
+   * rethrows.
+   *
+   * @throws DataDirInUseException when another node runs on the same data directory
+   */
   public static MailstreamNode start(MailstreamConfig config, Set<Stage> stages) {
     return start(config, stages, () -> config, List.of());
   }
@@ -91,7 +96,26 @@ public final class MailstreamNode implements AutoCloseable {
    */
   public static MailstreamNode start(
       MailstreamConfig config, Set<Stage> stages, ConfigReloader.Loader<MailstreamConfig> source, List<Path> watched) {
+    return start(DataDirLock.acquire(config.dataDir()), config, stages, source, watched);
+  }
+
+  /**
+   * Starts everything on a data directory already locked by the caller ({@code mailstream start}
+   * locks it before its first log line). The node owns the lock from here: it releases it last when
+   * it closes, or at once if the start fails.
+   */
+  public static MailstreamNode start(
+      DataDirLock lock,
+      MailstreamConfig config,
+      Set<Stage> stages,
+      ConfigReloader.Loader<MailstreamConfig> source,
+      List<Path> watched) {
+    if (!lock.covers(config.dataDir())) {
+      lock.close();
+      throw new IllegalArgumentException("the lock on " + lock.directory() + " is not for " + config.dataDir());
+    }
     MailstreamNode node = new MailstreamNode(config);
+    node.running.push(lock);
     node.source = source;
     node.watched = watched;
     try {
