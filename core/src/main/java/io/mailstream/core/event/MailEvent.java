@@ -5,7 +5,7 @@ package io.mailstream.core.event;
  * record; the codec in queue-store gives each a type tag and a schema version (docs/events.md).
  */
 public sealed interface MailEvent
-    permits MessageAccepted, RecipientRouted, DeliveryAttempted, DeliveryOutcome {
+    permits MessageAccepted, RecipientRouted, RerouteRequested, DeliveryAttempted, DeliveryOutcome {
 
   /** The queue id of the message the event is about; it is also the record key. */
   String queueId();

@@ -61,6 +61,14 @@ public final class MailerTable {
   }
 
   /**
+   * Every entry as {@code key value}, sorted: what the table decides, without the file and line it
+   * came from, so that moving an entry within the file does not count as a change of routing.
+   */
+  List<String> decisions() {
+    return rules.values().stream().map(r -> r.source().key() + " " + r.source().value()).sorted().toList();
+  }
+
+  /**
    * The route for a recipient, most specific key first; empty when nothing matches, when the
    * domain is an address literal, or when there is no domain. Records the decision in {@code
    * trace} either way.

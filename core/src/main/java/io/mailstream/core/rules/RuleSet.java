@@ -27,6 +27,7 @@ public final class RuleSet {
   private final Destination smartHost;
   private final RoutingSettings routing;
   private final String hostname;
+  private final String fingerprint;
 
   RuleSet(RuleTables tables, Masquerader masquerader, Destination smartHost, RoutingSettings routing, String hostname) {
     this.tables = tables;
@@ -34,6 +35,7 @@ public final class RuleSet {
     this.smartHost = smartHost;
     this.routing = routing;
     this.hostname = hostname;
+    this.fingerprint = RouteFingerprint.of(tables.localHostNames(), tables.mailertable(), smartHost, routing.mailerPorts());
   }
 
   /**
@@ -50,6 +52,15 @@ public final class RuleSet {
 
   public Masquerader masquerader() {
     return masquerader;
+  }
+
+  /**
+   * A short hash of what decides an expanded recipient's mailer and host ({@link RouteFingerprint}):
+   * the router stamps it on every routed recipient, and delivery routes a retry again when the
+   * rules in force have another.
+   */
+  public String fingerprint() {
+    return fingerprint;
   }
 
   /** Whether a genericstable is configured, so that sender headers may be rewritten. */
@@ -102,20 +113,73 @@ public final class RuleSet {
       return;
     }
     if (a.hasAddressLiteral()) {
-      String literal = a.domain().substring(1, a.domain().length() - 1);
-      deliver(original, a, new Destination("esmtp", literal.replaceFirst("(?i)^IPv6:", ""), routing.port("esmtp"), false), trace, out);
+      deliver(original, a, literal(a), trace, out);
       return;
     }
     Optional<MailerRoute> m = tables.mailertable().route(a, trace);
     if (m.isPresent()) {
       mailertable(original, a, m.get(), depth, trace, out);
-    } else if (smartHost != null) {
-      trace.note("SMART_HOST " + smartHost.key());
-      deliver(original, a, smartHost, trace, out);
     } else {
-      trace.note("no SMART_HOST: MX hosts of " + a.domainKey());
-      deliver(original, a, new Destination("esmtp", a.domainKey(), routing.port("esmtp"), true), trace, out);
+      deliver(original, a, smartHostOrMx(a, trace), trace, out);
     }
+  }
+
+  /**
+   * The mailer and host, under these rules, of a recipient the rules already expanded: a retry
+   * whose routing changed since it was routed. Only the steps after the virtusertable and the
+   * aliases run again (class w, the mailertable, SMART_HOST, MX), so an alias list is never
+   * expanded a second time and nobody gets a second copy. A domain that became local goes to the
+   * local mailbox of that name, unaliased; a mailertable entry that names a user
+   * ({@code mailer:user@host}) gives its mailer and host but does not rewrite the address again.
+   */
+  public Resolved routeAgain(MailAddress recipient, Trace trace) {
+    List<Resolved> out = new ArrayList<>(1);
+    MailAddress a = recipient.domain() == null ? recipient : withoutTrailingDot(recipient);
+    if (a.domain() == null || tables.localHostNames().contains(a.domainKey(), trace)) {
+      localMailbox(recipient, a.unquotedLocalPart(), trace, out);
+    } else if (a.hasAddressLiteral()) {
+      deliver(recipient, a, literal(a), trace, out);
+    } else {
+      Optional<MailerRoute> m = tables.mailertable().route(a, trace);
+      if (m.isEmpty()) {
+        deliver(recipient, a, smartHostOrMx(a, trace), trace, out);
+      } else if (m.get() instanceof MailerRoute.Relay r) {
+        try {
+          deliver(recipient, a, Destination.ofHosts(r.mailer(), hops(r), routing.port(r.mailer())), trace, out);
+        } catch (IllegalArgumentException e) {
+          out.add(new Resolved.Fail(recipient, new ErrorReply(554, new EnhancedStatus(5, 3, 5),
+              "mailertable gives a bad host for " + a.domainKey() + ": " + e.getMessage())));
+        }
+      } else if (m.get() instanceof MailerRoute.Local l) {
+        localMailbox(recipient, l.user(), trace, out);
+      } else {
+        out.add(new Resolved.Fail(recipient, (ErrorReply) m.get()));
+      }
+    }
+    return out.get(0);
+  }
+
+  /** @throws IllegalArgumentException for a bad host, which only a %n substitution can give */
+  private static List<Destination.Hop> hops(MailerRoute.Relay r) {
+    List<Destination.Hop> hops = new ArrayList<>();
+    for (MailerRoute.Host h : r.hosts()) {
+      hops.add(new Destination.Hop(h.name(), h.mxLookup()));
+    }
+    return hops;
+  }
+
+  private Destination literal(MailAddress a) {
+    String literal = a.domain().substring(1, a.domain().length() - 1);
+    return new Destination("esmtp", literal.replaceFirst("(?i)^IPv6:", ""), routing.port("esmtp"), false);
+  }
+
+  private Destination smartHostOrMx(MailAddress a, Trace trace) {
+    if (smartHost != null) {
+      trace.note("SMART_HOST " + smartHost.key());
+      return smartHost;
+    }
+    trace.note("no SMART_HOST: MX hosts of " + a.domainKey());
+    return new Destination("esmtp", a.domainKey(), routing.port("esmtp"), true);
   }
 
   /**
@@ -150,11 +214,9 @@ public final class RuleSet {
   private void mailertable(
       MailAddress original, MailAddress a, MailerRoute route, int depth, Trace trace, List<Resolved> out) {
     if (route instanceof MailerRoute.Relay r) {
-      List<Destination.Hop> hops = new ArrayList<>();
+      List<Destination.Hop> hops;
       try {
-        for (MailerRoute.Host h : r.hosts()) {
-          hops.add(new Destination.Hop(h.name(), h.mxLookup()));
-        }
+        hops = hops(r);
       } catch (IllegalArgumentException e) {
         // Only a %n substitution can get here (the table's own values were checked at load time).
         out.add(new Resolved.Fail(original, new ErrorReply(554, new EnhancedStatus(5, 3, 5),

@@ -1,6 +1,5 @@
 package io.mailstream.delivery.worker;
 
-import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.Mailer;
@@ -9,7 +8,6 @@ import io.mailstream.delivery.RecipientResult;
 import io.mailstream.delivery.TransactionResult;
 import io.mailstream.delivery.bounce.DsnNotifier;
 import io.mailstream.queue.body.BodyReader;
-import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
@@ -28,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,7 +35,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -76,6 +74,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final RetryStore store;
   private final RetryChangelog changelog;
   private final OutcomeRecorder recorder;
+  private final RouteHandBack handBack;
+  private final Supplier<String> currentRouting;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
   private final AtomicLong attempts = new AtomicLong();
   private volatile boolean running = true;
@@ -97,6 +97,15 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
    */
   public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
       RetryPolicy policy, RetryStore store, BounceNotifier bounces) {
+    this(bootstrap, topics, mailers, policy, store, bounces, Rerouting.unknownRules());
+  }
+
+  /**
+   * @param rerouting tells the rules in force, so that a retry routed under others goes back to the
+   *     router first, and names this worker for the transactions that hand recipients back
+   */
+  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
+      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting) {
     this.topics = topics;
     this.mailers = mailers;
     Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery");
@@ -111,11 +120,14 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.store = store;
     this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
     this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy, bounces, bodies);
+    this.handBack = new RouteHandBack(bootstrap, topics, rerouting.workerId(), store);
+    this.currentRouting = rerouting.currentFingerprint();
   }
 
   @Override
   public void run() {
     try {
+      handBack.start();
       consumer.subscribe(List.of(topics.routed()), new Rebalance());
       while (running) {
         ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(250));
@@ -140,6 +152,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     } finally {
       consumer.close();
       producer.close(Duration.ofSeconds(5));
+      handBack.close();
       bodies.close();
     }
   }
@@ -212,14 +225,31 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * Attempts what is due, except recipients whose routing is out of date: routed under rules that
+   * have changed since (sendmail routes again on every queue run), or not placed by the router yet.
+   * Those go back to the router, which gives them their destination under the rules in force.
+   */
   private void retryDue() {
     long now = System.currentTimeMillis();
+    String routing = currentRouting.get();
     for (int partition : owned) {
       for (RetryEntry entry : store.due(partition, now, RETRIES_PER_ROUND)) {
         if (!running) {
           return;
         }
-        attempt(partition, entry.routed(), entry, entry.attempts() + 1);
+        RecipientRouted routed = entry.routed();
+        if (routed.destination().isReroute() || routed.routedUnderOtherRules(routing)) {
+          try {
+            handBack.handBack(partition, entry, System.currentTimeMillis());
+          } catch (KafkaException e) {
+            // Nothing of it is visible and the entry stays due: the next round hands it back.
+            log.warn("{}: not handed back to the router yet ({})", routed.queueId(), e.toString());
+            return;
+          }
+          continue;
+        }
+        attempt(partition, routed, entry, entry.attempts() + 1);
         producer.flush();
         sends.check();
       }
@@ -238,30 +268,20 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
             routed.message().dsn());
     TransactionResult result =
         routed.destination().isReroute()
-            ? reroute(routed, previous)
+            ? routingDeferred(routed)
             : mailers.apply(routed).deliver(routed.destination(), message);
     attempts.incrementAndGet();
     recorder.record(partition, routed, previous, attempt, result, started, System.currentTimeMillis());
   }
 
   /**
-   * Recipients the router could not place yet: the first attempt only defers them; a later one
-   * hands the message, with just these recipients, back to the router (the accepted topic), which
-   * routes them again under the rules it has then.
+   * Recipients the router could not place yet: their first attempt only defers them, and the retry
+   * hands them back to the router ({@link #retryDue}), which routes them under the rules it has then.
    */
-  private TransactionResult reroute(RecipientRouted routed, RetryEntry previous) {
-    if (previous == null) {
-      ReplyRecord later = new ReplyRecord(451, "4.3.0", List.of("Routing deferred; routed again at the next attempt"));
-      return new TransactionResult("router", routed.recipients().stream()
-          .map(r -> new RecipientResult(r, RecipientResult.Outcome.DEFERRED, later)).toList());
-    }
-    MessageAccepted m = routed.message();
-    MessageAccepted again = new MessageAccepted(m.queueId(), m.acceptedAtMillis(), m.sender(), routed.recipients(),
-        m.client(), m.messageId(), m.receivedHeader(), m.body(), m.dsn());
-    producer.send(new ProducerRecord<>(topics.accepted(), m.queueId(), EventCodec.encode(again)));
-    ReplyRecord handed = new ReplyRecord(250, "2.0.0", List.of("Handed back to the router"));
+  private static TransactionResult routingDeferred(RecipientRouted routed) {
+    ReplyRecord later = new ReplyRecord(451, "4.3.0", List.of("Routing deferred; routed again at the next attempt"));
     return new TransactionResult("router", routed.recipients().stream()
-        .map(r -> new RecipientResult(r, RecipientResult.Outcome.DELIVERED, handed)).toList());
+        .map(r -> new RecipientResult(r, RecipientResult.Outcome.DEFERRED, later)).toList());
   }
 
   /** Delivery attempts (SMTP transactions or local deliveries) this worker has made. */

@@ -29,13 +29,13 @@ final class OutcomeLog {
         + ", mailer=" + routed.destination().mailer()
         + ", relay=" + relay
         + ", dsn=" + r.reply().dsn()
-        + ", stat=" + stat(r, routed.destination().isReroute());
+        + ", stat=" + stat(r);
   }
 
-  static String stat(RecipientResult r, boolean rerouted) {
+  static String stat(RecipientResult r) {
     ReplyRecord reply = r.reply();
     return switch (r.outcome()) {
-      case DELIVERED -> rerouted ? "Requeued for routing" : "Sent (" + reply + ")";
+      case DELIVERED -> "Sent (" + reply + ")";
       case DEFERRED -> "Deferred: " + reply;
       case BOUNCED -> reply.toString();
     };

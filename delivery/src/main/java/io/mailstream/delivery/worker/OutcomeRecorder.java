@@ -68,15 +68,12 @@ final class OutcomeRecorder {
       OutcomeLog.log(routed, settled, result.relay(), startedAt, now);
       emit(new DeliveryAttempted(routed.queueId(), r.recipient().address(), routed.destination(),
           result.relay(), r.reply(), attempt, startedAt));
-      // Handing a message back to the router is not a delivery: no Delivered event for it.
-      if (!(routed.destination().isReroute() && settled.outcome() == RecipientResult.Outcome.DELIVERED)) {
-        MailEvent outcome = outcome(routed, settled, result.relay(), attempt, now);
-        emit(outcome);
-        if (outcome instanceof Bounced b) {
-          failed.add(new BounceNotifier.Failure(r.recipient(), b));
-        } else if (outcome instanceof Deferred d) {
-          delayed.add(new BounceNotifier.Delayed(r.recipient(), d));
-        }
+      MailEvent outcome = outcome(routed, settled, result.relay(), attempt, now);
+      emit(outcome);
+      if (outcome instanceof Bounced b) {
+        failed.add(new BounceNotifier.Failure(r.recipient(), b));
+      } else if (outcome instanceof Deferred d) {
+        delayed.add(new BounceNotifier.Delayed(r.recipient(), d));
       }
       if (settled.outcome() == RecipientResult.Outcome.DEFERRED) {
         stillDeferred.add(r.recipient());
@@ -98,8 +95,7 @@ final class OutcomeRecorder {
     }
     String key = RetryEntry.keyOf(routed);
     if (!stillDeferred.isEmpty()) {
-      RecipientRouted rest = new RecipientRouted(routed.message(), routed.envelopeSender(), routed.destination(),
-          stillDeferred, routed.headerEdits(), routed.routedAtMillis());
+      RecipientRouted rest = routed.withRecipients(stillDeferred);
       long first = previous == null ? startedAt : previous.firstAttemptAtMillis();
       RetryEntry entry = new RetryEntry(rest, attempt, first, policy.nextAttempt(attempt, now), lastReply, result.relay());
       store.put(partition, entry);

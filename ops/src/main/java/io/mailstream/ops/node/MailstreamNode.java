@@ -18,6 +18,7 @@ import io.mailstream.delivery.client.Timeouts;
 import io.mailstream.delivery.bounce.DsnNotifier;
 import io.mailstream.delivery.local.MaildirMailer;
 import io.mailstream.delivery.worker.DeliveryWorker;
+import io.mailstream.delivery.worker.Rerouting;
 import io.mailstream.delivery.worker.RetryPolicy;
 import io.mailstream.ingress.publish.KafkaPublisher;
 import io.mailstream.ingress.server.IngressServer;
@@ -154,7 +155,7 @@ public final class MailstreamNode implements AutoCloseable {
       startThread("router-0", worker);
     }
     if (stages.contains(Stage.delivery)) {
-      startDelivery(topics, nodeName);
+      startDelivery(topics, nodeName, nodeId);
     }
     // The ingress starts last: by now the topics have leaders and the later stages are consuming.
     if (stages.contains(Stage.ingress)) {
@@ -207,7 +208,7 @@ public final class MailstreamNode implements AutoCloseable {
     }
   }
 
-  private void startDelivery(Topics topics, String nodeName) {
+  private void startDelivery(Topics topics, String nodeName, String nodeId) {
     RetryStore store = RetryStore.open(config.dataDir().resolve("state").resolve("delivery"));
     running.push(store);
     Timeouts timeouts = Timeouts.rfc5321().withConnect(config.delivery().connectTimeout());
@@ -221,7 +222,11 @@ public final class MailstreamNode implements AutoCloseable {
     Function<RecipientRouted, Mailer> mailers = r -> r.destination().isLocal() ? local : smtp;
     RetryPolicy policy = RetryPolicy.of(config.delivery());
     for (int i = 0; i < config.delivery().threads(); i++) {
-      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store, new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)));
+      // Retries compare their routing with the rules of the version running now (command-line
+      // options included), the rules this node's router applies.
+      Rerouting rerouting = new Rerouting(nodeId + "-" + i, () -> live.get().rules().fingerprint());
+      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store,
+          new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting);
       deliveryWorkers.add(worker);
       startThread("delivery-" + i, worker);
     }

@@ -13,6 +13,8 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
   public static final int MAX_SIZE = 512 * 1024;
 
   static final int TYPE = 16;
+  // Chunks did not change in event schema version 2; they keep their own version 1.
+  private static final int VERSION = 1;
 
   public BodyChunk {
     if (data.length > MAX_SIZE) {
@@ -22,7 +24,7 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
 
   public byte[] encode() {
     return new BinaryWriter()
-        .writeByte(EventCodec.VERSION)
+        .writeByte(VERSION)
         .writeByte(TYPE)
         .string(queueId)
         .varint(seq)

@@ -15,9 +15,10 @@ import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.MessageAccepted.DsnRequest;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.core.event.RerouteRequested;
 
 /**
- * Mailstream's event encoding, schema version 1 (docs/events.md).
+ * Mailstream's event encoding, schema version 2 (docs/events.md); version 1 records are still read.
  *
  * <p>A compact binary form: one version byte, one type byte, then the fields in declaration order
  * as varints and length-prefixed UTF-8 strings. Chosen over JSON for size and speed on the hot
@@ -26,8 +27,11 @@ import io.mailstream.core.event.ReplyRecord;
  * records can sit in a topic (the golden files in the tests hold this promise).
  */
 public final class EventCodec {
-  /** The version this code writes. Readers accept every version listed in {@link #decode}. */
-  public static final int VERSION = 1;
+  /**
+   * The version this code writes. Version 2 adds the routing fingerprint to RecipientRouted (and so
+   * to retry entries) and the RerouteRequested type; readers accept versions 1 and 2.
+   */
+  public static final int VERSION = 2;
 
   static final int MESSAGE_ACCEPTED = 1;
   static final int RECIPIENT_ROUTED = 2;
@@ -35,6 +39,7 @@ public final class EventCodec {
   static final int DELIVERED = 4;
   static final int DEFERRED = 5;
   static final int BOUNCED = 6;
+  static final int REROUTE_REQUESTED = 7;
 
   private EventCodec() {}
 
@@ -45,6 +50,9 @@ public final class EventCodec {
       messageAccepted(w.writeByte(MESSAGE_ACCEPTED), m);
     } else if (event instanceof RecipientRouted r) {
       recipientRouted(w.writeByte(RECIPIENT_ROUTED), r);
+    } else if (event instanceof RerouteRequested q) {
+      recipientRouted(w.writeByte(REROUTE_REQUESTED), q.routed());
+      w.varint(q.requestedAtMillis());
     } else if (event instanceof DeliveryAttempted a) {
       deliveryAttempted(w.writeByte(DELIVERY_ATTEMPTED), a);
     } else if (event instanceof Delivered d) {
@@ -69,22 +77,26 @@ public final class EventCodec {
       throw new CodecException("record too short to hold a version and a type");
     }
     int version = bytes[0] & 0xFF;
-    if (version != 1) {
+    if (version != 1 && version != 2) {
       throw new CodecException(
-          "unknown event schema version " + version + " (this Mailstream reads version 1);"
+          "unknown event schema version " + version + " (this Mailstream reads versions 1 and 2);"
               + " upgrade this node before reading records written by a newer one");
     }
     BinaryReader r = new BinaryReader(bytes, 2);
     int type = bytes[1] & 0xFF;
+    if (type == REROUTE_REQUESTED && version < 2) {
+      throw new CodecException("unknown event type " + type + " in schema version " + version);
+    }
     MailEvent event =
         switch (type) {
           case MESSAGE_ACCEPTED -> messageAccepted(r);
-          case RECIPIENT_ROUTED -> recipientRouted(r);
+          case RECIPIENT_ROUTED -> recipientRouted(r, version);
+          case REROUTE_REQUESTED -> new RerouteRequested(recipientRouted(r, version), r.varint());
           case DELIVERY_ATTEMPTED -> deliveryAttempted(r);
           case DELIVERED -> delivered(r);
           case DEFERRED -> deferred(r);
           case BOUNCED -> bounced(r);
-          default -> throw new CodecException("unknown event type " + type + " in schema version 1");
+          default -> throw new CodecException("unknown event type " + type + " in schema version " + version);
         };
     r.expectEnd();
     return event;
@@ -102,15 +114,16 @@ public final class EventCodec {
     return w.toByteArray();
   }
 
-  /** @throws CodecException when the bytes are not a version-1 retry entry */
+  /** @throws CodecException when the bytes are not a version 1 or 2 retry entry */
   public static io.mailstream.queue.state.RetryEntry decodeRetry(byte[] bytes) {
-    if (bytes == null || bytes.length < 2 || (bytes[0] & 0xFF) != 1 || (bytes[1] & 0xFF) != RETRY_ENTRY) {
-      throw new CodecException("not a version 1 retry entry");
+    int version = bytes == null || bytes.length < 2 ? 0 : bytes[0] & 0xFF;
+    if ((version != 1 && version != 2) || (bytes[1] & 0xFF) != RETRY_ENTRY) {
+      throw new CodecException("not a version 1 or 2 retry entry");
     }
     BinaryReader r = new BinaryReader(bytes, 2);
     var entry =
         new io.mailstream.queue.state.RetryEntry(
-            recipientRouted(r), r.varintInt(), r.varint(), r.varint(), reply(r), r.string());
+            recipientRouted(r, version), r.varintInt(), r.varint(), r.varint(), reply(r), r.string());
     r.expectEnd();
     return entry;
   }
@@ -148,15 +161,19 @@ public final class EventCodec {
     w.list(e.recipients(), EventCodec::recipient);
     w.list(e.headerEdits(), (o, h) -> o.varint(h.offset()).varint(h.length()).string(h.replacement()));
     w.varint(e.routedAtMillis());
+    w.string(e.routingFingerprint());
   }
 
-  private static RecipientRouted recipientRouted(BinaryReader r) {
+  /** Version 1 has no routing fingerprint: such recipients count as routed under unknown rules. */
+  private static RecipientRouted recipientRouted(BinaryReader r, int version) {
     MessageAccepted message = messageAccepted(r);
     MailAddress sender = address(r);
     Destination destination = destination(r);
     var recipients = r.list(EventCodec::recipient);
     var edits = r.list(i -> new HeaderEdit(i.varint(), i.varintInt(), i.string()));
-    return new RecipientRouted(message, sender, destination, recipients, edits, r.varint());
+    long routedAt = r.varint();
+    String fingerprint = version >= 2 ? r.string() : null;
+    return new RecipientRouted(message, sender, destination, recipients, edits, routedAt, fingerprint);
   }
 
   private static void deliveryAttempted(BinaryWriter w, DeliveryAttempted a) {

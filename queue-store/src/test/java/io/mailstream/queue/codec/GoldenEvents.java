@@ -14,6 +14,7 @@ import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.core.event.RerouteRequested;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,15 @@ final class GoldenEvents {
           List.of(new HeaderEdit(6, 17, "alice@example.com")),
           1_795_000_000_100L);
 
+  /** Version 2: the same routing, stamped with the fingerprint of the rules that chose it. */
+  static final RecipientRouted ROUTED_V2 =
+      new RecipientRouted(
+          ACCEPTED, ROUTED.envelopeSender(), ROUTED.destination(), ROUTED.recipients(), ROUTED.headerEdits(),
+          ROUTED.routedAtMillis(), "3fa85f6457b2");
+
+  static final RerouteRequested REROUTE =
+      new RerouteRequested(ROUTED_V2, 1_795_000_600_000L);
+
   static final ReplyRecord OK = new ReplyRecord(250, "2.0.0", List.of("Ok: queued as 4Xy"));
   static final ReplyRecord BUSY = new ReplyRecord(421, null, List.of("smtp.corp.example busy"));
   static final ReplyRecord UNKNOWN = new ReplyRecord(550, "5.1.1", List.of("User unknown"));
@@ -68,7 +78,15 @@ final class GoldenEvents {
           ACCEPTED.queueId(), new MailAddress("Carol.Ünïcode", "corp.example"), MailAddress.NULL_SENDER,
           "smtp.corp.example. [192.0.2.25]", UNKNOWN, 1_795_000_000_400L);
 
-  /** File name (without extension) to event, in a fixed order. */
+  /** The events of version 2's golden files: what version 2 changed or added. */
+  static Map<String, MailEvent> version2() {
+    Map<String, MailEvent> m = new LinkedHashMap<>();
+    m.put("recipient-routed", ROUTED_V2);
+    m.put("reroute-requested", REROUTE);
+    return m;
+  }
+
+  /** File name (without extension) to event of version 1's golden files, in a fixed order. */
   static Map<String, MailEvent> all() {
     Map<String, MailEvent> m = new LinkedHashMap<>();
     m.put("message-accepted", ACCEPTED);

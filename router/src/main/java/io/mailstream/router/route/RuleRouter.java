@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes with sendmail's rules ({@link RuleSet}): resolves every recipient, groups them by
  * destination, and rewrites the envelope sender and the header addresses for each destination's
- * mailer (masquerading, genericstable) as header edits, so the body is never copied.
+ * mailer (masquerading, genericstable) as header edits, so the body is never copied. Recipients
+ * handed back by delivery because the rules changed are given a new mailer and host only.
  */
 public final class RuleRouter implements Router {
   private static final Logger log = LoggerFactory.getLogger(RuleRouter.class);
@@ -66,11 +67,51 @@ public final class RuleRouter implements Router {
         log.debug("{}: {}\n{}", message.queueId(), r.address().bracketed(), trace);
       }
     }
+    return new RoutingPlan(routedGroups(message, groups, nowMillis), errors);
+  }
+
+  @Override
+  public RoutingPlan routeAgain(RecipientRouted stale, long nowMillis) {
+    Map<Destination, List<EnvelopeRecipient>> groups = new LinkedHashMap<>();
+    List<Route.Error> errors = new ArrayList<>();
+    for (EnvelopeRecipient r : stale.recipients()) {
+      Trace trace = new Trace();
+      Resolved resolved = rules.routeAgain(r.address(), trace);
+      if (resolved instanceof Resolved.Deliver d) {
+        groups.computeIfAbsent(d.destination(), k -> new ArrayList<>())
+            .add(new EnvelopeRecipient(d.recipient(), r.notifyOn(), r.orcpt()));
+        MailLog.LOG.info("{}: to={}, routing changed, was {}, now {}", stale.queueId(), r.address().bracketed(),
+            stale.destination().key(), d.destination().key());
+      } else {
+        Resolved.Fail f = (Resolved.Fail) resolved;
+        ReplyRecord reply = ReplyRecord.of(f.reply().toReply());
+        if (f.reply().isTemporary()) {
+          // Waits for the router again, as at the first routing; see Destination.REROUTE.
+          groups.computeIfAbsent(Destination.reroute(), k -> new ArrayList<>()).add(r);
+          MailLog.LOG.info("{}: to={}, stat=Deferred: {} (will route again)", stale.queueId(), r.address().bracketed(), reply);
+        } else {
+          errors.add(new Route.Error(r, reply));
+        }
+      }
+      if (log.isDebugEnabled()) {
+        log.debug("{}: {} routed again\n{}", stale.queueId(), r.address().bracketed(), trace);
+      }
+    }
+    return new RoutingPlan(routedGroups(stale.message(), groups, nowMillis), errors);
+  }
+
+  /**
+   * One event per destination, with the envelope sender and header edits for its mailer. Every
+   * event carries the fingerprint of these rules, so that delivery can tell when they changed.
+   */
+  private List<RecipientRouted> routedGroups(
+      MessageAccepted message, Map<Destination, List<EnvelopeRecipient>> groups, long nowMillis) {
     List<RecipientRouted> routed = new ArrayList<>(groups.size());
     byte[] head = null;
     for (Map.Entry<Destination, List<EnvelopeRecipient>> g : groups.entrySet()) {
       if (g.getKey().isReroute()) {
-        routed.add(new RecipientRouted(message, message.sender(), g.getKey(), g.getValue(), List.of(), nowMillis));
+        routed.add(new RecipientRouted(message, message.sender(), g.getKey(), g.getValue(), List.of(), nowMillis,
+            rules.fingerprint()));
         continue;
       }
       Mailer mailer = g.getKey().isLocal() ? Mailer.LOCAL : Mailer.SMTP;
@@ -82,9 +123,10 @@ public final class RuleRouter implements Router {
       if (head == null) {
         head = head(message);
       }
-      routed.add(new RecipientRouted(message, sender, g.getKey(), g.getValue(), headerEdits(head, m, mailer), nowMillis));
+      routed.add(new RecipientRouted(message, sender, g.getKey(), g.getValue(), headerEdits(head, m, mailer), nowMillis,
+          rules.fingerprint()));
     }
-    return new RoutingPlan(routed, errors);
+    return routed;
   }
 
   /** Keeps the address the client gave (RFC 3461 ORCPT) when the router changed it. */

@@ -1,8 +1,10 @@
 package io.mailstream.router.worker;
 
 import io.mailstream.core.event.Bounced;
+import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.event.RerouteRequested;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
@@ -36,7 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One member of the router's consumer group: reads MessageAccepted events, routes every recipient
- * and writes RecipientRouted events (or outcomes for routing errors). Output and input offsets
+ * and writes RecipientRouted events (or outcomes for routing errors). RerouteRequested events on
+ * the same topic are recipients delivery handed back at a retry because the rules changed (or
+ * because they could not be placed before); they are routed again with the rules of the batch. Output and input offsets
  * commit in one Kafka transaction, so each accepted message is routed exactly once even when a
  * worker dies mid-batch. Workers hold no state; run more of them to route more.
  */
@@ -150,12 +154,17 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   }
 
   private void route(Router current, ConsumerRecord<String, byte[]> record, long now) {
-    Optional<MessageAccepted> decoded = deadLetters.decode(record, MessageAccepted.class);
+    Optional<MailEvent> decoded = deadLetters.decode(record, MailEvent.class);
     if (decoded.isEmpty()) {
       return;
     }
-    MessageAccepted message = decoded.get();
-    RoutingPlan plan = current.plan(message, now);
+    MailEvent event = decoded.get();
+    RoutingPlan plan = plan(current, event, now);
+    if (plan == null) {
+      deadLetters.send(record, "not a MessageAccepted or RerouteRequested event: " + event.getClass().getSimpleName());
+      return;
+    }
+    MessageAccepted message = event instanceof RerouteRequested again ? again.routed().message() : (MessageAccepted) event;
     for (RecipientRouted routed : plan.routed()) {
       // Keyed by message and destination: one smart host's traffic spreads over every partition,
       // and so over every delivery worker, while one message's recipients stay together.
@@ -173,6 +182,23 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     if (!failed.isEmpty()) {
       bounces.bounced(message, failed, bodies, producer);
     }
+  }
+
+  /** What to write for an event of the accepted topic; null for an event that does not belong there. */
+  private static RoutingPlan plan(Router current, MailEvent event, long now) {
+    if (event instanceof MessageAccepted m) {
+      return current.plan(m, now);
+    }
+    if (!(event instanceof RerouteRequested again)) {
+      return null;
+    }
+    if (!again.fromTheStart()) {
+      return current.routeAgain(again.routed(), now);
+    }
+    // The router could not place these recipients before: route them as if they had just arrived.
+    MessageAccepted m = again.routed().message();
+    return current.plan(new MessageAccepted(m.queueId(), m.acceptedAtMillis(), m.sender(), again.routed().recipients(),
+        m.client(), m.messageId(), m.receivedHeader(), m.body(), m.dsn()), now);
   }
 
   /** Routing errors reach here only when permanent; temporary ones are rerouted later. */

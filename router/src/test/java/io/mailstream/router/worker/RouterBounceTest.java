@@ -10,6 +10,7 @@ import io.mailstream.core.event.ClientInfo;
 import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
@@ -18,6 +19,7 @@ import io.mailstream.queue.testkit.TestKafka;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.router.route.Route;
+import io.mailstream.router.route.Router;
 import io.mailstream.router.route.RoutingPlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,9 +57,19 @@ class RouterBounceTest {
       p.send(new ProducerRecord<>(topics.accepted(), "q1", EventCodec.encode(original))).get();
     }
     RouterWorker worker = new RouterWorker(bootstrap, topics,
-        headers -> (m, now) -> m.sender().isNullSender()
-            ? new RoutingPlan(List.of(), List.of())
-            : new RoutingPlan(List.of(), m.recipients().stream().map(r -> new Route.Error(r, unknown)).toList()),
+        headers -> new Router() {
+          @Override
+          public RoutingPlan plan(MessageAccepted m, long now) {
+            return m.sender().isNullSender()
+                ? new RoutingPlan(List.of(), List.of())
+                : new RoutingPlan(List.of(), m.recipients().stream().map(r -> new Route.Error(r, unknown)).toList());
+          }
+
+          @Override
+          public RoutingPlan routeAgain(RecipientRouted stale, long now) {
+            throw new AssertionError("nothing is handed back in this test");
+          }
+        },
         "bounce-test", notifier);
     Thread t = new Thread(worker);
     t.start();
