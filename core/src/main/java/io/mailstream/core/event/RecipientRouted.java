@@ -28,6 +28,11 @@ public record RecipientRouted(
     headerEdits = List.copyOf(headerEdits);
   }
 
+  /** The same routing of {@code stored}, the message as later events carry it (its body by reference). */
+  public RecipientRouted withMessage(MessageAccepted stored) {
+    return new RecipientRouted(stored, envelopeSender, destination, recipients, headerEdits, routedAtMillis);
+  }
+
   @Override
   public String queueId() {
     return message.queueId();

@@ -13,6 +13,8 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
   public static final int MAX_SIZE = 512 * 1024;
 
   static final int TYPE = 16;
+  // Chunks have kept version 1's layout through later event versions: old and new nodes share them.
+  private static final int VERSION = 1;
 
   public BodyChunk {
     if (data.length > MAX_SIZE) {
@@ -22,7 +24,7 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
 
   public byte[] encode() {
     return new BinaryWriter()
-        .writeByte(EventCodec.VERSION)
+        .writeByte(VERSION)
         .writeByte(TYPE)
         .string(queueId)
         .varint(seq)
@@ -32,7 +34,7 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
 
   /** @throws CodecException when the bytes are not a version-1 body chunk */
   public static BodyChunk decode(byte[] bytes) {
-    if (bytes == null || bytes.length < 2 || (bytes[0] & 0xFF) != 1 || (bytes[1] & 0xFF) != TYPE) {
+    if (bytes == null || bytes.length < 2 || (bytes[0] & 0xFF) != VERSION || (bytes[1] & 0xFF) != TYPE) {
       throw new CodecException("not a version 1 body chunk record");
     }
     BinaryReader r = new BinaryReader(bytes, 2);

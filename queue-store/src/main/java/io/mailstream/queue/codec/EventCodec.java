@@ -17,17 +17,20 @@ import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
 
 /**
- * Mailstream's event encoding, schema version 1 (docs/events.md).
+ * Mailstream's event encoding, schema version 2 (docs/events.md); version 1 records are still read.
  *
  * <p>A compact binary form: one version byte, one type byte, then the fields in declaration order
  * as varints and length-prefixed UTF-8 strings. Chosen over JSON for size and speed on the hot
  * path, and over protobuf to avoid a code generator in the build for six small records; the price
  * is that a new field means a new version, which readers must keep decoding for as long as old
  * records can sit in a topic (the golden files in the tests hold this promise).
+ *
+ * <p>Version 2 changed one thing: a body reference says where the body is (chunks, inline octets,
+ * or the accepted record that holds them) before its fields. Version 1 knew chunks only.
  */
 public final class EventCodec {
   /** The version this code writes. Readers accept every version listed in {@link #decode}. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   static final int MESSAGE_ACCEPTED = 1;
   static final int RECIPIENT_ROUTED = 2;
@@ -69,22 +72,22 @@ public final class EventCodec {
       throw new CodecException("record too short to hold a version and a type");
     }
     int version = bytes[0] & 0xFF;
-    if (version != 1) {
+    if (version < 1 || version > VERSION) {
       throw new CodecException(
-          "unknown event schema version " + version + " (this Mailstream reads version 1);"
+          "unknown event schema version " + version + " (this Mailstream reads versions 1 to " + VERSION + ");"
               + " upgrade this node before reading records written by a newer one");
     }
     BinaryReader r = new BinaryReader(bytes, 2);
     int type = bytes[1] & 0xFF;
     MailEvent event =
         switch (type) {
-          case MESSAGE_ACCEPTED -> messageAccepted(r);
-          case RECIPIENT_ROUTED -> recipientRouted(r);
+          case MESSAGE_ACCEPTED -> messageAccepted(r, version);
+          case RECIPIENT_ROUTED -> recipientRouted(r, version);
           case DELIVERY_ATTEMPTED -> deliveryAttempted(r);
           case DELIVERED -> delivered(r);
           case DEFERRED -> deferred(r);
           case BOUNCED -> bounced(r);
-          default -> throw new CodecException("unknown event type " + type + " in schema version 1");
+          default -> throw new CodecException("unknown event type " + type + " in schema version " + version);
         };
     r.expectEnd();
     return event;
@@ -102,15 +105,16 @@ public final class EventCodec {
     return w.toByteArray();
   }
 
-  /** @throws CodecException when the bytes are not a version-1 retry entry */
+  /** @throws CodecException when the bytes are not a retry entry of a version this code reads */
   public static io.mailstream.queue.state.RetryEntry decodeRetry(byte[] bytes) {
-    if (bytes == null || bytes.length < 2 || (bytes[0] & 0xFF) != 1 || (bytes[1] & 0xFF) != RETRY_ENTRY) {
-      throw new CodecException("not a version 1 retry entry");
+    int version = bytes == null || bytes.length < 2 ? 0 : bytes[0] & 0xFF;
+    if (version < 1 || version > VERSION || (bytes[1] & 0xFF) != RETRY_ENTRY) {
+      throw new CodecException("not a retry entry of versions 1 to " + VERSION);
     }
     BinaryReader r = new BinaryReader(bytes, 2);
     var entry =
         new io.mailstream.queue.state.RetryEntry(
-            recipientRouted(r), r.varintInt(), r.varint(), r.varint(), reply(r), r.string());
+            recipientRouted(r, version), r.varintInt(), r.varint(), r.varint(), reply(r), r.string());
     r.expectEnd();
     return entry;
   }
@@ -122,13 +126,12 @@ public final class EventCodec {
     ClientInfo c = m.client();
     w.string(c.helo()).string(c.address()).string(c.hostname()).string(c.protocol()).string(c.authUser());
     w.string(m.messageId()).string(m.receivedHeader());
-    BodyRef b = m.body();
-    w.varint(b.partition()).list(b.chunkOffsets(), BinaryWriter::varint).varint(b.size());
+    body(w, m.body());
     DsnRequest d = m.dsn();
     w.string(d.ret()).string(d.envid()).string(d.bodyType()).bool(d.smtputf8());
   }
 
-  private static MessageAccepted messageAccepted(BinaryReader r) {
+  private static MessageAccepted messageAccepted(BinaryReader r, int version) {
     String queueId = r.string();
     long at = r.varint();
     MailAddress sender = address(r);
@@ -136,7 +139,7 @@ public final class EventCodec {
     ClientInfo client = new ClientInfo(r.string(), r.string(), r.string(), r.string(), r.string());
     String messageId = r.string();
     String received = r.string();
-    BodyRef body = new BodyRef(r.varintInt(), r.list(BinaryReader::varint), r.varint());
+    BodyRef body = version == 1 ? chunks(r) : body(r);
     DsnRequest dsn = new DsnRequest(r.string(), r.string(), r.string(), r.bool());
     return new MessageAccepted(queueId, at, sender, recipients, client, messageId, received, body, dsn);
   }
@@ -150,13 +153,40 @@ public final class EventCodec {
     w.varint(e.routedAtMillis());
   }
 
-  private static RecipientRouted recipientRouted(BinaryReader r) {
-    MessageAccepted message = messageAccepted(r);
+  private static RecipientRouted recipientRouted(BinaryReader r, int version) {
+    MessageAccepted message = messageAccepted(r, version);
     MailAddress sender = address(r);
     Destination destination = destination(r);
     var recipients = r.list(EventCodec::recipient);
     var edits = r.list(i -> new HeaderEdit(i.varint(), i.varintInt(), i.string()));
     return new RecipientRouted(message, sender, destination, recipients, edits, r.varint());
+  }
+
+  private static void body(BinaryWriter w, BodyRef b) {
+    w.writeByte(b.store().ordinal());
+    if (b.store() == BodyRef.Store.INLINE) {
+      w.bytes(b.inline());
+    } else {
+      w.varint(b.partition()).list(b.chunkOffsets(), BinaryWriter::varint).varint(b.size());
+    }
+  }
+
+  private static BodyRef body(BinaryReader r) {
+    int store = r.readByte();
+    if (store == BodyRef.Store.INLINE.ordinal()) {
+      return BodyRef.inline(r.bytes());
+    }
+    if (store == BodyRef.Store.CHUNKS.ordinal()) {
+      return chunks(r);
+    }
+    if (store == BodyRef.Store.ACCEPTED.ordinal()) {
+      return new BodyRef(BodyRef.Store.ACCEPTED, r.varintInt(), r.list(BinaryReader::varint), r.varint(), null);
+    }
+    throw new CodecException("unknown body store " + store);
+  }
+
+  private static BodyRef chunks(BinaryReader r) {
+    return new BodyRef(r.varintInt(), r.list(BinaryReader::varint), r.varint());
   }
 
   private static void deliveryAttempted(BinaryWriter w, DeliveryAttempted a) {

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 class EventCodecTest {
 
   static Stream<Arguments> events() {
+    return GoldenEvents.version2().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+  }
+
+  static Stream<Arguments> version1() {
     return GoldenEvents.all().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
   }
 
@@ -31,33 +35,44 @@ class EventCodecTest {
 
   /**
    * Records written by version 1 stay in topics for days: every later Mailstream must decode the
-   * golden files exactly. Regenerate only for a new version, into a new directory, with
-   * -Dgolden.write=true.
+   * golden files exactly.
    */
   @ParameterizedTest(name = "{0}")
-  @MethodSource("events")
+  @MethodSource("version1")
   void decodesGoldenVersion1(String name, MailEvent event) throws IOException {
-    String resource = "/golden/v1/" + name + ".bin";
-    if (Boolean.getBoolean("golden.write")) {
+    assertEquals(event, EventCodec.decode(golden(1, name, null)));
+  }
+
+  /** Version 2 records likewise; regenerate only for a new version, with -Dgolden.write=true. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("events")
+  void decodesGoldenVersion2(String name, MailEvent event) throws IOException {
+    assertEquals(event, EventCodec.decode(golden(2, name, event)));
+  }
+
+  private byte[] golden(int version, String name, MailEvent writeFrom) throws IOException {
+    String resource = "/golden/v" + version + "/" + name + ".bin";
+    if (writeFrom != null && Boolean.getBoolean("golden.write")) {
       Path out = Path.of("src/test/resources" + resource);
-      Files.write(out, EventCodec.encode(event));
+      Files.createDirectories(out.getParent());
+      Files.write(out, EventCodec.encode(writeFrom));
     }
     byte[] golden;
     try (InputStream in = getClass().getResourceAsStream(resource)) {
       assertTrue(in != null, "missing golden file " + resource);
       golden = in.readAllBytes();
     }
-    assertEquals(1, golden[0], "golden files of directory v1 carry version byte 1");
-    assertEquals(event, EventCodec.decode(golden));
+    assertEquals(version, golden[0], "golden files of directory v" + version + " carry version byte " + version);
+    return golden;
   }
 
   @Test
   void rejectsUnknownVersionClearly() {
     byte[] bytes = EventCodec.encode(GoldenEvents.DELIVERED);
-    bytes[0] = 2;
+    bytes[0] = 3;
     CodecException e = assertThrows(CodecException.class, () -> EventCodec.decode(bytes));
     assertEquals(
-        "unknown event schema version 2 (this Mailstream reads version 1); upgrade this node before"
+        "unknown event schema version 3 (this Mailstream reads versions 1 to 2); upgrade this node before"
             + " reading records written by a newer one",
         e.getMessage());
   }
@@ -68,7 +83,7 @@ class EventCodecTest {
     byte[] unknownType = bytes.clone();
     unknownType[1] = 99;
     assertEquals(
-        "unknown event type 99 in schema version 1",
+        "unknown event type 99 in schema version 2",
         assertThrows(CodecException.class, () -> EventCodec.decode(unknownType)).getMessage());
     byte[] truncated = Arrays.copyOf(bytes, bytes.length - 3);
     assertTrue(

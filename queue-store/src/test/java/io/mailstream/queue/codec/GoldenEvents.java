@@ -68,7 +68,28 @@ final class GoldenEvents {
           ACCEPTED.queueId(), new MailAddress("Carol.Ünïcode", "corp.example"), MailAddress.NULL_SENDER,
           "smtp.corp.example. [192.0.2.25]", UNKNOWN, 1_795_000_000_400L);
 
-  /** File name (without extension) to event, in a fixed order. */
+  /** Version 2: a small body inside its accepted record, and the routed event that points at it. */
+  static final MessageAccepted ACCEPTED_INLINE =
+      new MessageAccepted(
+          ACCEPTED.queueId(), ACCEPTED.acceptedAtMillis(), ACCEPTED.sender(), ACCEPTED.recipients(),
+          ACCEPTED.client(), ACCEPTED.messageId(), ACCEPTED.receivedHeader(),
+          BodyRef.inline("Subject: hi\r\n\r\nHello, Bob.\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          ACCEPTED.dsn());
+
+  static final RecipientRouted ROUTED_FROM_ACCEPTED =
+      new RecipientRouted(
+          ACCEPTED_INLINE.storedAt(4, 9_000_000_000L), ROUTED.envelopeSender(), ROUTED.destination(),
+          ROUTED.recipients(), ROUTED.headerEdits(), ROUTED.routedAtMillis());
+
+  /** Version 2's golden files: every version 1 example, and the body stores version 2 added. */
+  static Map<String, MailEvent> version2() {
+    Map<String, MailEvent> m = all();
+    m.put("message-accepted-inline", ACCEPTED_INLINE);
+    m.put("recipient-routed-from-accepted", ROUTED_FROM_ACCEPTED);
+    return m;
+  }
+
+  /** File name (without extension) to event, in a fixed order: version 1's golden files. */
   static Map<String, MailEvent> all() {
     Map<String, MailEvent> m = new LinkedHashMap<>();
     m.put("message-accepted", ACCEPTED);
