@@ -4,8 +4,9 @@ import io.mailstream.core.address.MailAddress;
 import java.util.List;
 
 /**
- * The ingress accepted a message: written after all body chunks are acknowledged and before the
- * client gets {@code 250}. Its presence on the accepted topic is the commit point of the message.
+ * The ingress accepted a message: written with its body inside (one chunk or less), or after all
+ * body chunks are acknowledged, and before the client gets {@code 250}. Its presence on the
+ * accepted topic is the commit point of the message.
  *
  * @param queueId Mailstream's id for the message, unique across the cluster
  * @param acceptedAtMillis when the ingress took responsibility for it
@@ -14,7 +15,7 @@ import java.util.List;
  * @param client who sent it
  * @param messageId the Message-ID header field's value, or null when the message has none
  * @param receivedHeader the Received header Mailstream prepends, CRLF terminated
- * @param body where the body (the message exactly as received) is stored
+ * @param body the body (the message exactly as received), or where it is stored
  * @param dsn the RFC 3461 envelope parameters of MAIL FROM
  */
 public record MessageAccepted(
@@ -31,6 +32,17 @@ public record MessageAccepted(
 
   public MessageAccepted {
     recipients = List.copyOf(recipients);
+  }
+
+  /**
+   * This event as later events carry it, once its record is at {@code partition}/{@code offset}
+   * of the accepted topic: an inline body becomes a reference to that record.
+   */
+  public MessageAccepted storedAt(int partition, long offset) {
+    BodyRef ref = body.storedAt(partition, offset);
+    return ref == body
+        ? this
+        : new MessageAccepted(queueId, acceptedAtMillis, sender, recipients, client, messageId, receivedHeader, ref, dsn);
   }
 
   /**

@@ -56,6 +56,11 @@ public record RecipientRouted(
     return !current.equals(routingFingerprint);
   }
 
+  /** The same routing of {@code stored}, the message as later events carry it (its body by reference). */
+  public RecipientRouted withMessage(MessageAccepted stored) {
+    return new RecipientRouted(stored, envelopeSender, destination, recipients, headerEdits, routedAtMillis, routingFingerprint);
+  }
+
   @Override
   public String queueId() {
     return message.queueId();

@@ -115,7 +115,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.consumer = new KafkaConsumer<>(c);
     this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(60))));
     this.producer = sends.producer();
-    this.bodies = new BodyReader(bootstrap, topics.bodies(), Duration.ofSeconds(30));
+    this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
     this.deadLetters = new DeadLetters(producer, topics);
     this.store = store;
     this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());

@@ -7,16 +7,25 @@ import io.mailstream.queue.codec.EventCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-/** One message on its way to Kafka: its chunks, then its {@link MessageAccepted} event. */
+/**
+ * One message on its way to Kafka. A body of one chunk or less (nearly all mail) goes inside its
+ * {@link MessageAccepted} record: one durable append, which the producer batches with the other
+ * sessions' into one fsync. A larger body goes as chunks to the bodies topic, then the accepted
+ * event that lists them. The first chunk is therefore held back until a second one shows that the
+ * body will not fit inline.
+ */
 final class KafkaBodyWriter implements BodyWriter {
   private final KafkaPublisher publisher;
   private final String queueId;
   private final List<CompletableFuture<RecordMetadata>> chunks = new ArrayList<>();
+  private final int partition;
+  private byte[] held;
+  private CompletableFuture<Void> heldStored;
   private long size;
   private boolean finished;
-  private final int partition;
 
   KafkaBodyWriter(KafkaPublisher publisher, String queueId) {
     this.publisher = publisher;
@@ -27,12 +36,14 @@ final class KafkaBodyWriter implements BodyWriter {
   @Override
   public CompletableFuture<Void> write(byte[] chunk) {
     requireOpen();
-    BodyChunk record = new BodyChunk(queueId, chunks.size(), chunk);
     size += chunk.length;
-    CompletableFuture<RecordMetadata> acked =
-        publisher.send(publisher.topics().bodies(), partition, queueId, record.encode());
-    chunks.add(acked);
-    return acked.thenApply(metadata -> null);
+    if (held == null && chunks.isEmpty()) {
+      held = chunk;
+      heldStored = new CompletableFuture<>();
+      return heldStored;
+    }
+    sendHeld();
+    return sendChunk(chunk);
   }
 
   @Override
@@ -41,25 +52,67 @@ final class KafkaBodyWriter implements BodyWriter {
     if (!submission.queueId().equals(queueId)) {
       throw new IllegalArgumentException("submission " + submission.queueId() + " for writer " + queueId);
     }
-    if (chunks.isEmpty()) {
-      write(new byte[0]); // every body has a chunk, so that its reference names a partition
-    }
     finished = true;
+    if (chunks.isEmpty()) {
+      return commitInline(submission);
+    }
     List<CompletableFuture<RecordMetadata>> all = List.copyOf(chunks);
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(v -> bodyRef(all))
-        .thenCompose(
-            ref -> {
-              MessageAccepted event = submission.toEvent(ref);
-              return publisher
-                  .send(publisher.topics().accepted(), partition, queueId, EventCodec.encode(event))
-                  .thenApply(metadata -> event);
-            });
+        .thenCompose(ref -> append(submission.toEvent(ref)));
   }
 
   @Override
   public void abort() {
     finished = true;
+    if (heldStored != null) {
+      heldStored.completeExceptionally(new CancellationException(queueId + ": message abandoned"));
+    }
+  }
+
+  private CompletableFuture<MessageAccepted> commitInline(Submission submission) {
+    byte[] body = held == null ? new byte[0] : held;
+    CompletableFuture<Void> stored = heldStored;
+    held = null;
+    CompletableFuture<MessageAccepted> appended = append(submission.toEvent(BodyRef.inline(body)));
+    if (stored != null) {
+      settle(stored, appended);
+    }
+    return appended;
+  }
+
+  private CompletableFuture<MessageAccepted> append(MessageAccepted event) {
+    return publisher
+        .send(publisher.topics().accepted(), partition, queueId, EventCodec.encode(event))
+        .thenApply(metadata -> event);
+  }
+
+  private void sendHeld() {
+    if (held != null) {
+      CompletableFuture<Void> stored = heldStored;
+      byte[] first = held;
+      held = null;
+      settle(stored, sendChunk(first));
+    }
+  }
+
+  // The held chunk is stored when the record that carries it is.
+  private static void settle(CompletableFuture<Void> held, CompletableFuture<?> carrier) {
+    carrier.whenComplete((ok, error) -> {
+      if (error != null) {
+        held.completeExceptionally(error);
+      } else {
+        held.complete(null);
+      }
+    });
+  }
+
+  private CompletableFuture<Void> sendChunk(byte[] chunk) {
+    BodyChunk record = new BodyChunk(queueId, chunks.size(), chunk);
+    CompletableFuture<RecordMetadata> acked =
+        publisher.send(publisher.topics().bodies(), partition, queueId, record.encode());
+    chunks.add(acked);
+    return acked.thenApply(metadata -> null);
   }
 
   private BodyRef bodyRef(List<CompletableFuture<RecordMetadata>> acked) {

@@ -36,8 +36,10 @@ class KafkaPublisherTest {
     MockProducer<String, byte[]> producer = producer(true);
     try (KafkaPublisher publisher = new KafkaPublisher(producer, TOPICS)) {
       BodyWriter w = publisher.begin("Q1");
-      w.write(new byte[] {1, 2}).get(5, TimeUnit.SECONDS);
+      CompletableFuture<Void> first = w.write(new byte[] {1, 2});
+      // A second chunk shows the body will not fit inline: the first goes out with it.
       w.write(new byte[] {3}).get(5, TimeUnit.SECONDS);
+      first.get(5, TimeUnit.SECONDS);
       MessageAccepted event = w.commit(submission("Q1")).get(5, TimeUnit.SECONDS);
 
       assertEquals(new BodyRef(0, List.of(0L, 1L), 3), event.body());
@@ -54,12 +56,28 @@ class KafkaPublisherTest {
   }
 
   @Test
-  void anEmptyBodyStillHasAChunk() throws Exception {
+  void aBodyOfOneChunkTravelsInsideTheAcceptedEventAsOneRecord() throws Exception {
+    MockProducer<String, byte[]> producer = producer(true);
+    try (KafkaPublisher publisher = new KafkaPublisher(producer, TOPICS)) {
+      BodyWriter w = publisher.begin("Q4");
+      CompletableFuture<Void> chunk = w.write(new byte[] {1, 2, 3});
+      assertEquals(0, producer.history().size(), "the only chunk waits for the commit");
+      MessageAccepted event = w.commit(submission("Q4")).get(5, TimeUnit.SECONDS);
+      chunk.get(5, TimeUnit.SECONDS);
+      assertEquals(BodyRef.inline(new byte[] {1, 2, 3}), event.body());
+      List<ProducerRecord<String, byte[]>> sent = producer.history();
+      assertEquals(List.of("unit.accepted"), sent.stream().map(ProducerRecord::topic).toList());
+      assertEquals(event, EventCodec.decode(sent.get(0).value()));
+    }
+  }
+
+  @Test
+  void anEmptyBodyIsInlineToo() throws Exception {
     MockProducer<String, byte[]> producer = producer(true);
     try (KafkaPublisher publisher = new KafkaPublisher(producer, TOPICS)) {
       MessageAccepted event = publisher.begin("Q2").commit(submission("Q2")).get(5, TimeUnit.SECONDS);
-      assertEquals(new BodyRef(0, List.of(0L), 0), event.body());
-      assertEquals(0, BodyChunk.decode(producer.history().get(0).value()).data().length);
+      assertEquals(BodyRef.inline(new byte[0]), event.body());
+      assertEquals(1, producer.history().size());
     }
   }
 
@@ -85,8 +103,12 @@ class KafkaPublisherTest {
     KafkaPublisher publisher = new KafkaPublisher(producer(true), TOPICS);
     publisher.close();
     BodyWriter w = publisher.begin("Q4");
-    assertThrows(ExecutionException.class, () -> w.write(new byte[] {1}).get(5, TimeUnit.SECONDS));
+    CompletableFuture<Void> chunk = w.write(new byte[] {1});
     assertThrows(ExecutionException.class, () -> w.commit(submission("Q4")).get(5, TimeUnit.SECONDS));
+    assertThrows(ExecutionException.class, () -> chunk.get(5, TimeUnit.SECONDS));
+    BodyWriter large = publisher.begin("Q5");
+    large.write(new byte[] {1});
+    assertThrows(ExecutionException.class, () -> large.write(new byte[] {2}).get(5, TimeUnit.SECONDS));
   }
 
   private static MockProducer<String, byte[]> producer(boolean autoComplete) {

@@ -1,8 +1,13 @@
 package io.mailstream.queue.body;
 
 import io.mailstream.core.event.BodyRef;
+import io.mailstream.core.event.MailEvent;
+import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.queue.codec.BodyChunk;
+import io.mailstream.queue.codec.CodecException;
+import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -12,18 +17,20 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Streams a stored message body back from the bodies topic, chunk by chunk, so that a 100 MiB
- * message never sits whole in memory. Not thread-safe (it owns a KafkaConsumer): each delivery
- * thread has its own.
+ * Reads a stored message body back: a small one from the accepted record that holds it, a large
+ * one from the bodies topic chunk by chunk, so that a 100 MiB message never sits whole in memory.
+ * Not thread-safe (it owns a KafkaConsumer): each delivery thread has its own.
  */
 public final class BodyReader implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
-  private final String topic;
+  private final String bodiesTopic;
+  private final String acceptedTopic;
   private final Duration timeout;
 
-  public BodyReader(String bootstrap, String bodiesTopic, Duration timeout) {
+  public BodyReader(String bootstrap, Topics topics, Duration timeout) {
     this.consumer = new KafkaConsumer<>(KafkaClients.reader(bootstrap));
-    this.topic = bodiesTopic;
+    this.bodiesTopic = topics.bodies();
+    this.acceptedTopic = topics.accepted();
     this.timeout = timeout;
   }
 
@@ -38,6 +45,9 @@ public final class BodyReader implements AutoCloseable {
    * (a header section longer than a chunk, 512 KiB, is not rewritten).
    */
   public byte[] firstChunk(String queueId, BodyRef ref) throws IOException {
+    if (ref.store() != BodyRef.Store.CHUNKS) {
+      return whole(queueId, ref); // never more than one chunk
+    }
     byte[][] first = new byte[1][];
     BodyRef head = new BodyRef(ref.partition(), ref.chunkOffsets().subList(0, Math.min(1, ref.chunkOffsets().size())), ref.size());
     read(queueId, head, data -> first[0] = data);
@@ -51,11 +61,15 @@ public final class BodyReader implements AutoCloseable {
    *     reference promised (deleted by retention, wrong message)
    */
   public void read(String queueId, BodyRef ref, ChunkSink sink) throws IOException {
+    if (ref.store() != BodyRef.Store.CHUNKS) {
+      sink.accept(whole(queueId, ref));
+      return;
+    }
     List<Long> offsets = ref.chunkOffsets();
     if (offsets.isEmpty()) {
       return;
     }
-    TopicPartition tp = new TopicPartition(topic, ref.partition());
+    TopicPartition tp = new TopicPartition(bodiesTopic, ref.partition());
     consumer.assign(Set.of(tp));
     consumer.seek(tp, offsets.get(0));
     int next = 0;
@@ -82,6 +96,42 @@ public final class BodyReader implements AutoCloseable {
             queueId + ": body chunk at " + tp + "@" + offsets.get(next) + " is gone (retention or compaction)");
       }
     }
+  }
+
+  /** A body that is inline, or inside the accepted record the reference names. */
+  private byte[] whole(String queueId, BodyRef ref) throws IOException {
+    if (ref.store() == BodyRef.Store.INLINE) {
+      return ref.inline();
+    }
+    TopicPartition tp = new TopicPartition(acceptedTopic, ref.partition());
+    long offset = ref.chunkOffsets().get(0);
+    consumer.assign(Set.of(tp));
+    consumer.seek(tp, offset);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+        if (r.offset() == offset) {
+          return bodyOf(queueId, tp, r);
+        }
+      }
+      if (consumer.position(tp) > offset) {
+        throw new BodyUnavailableException(queueId + ": accepted record at " + tp + "@" + offset + " is gone (retention)");
+      }
+    }
+    throw new BodyUnavailableException(queueId + ": accepted record at " + tp + "@" + offset + " not readable within " + timeout);
+  }
+
+  private static byte[] bodyOf(String queueId, TopicPartition tp, ConsumerRecord<String, byte[]> r) throws IOException {
+    MailEvent event;
+    try {
+      event = EventCodec.decode(r.value());
+    } catch (CodecException e) {
+      throw new BodyUnavailableException(queueId + ": record at " + tp + "@" + r.offset() + " does not decode: " + e.getMessage());
+    }
+    if (!(event instanceof MessageAccepted m) || !m.queueId().equals(queueId) || m.body().store() != BodyRef.Store.INLINE) {
+      throw new BodyUnavailableException(queueId + ": record at " + tp + "@" + r.offset() + " does not hold this body");
+    }
+    return m.body().inline();
   }
 
   @Override

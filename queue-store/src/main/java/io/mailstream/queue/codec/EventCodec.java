@@ -25,11 +25,16 @@ import io.mailstream.core.event.RerouteRequested;
  * path, and over protobuf to avoid a code generator in the build for six small records; the price
  * is that a new field means a new version, which readers must keep decoding for as long as old
  * records can sit in a topic (the golden files in the tests hold this promise).
+ *
+ * <p>Version 2: a body reference says where the body is (chunks, inline octets, or the accepted
+ * record that holds them) before its fields, where version 1 knew chunks only; routed events carry
+ * the fingerprint of the rules that routed them; RerouteRequested is new.
  */
 public final class EventCodec {
   /**
-   * The version this code writes. Version 2 adds the routing fingerprint to RecipientRouted (and so
-   * to retry entries) and the RerouteRequested type; readers accept versions 1 and 2.
+   * The version this code writes; readers accept every version from 1 to this one. Version 2 adds
+   * the routing fingerprint to RecipientRouted (and so to retry entries), the RerouteRequested type,
+   * and the store of a body reference.
    */
   public static final int VERSION = 2;
 
@@ -77,9 +82,9 @@ public final class EventCodec {
       throw new CodecException("record too short to hold a version and a type");
     }
     int version = bytes[0] & 0xFF;
-    if (version != 1 && version != 2) {
+    if (version < 1 || version > VERSION) {
       throw new CodecException(
-          "unknown event schema version " + version + " (this Mailstream reads versions 1 and 2);"
+          "unknown event schema version " + version + " (this Mailstream reads versions 1 to " + VERSION + ");"
               + " upgrade this node before reading records written by a newer one");
     }
     BinaryReader r = new BinaryReader(bytes, 2);
@@ -89,7 +94,7 @@ public final class EventCodec {
     }
     MailEvent event =
         switch (type) {
-          case MESSAGE_ACCEPTED -> messageAccepted(r);
+          case MESSAGE_ACCEPTED -> messageAccepted(r, version);
           case RECIPIENT_ROUTED -> recipientRouted(r, version);
           case REROUTE_REQUESTED -> new RerouteRequested(recipientRouted(r, version), r.varint());
           case DELIVERY_ATTEMPTED -> deliveryAttempted(r);
@@ -114,11 +119,11 @@ public final class EventCodec {
     return w.toByteArray();
   }
 
-  /** @throws CodecException when the bytes are not a version 1 or 2 retry entry */
+  /** @throws CodecException when the bytes are not a retry entry of a version this code reads */
   public static io.mailstream.queue.state.RetryEntry decodeRetry(byte[] bytes) {
     int version = bytes == null || bytes.length < 2 ? 0 : bytes[0] & 0xFF;
-    if ((version != 1 && version != 2) || (bytes[1] & 0xFF) != RETRY_ENTRY) {
-      throw new CodecException("not a version 1 or 2 retry entry");
+    if (version < 1 || version > VERSION || (bytes[1] & 0xFF) != RETRY_ENTRY) {
+      throw new CodecException("not a retry entry of versions 1 to " + VERSION);
     }
     BinaryReader r = new BinaryReader(bytes, 2);
     var entry =
@@ -135,13 +140,12 @@ public final class EventCodec {
     ClientInfo c = m.client();
     w.string(c.helo()).string(c.address()).string(c.hostname()).string(c.protocol()).string(c.authUser());
     w.string(m.messageId()).string(m.receivedHeader());
-    BodyRef b = m.body();
-    w.varint(b.partition()).list(b.chunkOffsets(), BinaryWriter::varint).varint(b.size());
+    body(w, m.body());
     DsnRequest d = m.dsn();
     w.string(d.ret()).string(d.envid()).string(d.bodyType()).bool(d.smtputf8());
   }
 
-  private static MessageAccepted messageAccepted(BinaryReader r) {
+  private static MessageAccepted messageAccepted(BinaryReader r, int version) {
     String queueId = r.string();
     long at = r.varint();
     MailAddress sender = address(r);
@@ -149,7 +153,7 @@ public final class EventCodec {
     ClientInfo client = new ClientInfo(r.string(), r.string(), r.string(), r.string(), r.string());
     String messageId = r.string();
     String received = r.string();
-    BodyRef body = new BodyRef(r.varintInt(), r.list(BinaryReader::varint), r.varint());
+    BodyRef body = version == 1 ? chunks(r) : body(r);
     DsnRequest dsn = new DsnRequest(r.string(), r.string(), r.string(), r.bool());
     return new MessageAccepted(queueId, at, sender, recipients, client, messageId, received, body, dsn);
   }
@@ -166,7 +170,7 @@ public final class EventCodec {
 
   /** Version 1 has no routing fingerprint: such recipients count as routed under unknown rules. */
   private static RecipientRouted recipientRouted(BinaryReader r, int version) {
-    MessageAccepted message = messageAccepted(r);
+    MessageAccepted message = messageAccepted(r, version);
     MailAddress sender = address(r);
     Destination destination = destination(r);
     var recipients = r.list(EventCodec::recipient);
@@ -174,6 +178,33 @@ public final class EventCodec {
     long routedAt = r.varint();
     String fingerprint = version >= 2 ? r.string() : null;
     return new RecipientRouted(message, sender, destination, recipients, edits, routedAt, fingerprint);
+  }
+
+  private static void body(BinaryWriter w, BodyRef b) {
+    w.writeByte(b.store().ordinal());
+    if (b.store() == BodyRef.Store.INLINE) {
+      w.bytes(b.inline());
+    } else {
+      w.varint(b.partition()).list(b.chunkOffsets(), BinaryWriter::varint).varint(b.size());
+    }
+  }
+
+  private static BodyRef body(BinaryReader r) {
+    int store = r.readByte();
+    if (store == BodyRef.Store.INLINE.ordinal()) {
+      return BodyRef.inline(r.bytes());
+    }
+    if (store == BodyRef.Store.CHUNKS.ordinal()) {
+      return chunks(r);
+    }
+    if (store == BodyRef.Store.ACCEPTED.ordinal()) {
+      return new BodyRef(BodyRef.Store.ACCEPTED, r.varintInt(), r.list(BinaryReader::varint), r.varint(), null);
+    }
+    throw new CodecException("unknown body store " + store);
+  }
+
+  private static BodyRef chunks(BinaryReader r) {
+    return new BodyRef(r.varintInt(), r.list(BinaryReader::varint), r.varint());
   }
 
   private static void deliveryAttempted(BinaryWriter w, DeliveryAttempted a) {

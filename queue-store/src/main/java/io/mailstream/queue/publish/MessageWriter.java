@@ -21,8 +21,9 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * Queues a message that Mailstream writes itself (a bounce, for instance) the way the ingress
- * queues a received one: body chunks to the bodies topic, then, once every chunk is acknowledged,
- * its {@link MessageAccepted} to the accepted topic, on the partition of the chunks. The accepted
+ * queues a received one: a body of one chunk or less inside its {@link MessageAccepted} record;
+ * a larger one as chunks to the bodies topic, then, once every chunk is acknowledged, the accepted
+ * event on the partition of the chunks. The accepted
  * record stays the commit point: the router never sees a message whose body is not stored.
  *
  * <p>It writes through the caller's producer, so that the message joins the caller's guarantees:
@@ -48,6 +49,12 @@ public final class MessageWriter {
    * @throws KafkaException when a chunk is not acknowledged in time; nothing was accepted then
    */
   public MessageAccepted write(String queueId, byte[] body, Function<BodyRef, MessageAccepted> event) {
+    if (body.length <= BodyChunk.MAX_SIZE) {
+      // As the ingress does: a body of one chunk travels inside its accepted record.
+      MessageAccepted accepted = event.apply(BodyRef.inline(body));
+      producer.send(new ProducerRecord<>(topics.accepted(), queueId, EventCodec.encode(accepted)));
+      return accepted;
+    }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     Integer partition = null;
     int seq = 0;

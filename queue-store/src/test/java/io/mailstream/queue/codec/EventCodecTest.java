@@ -79,7 +79,7 @@ class EventCodecTest {
     bytes[0] = 3;
     CodecException e = assertThrows(CodecException.class, () -> EventCodec.decode(bytes));
     assertEquals(
-        "unknown event schema version 3 (this Mailstream reads versions 1 and 2); upgrade this node before"
+        "unknown event schema version 3 (this Mailstream reads versions 1 to 2); upgrade this node before"
             + " reading records written by a newer one",
         e.getMessage());
   }

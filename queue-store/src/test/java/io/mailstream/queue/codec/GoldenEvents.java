@@ -15,6 +15,7 @@ import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.core.event.RerouteRequested;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,16 @@ final class GoldenEvents {
   static final RerouteRequested REROUTE =
       new RerouteRequested(ROUTED_V2, 1_795_000_600_000L);
 
+  /** A small body inside its accepted record, and the routed event that points at that record. */
+  static final MessageAccepted ACCEPTED_INLINE =
+      new MessageAccepted(
+          ACCEPTED.queueId(), ACCEPTED.acceptedAtMillis(), ACCEPTED.sender(), ACCEPTED.recipients(),
+          ACCEPTED.client(), ACCEPTED.messageId(), ACCEPTED.receivedHeader(),
+          BodyRef.inline("Subject: hi\r\n\r\nHello, Bob.\r\n".getBytes(StandardCharsets.UTF_8)),
+          ACCEPTED.dsn());
+
+  static final RecipientRouted ROUTED_FROM_ACCEPTED = ROUTED_V2.withMessage(ACCEPTED_INLINE.storedAt(4, 9_000_000_000L));
+
   static final ReplyRecord OK = new ReplyRecord(250, "2.0.0", List.of("Ok: queued as 4Xy"));
   static final ReplyRecord BUSY = new ReplyRecord(421, null, List.of("smtp.corp.example busy"));
   static final ReplyRecord UNKNOWN = new ReplyRecord(550, "5.1.1", List.of("User unknown"));
@@ -83,6 +94,9 @@ final class GoldenEvents {
     Map<String, MailEvent> m = new LinkedHashMap<>();
     m.put("recipient-routed", ROUTED_V2);
     m.put("reroute-requested", REROUTE);
+    m.put("message-accepted", ACCEPTED);
+    m.put("message-accepted-inline", ACCEPTED_INLINE);
+    m.put("recipient-routed-from-accepted", ROUTED_FROM_ACCEPTED);
     return m;
   }
 

@@ -76,7 +76,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     this.bounces = bounces;
     this.topics = topics;
     this.router = router;
-    this.bodies = new BodyReader(bootstrap, topics.bodies(), Duration.ofSeconds(30));
+    this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
     this.headers = m -> bodies.firstChunk(m.queueId(), m.body());
     this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router"));
     this.producer =
@@ -165,7 +165,11 @@ public final class RouterWorker implements Runnable, AutoCloseable {
       return;
     }
     MessageAccepted message = event instanceof RerouteRequested again ? again.routed().message() : (MessageAccepted) event;
-    for (RecipientRouted routed : plan.routed()) {
+    // The plan reads the header from a body that came inline; what goes downstream refers to this
+    // record instead of copying the body into every routed event (a rerouted message already does).
+    MessageAccepted stored = message.storedAt(record.partition(), record.offset());
+    for (RecipientRouted planned : plan.routed()) {
+      RecipientRouted routed = planned.withMessage(stored);
       // Keyed by message and destination: one smart host's traffic spreads over every partition,
       // and so over every delivery worker, while one message's recipients stay together.
       String key = message.queueId() + "|" + routed.destination().key();
