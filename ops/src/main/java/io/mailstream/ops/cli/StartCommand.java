@@ -1,5 +1,6 @@
 package io.mailstream.ops.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.mailstream.core.config.ConfigException;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.ingress.server.IngressServer;
@@ -70,6 +71,10 @@ public final class StartCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();
+      // The mail log is written asynchronously: drain it before the JVM goes.
+      if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+        logging.stop();
+      }
       stopped.countDown();
     }, "mailstream-stop"));
     stopped.await();
