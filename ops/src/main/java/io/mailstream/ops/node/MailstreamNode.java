@@ -122,7 +122,8 @@ public final class MailstreamNode implements AutoCloseable {
     } else {
       bootstrap = config.kafka().bootstrap();
     }
-    TopicAdmin.ensure(bootstrap, config.kafka(), Duration.ofSeconds(60));
+    // Bodies and events are kept as long as delivery.queue-lifetime needs (MailRetention).
+    TopicAdmin.ensure(bootstrap, config.kafka(), config.delivery().queueLifetime(), Duration.ofSeconds(60));
     Topics topics = new Topics(config.kafka());
     // The embedded node is the only writer of its topic: its own files are the truth at start.
     running.push(live);
