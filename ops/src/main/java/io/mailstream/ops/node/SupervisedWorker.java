@@ -40,6 +40,8 @@ public final class SupervisedWorker<W extends Runnable & AutoCloseable> {
   private volatile int restartCount;
   private volatile String lastFailure;
   private volatile long runningSince;
+  // The first worker, built by start() on the caller's thread; handed to the slot's thread.
+  private W first;
 
   SupervisedWorker(String name, Supplier<W> factory, Restarts restarts) {
     this.name = name;
@@ -48,7 +50,19 @@ public final class SupervisedWorker<W extends Runnable & AutoCloseable> {
     this.thread = new Thread(this::superviseLoop, name);
   }
 
+  /**
+   * Builds the first worker on the calling thread, so that a node's workers exist once it has
+   * started, then runs it on the slot's thread; a first worker that cannot be built is tried
+   * again there after the back-off.
+   */
   void start() {
+    long started = System.nanoTime();
+    try {
+      first = factory.get();
+      current = first;
+    } catch (RuntimeException e) {
+      failed(started, e.toString(), e);
+    }
     thread.start();
   }
 
@@ -71,11 +85,16 @@ public final class SupervisedWorker<W extends Runnable & AutoCloseable> {
   }
 
   private void superviseLoop() {
+    if (first == null && !awaitRestart()) {
+      state = State.STOPPED;
+      return;
+    }
     while (stopping.getCount() > 0) {
       state = State.STARTING;
       long started = System.nanoTime();
       try {
-        W worker = factory.get();
+        W worker = first != null ? first : factory.get();
+        first = null;
         synchronized (this) {
           current = worker;
           if (stopping.getCount() == 0) {
@@ -100,7 +119,20 @@ public final class SupervisedWorker<W extends Runnable & AutoCloseable> {
         break;
       }
     }
+    if (first != null) {
+      releaseUnstarted(first); // stopped before its thread got to it
+    }
     state = State.STOPPED;
+  }
+
+  private void releaseUnstarted(W worker) {
+    first = null;
+    closeQuietly(worker);
+    try {
+      worker.run(); // a closed worker's run() only releases its Kafka clients
+    } catch (RuntimeException e) {
+      log.warn("{}: error while stopping: {}", name, e.toString());
+    }
   }
 
   private void failed(long started, String what, Throwable e) {
