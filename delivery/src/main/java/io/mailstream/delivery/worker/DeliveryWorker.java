@@ -14,6 +14,8 @@ import io.mailstream.queue.state.RetryEntry;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.topic.DeadLetters;
 import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.RecordFailedException;
+import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
 import java.util.Collection;
@@ -54,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * of its messages are acknowledged; a worker that stops finishes the message in hand, commits and
  * hands over the rest of its batch. When it gains a partition it rebuilds that partition's retry state from the
  * changelog.
+ *
+ * <p>A message whose delivery throws (not a Kafka error: a mailer or the outcome bookkeeping) ends
+ * {@link #run} with a {@link RecordFailedException} naming it, after committing the messages of the
+ * batch before it; whoever runs the worker starts a new one. After {@link RecordFailures}' bound,
+ * the message goes to the dead-letter topic instead and the partition moves on.
  */
 public final class DeliveryWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -76,6 +83,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final OutcomeRecorder recorder;
   private final RouteHandBack handBack;
   private final Supplier<String> currentRouting;
+  private final RecordFailures failures;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
   private final AtomicLong attempts = new AtomicLong();
   private volatile boolean running = true;
@@ -97,15 +105,19 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
    */
   public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
       RetryPolicy policy, RetryStore store, BounceNotifier bounces) {
-    this(bootstrap, topics, mailers, policy, store, bounces, Rerouting.unknownRules());
+    this(bootstrap, topics, mailers, policy, store, bounces, Rerouting.unknownRules(),
+        new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS));
   }
 
   /**
    * @param rerouting tells the rules in force, so that a retry routed under others goes back to the
    *     router first, and names this worker for the transactions that hand recipients back
+   * @param failures counts the messages delivery failed on; it must outlive this worker (the next
+   *     worker started in its place reads the same messages), so the caller keeps it
    */
   public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
-      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting) {
+      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures) {
+    this.failures = failures;
     this.topics = topics;
     this.mailers = mailers;
     Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery");
@@ -147,9 +159,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
           sleep(backoff);
         }
       }
-    } catch (RuntimeException e) {
-      log.error("delivery worker stops", e);
     } finally {
+      // Whatever ends the loop other than close() propagates: the worker's runner logs it and
+      // starts another.
       consumer.close();
       producer.close(Duration.ofSeconds(5));
       handBack.close();
@@ -160,15 +172,26 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private void deliver(ConsumerRecords<String, byte[]> batch) {
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : batch) {
-      handle(record);
+      try {
+        handle(record);
+      } catch (RecordFailedException e) {
+        // The messages before it went out: commit them, so that the next worker starts at the
+        // failed one instead of sending those again.
+        commit(done);
+        throw e;
+      }
       done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
       if (!running) {
         break;
       }
     }
-    // One flush and one commit per batch: outcomes and retry state are acknowledged before the
-    // offsets that cover them. Only a crash (not a stop or a rebalance, which happen between
-    // batches) can make the next owner repeat the messages of the batch in hand.
+    commit(done);
+  }
+
+  // One flush and one commit per batch: outcomes and retry state are acknowledged before the
+  // offsets that cover them. Only a crash (not a stop or a rebalance, which happen between
+  // batches) can make the next owner repeat the messages of the batch in hand.
+  private void commit(Map<TopicPartition, OffsetAndMetadata> done) {
     if (!done.isEmpty()) {
       producer.flush();
       sends.check();
@@ -209,6 +232,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
+    Optional<String> givenUp = failures.exhausted(record);
+    if (givenUp.isPresent()) {
+      deadLetters.send(record, givenUp.get());
+      return;
+    }
     Optional<RecipientRouted> decoded = deadLetters.decode(record, RecipientRouted.class);
     if (decoded.isEmpty()) {
       return;
@@ -218,7 +246,15 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       // Already attempted and waiting for its retry: this record was redelivered after a crash.
       return;
     }
-    attempt(record.partition(), routed, null, 1);
+    try {
+      attempt(record.partition(), routed, null, 1);
+    } catch (KafkaException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      failures.failed(record, e);
+      throw new RecordFailedException(record, routed.queueId(), e);
+    }
+    failures.succeeded(record);
     String key = RetryEntry.keyOf(routed);
     if (store.get(record.partition(), key).isPresent()) {
       createdInBatch.computeIfAbsent(record.partition(), p -> new java.util.HashSet<>()).add(key);

@@ -2,6 +2,7 @@ package io.mailstream.delivery.worker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.address.MailAddress;
@@ -27,7 +28,10 @@ import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.testkit.StoredBodies;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.RecordFailedException;
+import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -184,5 +189,58 @@ class DeliveryWorkerTest {
     assertEquals(1, host.messages().size(), "delivered exactly once");
     List<MailEvent> events = outcomes(4);
     assertEquals(1, events.stream().filter(e -> e instanceof Delivered).count());
+  }
+
+  /**
+   * A message whose delivery throws (a mailer bug, not a refusal) ends each worker with the record
+   * named, after the message before it was committed; the third failure sends it to the
+   * dead-letter topic with the reason, and the message behind it is delivered. Nothing goes out
+   * twice.
+   */
+  @Test
+  void messageThatMakesDeliveryThrowIsDeadLetteredAfterThreeTriesAndThePartitionMovesOn() throws Exception {
+    topics = new Topics(TestKafka.freshTopics(1, false)); // one partition: poison is in the way
+    SmtpMailer smtp = new SmtpMailer(connector, pool, NextHops.direct());
+    io.mailstream.delivery.Mailer breaksOnPoison = (destination, message) -> {
+      if (message.queueId().equals("poison")) {
+        throw new IllegalArgumentException("mailer cannot handle poison");
+      }
+      return smtp.deliver(destination, message);
+    };
+    route("first", List.of(), "a@corp.example");
+    route("poison", List.of(), "b@corp.example");
+    route("after", List.of(), "c@corp.example");
+    RetryStore store = RetryStore.open(dir);
+    RetryPolicy policy = new RetryPolicy(List.of(Duration.ofMinutes(1)), Duration.ofDays(5));
+    RecordFailures failures = new RecordFailures(3);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      DeliveryWorker w = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> breaksOnPoison, policy, store,
+          BounceNotifier.NONE, Rerouting.unknownRules(), failures);
+      RecordFailedException e = assertThrows(RecordFailedException.class, w::run, "attempt " + attempt);
+      assertEquals(topics.routed() + "-0@1", e.source());
+      assertEquals("poison", e.queueId());
+    }
+    DeliveryWorker last = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> breaksOnPoison, policy, store,
+        BounceNotifier.NONE, Rerouting.unknownRules(), failures);
+    Thread t = new Thread(last, "delivery-test");
+    t.start();
+    workers.add(last);
+    threads.add(t);
+    List<ReceivedMessage> got = host.awaitMessages(2, Duration.ofSeconds(30));
+    assertEquals(List.of(List.of("a@corp.example"), List.of("c@corp.example")),
+        got.stream().map(ReceivedMessage::recipients).toList(), "first once, before the poison; then the one after");
+    List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "t-" + UUID.randomUUID()))) {
+      c.subscribe(List.of(topics.deadLetter()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (dead.isEmpty() && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(dead::add);
+      }
+    }
+    assertEquals(1, dead.size());
+    assertEquals("poison|x", dead.get(0).key());
+    String reason = new String(dead.get(0).headers().lastHeader("mailstream.reason").value(), StandardCharsets.UTF_8);
+    assertEquals("processing failed 3 times: java.lang.IllegalArgumentException: mailer cannot handle poison", reason);
+    assertEquals(2, host.messages().size(), "nothing sent twice");
   }
 }

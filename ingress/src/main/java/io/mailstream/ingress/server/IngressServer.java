@@ -11,6 +11,7 @@ import io.mailstream.ingress.auth.Authenticator;
 import io.mailstream.ingress.auth.UsersFile;
 import io.mailstream.ingress.publish.MessagePublisher;
 import io.mailstream.ingress.session.Policy;
+import io.mailstream.ingress.session.StageHealth;
 import io.mailstream.ingress.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -179,8 +180,18 @@ public final class IngressServer implements AutoCloseable {
     private Clock clock = Clock.systemDefaultZone();
     private Supplier<String> queueIds = QueueId::next;
     private Supplier<Version> versions;
+    private StageHealth stages = StageHealth.NO_STAGES;
 
     private Builder() {}
+
+    /**
+     * The router and delivery stages running in the same process: while one cannot run, MAIL gets
+     * {@code 451 4.3.0}. Without it the ingress never refuses for a stage (a node of ingress only).
+     */
+    public Builder stages(StageHealth stages) {
+      this.stages = Objects.requireNonNull(stages, "stages");
+      return this;
+    }
 
     public Builder config(MailstreamConfig config) {
       this.config = config;
@@ -273,7 +284,8 @@ public final class IngressServer implements AutoCloseable {
               : () -> new SessionSetup(config, Policy.of(config, rules.get(), access)),
           tls,
           authenticator,
-          names != null ? names : config.smtp().reverseDns() ? ClientNames.system() : ClientNames.none());
+          names != null ? names : config.smtp().reverseDns() ? ClientNames.system() : ClientNames.none(),
+          stages);
     }
 
     /**

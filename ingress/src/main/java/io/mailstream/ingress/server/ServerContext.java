@@ -5,6 +5,7 @@ import io.mailstream.ingress.auth.Authenticator;
 import io.mailstream.ingress.tls.ServerTls;
 import io.mailstream.ingress.publish.MessagePublisher;
 import io.mailstream.ingress.session.Policy;
+import io.mailstream.ingress.session.StageHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
  * @param tls the certificate for STARTTLS and implicit TLS, or null without one
  * @param authenticator checks AUTH credentials, or null when AUTH is off
  * @param names looks up each client's host name when it connects
+ * @param stages whether the router and delivery stages of this process can run; MAIL is refused
+ *     with 451 while one cannot
  */
 record ServerContext(
     MailstreamConfig config,
@@ -33,7 +36,22 @@ record ServerContext(
     Supplier<SessionSetup> setup,
     ServerTls tls,
     Authenticator authenticator,
-    ClientNames names) {
+    ClientNames names,
+    StageHealth stages) {
+
+  /** A context for an ingress with no stage of its own beside it. */
+  ServerContext(
+      MailstreamConfig config,
+      MessagePublisher publisher,
+      Clock clock,
+      Supplier<String> queueIds,
+      Duration idleTimeout,
+      Supplier<SessionSetup> setup,
+      ServerTls tls,
+      Authenticator authenticator,
+      ClientNames names) {
+    this(config, publisher, clock, queueIds, idleTimeout, setup, tls, authenticator, names, StageHealth.NO_STAGES);
+  }
 
   /** A context without TLS and AUTH. */
   ServerContext(

@@ -118,7 +118,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private void greet(ChannelHandlerContext ctx, Peer peer) {
     SessionSetup setup = context.setup().get();
     config = setup.config();
-    session = new SmtpSession(config, setup.policy(), security(), peer, context.queueIds(), context.clock());
+    session = new SmtpSession(
+        config, setup.policy(), security(), peer, context.queueIds(), context.clock(), context.stages());
     if (handshakeDone != null) {
       tlsHandshake(ctx, handshakeDone); // the implicit-TLS handshake finished during the look-up
       handshakeDone = null;

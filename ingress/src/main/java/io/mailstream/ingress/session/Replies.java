@@ -179,6 +179,11 @@ public final class Replies {
     return Reply.ok(250, X_2_0_0, queueId + " Message accepted for delivery");
   }
 
+  /** A stage after the ingress cannot run (see {@link StageHealth}): keep the mail and try later. */
+  public static Reply stagesDown() {
+    return Reply.temp(451, X_4_3_0, "Error: mail system not running, try again later");
+  }
+
   public static Reply queueUnavailable() {
     return Reply.temp(451, X_4_3_0, "Error: queue unavailable, try again later");
   }

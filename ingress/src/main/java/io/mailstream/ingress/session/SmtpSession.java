@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +52,7 @@ public final class SmtpSession {
   private final Peer peer;
   private final Supplier<String> queueIds;
   private final Clock clock;
+  private final StageHealth stages;
   // Wrong passwords allowed in one session before it is closed.
   static final int MAX_AUTH_FAILURES = 3;
 
@@ -97,6 +99,23 @@ public final class SmtpSession {
       Peer peer,
       Supplier<String> queueIds,
       Clock clock) {
+    this(config, policy, security, peer, queueIds, clock, StageHealth.NO_STAGES);
+  }
+
+  /**
+   * A session whose MAIL is refused with {@code 451 4.3.0} while a stage of this process is down.
+   *
+   * @param stages the router and delivery stages running beside this ingress
+   */
+  public SmtpSession(
+      MailstreamConfig config,
+      Policy policy,
+      ConnectionSecurity security,
+      Peer peer,
+      Supplier<String> queueIds,
+      Clock clock,
+      StageHealth stages) {
+    this.stages = stages;
     this.config = config;
     this.security = security;
     this.policy = policy;
@@ -267,6 +286,13 @@ public final class SmtpSession {
     if (v.refused()) {
       reason = v.reason();
       return Checked.refuse(v.reply());
+    }
+    // Like sendmail's free-space check at MAIL: nothing of the message has been sent yet, and a
+    // refusal by the access database above stays the permanent answer it is.
+    Optional<String> down = stages.down();
+    if (down.isPresent()) {
+      reason = down.get();
+      return Checked.refuse(Replies.stagesDown());
     }
     // A DISCARD at connect holds for every message of the session (srvrsmtp.c sm_discard).
     String dropped = gate.discard() != null ? gate.discard() : v.discards() ? v.reason() : null;

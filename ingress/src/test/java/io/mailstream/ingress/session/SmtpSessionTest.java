@@ -209,6 +209,21 @@ class SmtpSessionTest {
     assertEquals("localhost [0:0:0:0:0:0:0:1]", new Peer(InetAddress.getByName("::1"), null).relay());
   }
 
+  /** A 250 promises delivery: while a stage of the process is down, MAIL is refused for later. */
+  @Test
+  void mailIsRefusedForLaterWhileAStageCannotRun() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<String> down = new java.util.concurrent.atomic.AtomicReference<>("router-0 could not start: broken");
+    SmtpSession s = new SmtpSession(CONFIG, Policy.none(CONFIG), ConnectionSecurity.NONE,
+        new Peer(InetAddress.getByName("127.0.0.1"), null), () -> "QID00001", CLOCK,
+        () -> java.util.Optional.ofNullable(down.get()));
+    s.on(Command.parse(EHLO));
+    assertEquals("451 4.3.0 Error: mail system not running, try again later", s.on(Command.parse(MAIL)).toString());
+    assertEquals("router-0 could not start: broken", s.reason());
+    assertEquals("503 5.5.1 Error: need MAIL command", s.on(Command.parse(RCPT)).toString());
+    down.set(null);
+    assertEquals("250 2.1.0 Ok", s.on(Command.parse(MAIL)).toString());
+  }
+
   private static SmtpSession inData(String client) throws Exception {
     SmtpSession s = session(client);
     for (String c : List.of(EHLO, MAIL, RCPT, "DATA")) {

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The node's administrative HTTP endpoint, on loopback by default: {@code POST /reload} (what
- * {@code mailstream reload} calls), {@code GET /version} (the configuration version running) and
+ * {@code mailstream reload} calls), {@code GET /version} (the configuration version running),
+ * {@code GET /health} (whether each router and delivery worker runs; 503 while a stage is down) and
  * {@code GET /metrics} (Prometheus). Its address is written to {@code <data-dir>/admin.address} so
  * that the commands find the node without being told.
  */
@@ -32,12 +33,14 @@ public final class AdminServer implements AutoCloseable {
    *
    * @param reload performs a reload and says what happened
    * @param version the configuration version running, as {@code configuration version N (hash)}
+   * @param health the state of the node's stages
    */
   public static AdminServer start(
       InetSocketAddress listen,
       Path dataDir,
       Supplier<ConfigReloader.Result> reload,
       Supplier<String> version,
+      Supplier<HealthReport> health,
       PrometheusMeterRegistry metrics)
       throws IOException {
     HttpServer server = HttpServer.create(listen, 16);
@@ -50,6 +53,10 @@ public final class AdminServer implements AutoCloseable {
       send(x, r.applied() ? 200 : 422, r.message() + "\n");
     });
     server.createContext("/version", x -> send(x, 200, version.get() + "\n"));
+    server.createContext("/health", x -> {
+      HealthReport h = health.get();
+      send(x, h.ok() ? 200 : 503, h.text());
+    });
     server.createContext("/metrics", x -> send(x, 200, metrics.scrape()));
     server.start();
     Path file = dataDir.resolve("admin.address");

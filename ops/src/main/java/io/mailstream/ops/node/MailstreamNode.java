@@ -23,12 +23,13 @@ import io.mailstream.delivery.worker.RetryPolicy;
 import io.mailstream.ingress.publish.KafkaPublisher;
 import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.ops.admin.AdminServer;
+import io.mailstream.ops.admin.HealthReport;
 import io.mailstream.ops.reload.ConfigFiles;
 import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.ops.reload.LiveConfig;
 import io.mailstream.ops.reload.NodeVersion;
 import io.mailstream.queue.broker.EmbeddedKafka;
-import io.mailstream.queue.state.RetryStore;
+import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.router.route.RuleRouter;
@@ -48,6 +49,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -58,6 +60,10 @@ import org.xbill.DNS.ExtendedResolver;
  * One Mailstream process: the lock on its data directory, the embedded broker when no cluster is
  * configured, then the stages asked for. Closing stops them in the reverse order, the ingress first
  * so that no new mail arrives while the rest drains, and the lock last.
+ *
+ * <p>Router and delivery workers run under a {@link StageSupervisor}: a failed worker is logged and
+ * started again with back-off, and while a stage cannot run this node's ingress answers {@code 451
+ * 4.3.0} at MAIL ({@code GET /health} on the admin endpoint says which).
  */
 public final class MailstreamNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MailstreamNode.class);
@@ -70,7 +76,8 @@ public final class MailstreamNode implements AutoCloseable {
   private List<Path> watched;
   private LiveConfig live;
   private ConfigReloader reloader;
-  private final List<DeliveryWorker> deliveryWorkers = new ArrayList<>();
+  private final StageSupervisor supervisor = new StageSupervisor(Restarts.DEFAULT);
+  private final List<SupervisedWorker<DeliveryWorker>> deliveryWorkers = new ArrayList<>();
 
   private MailstreamNode(MailstreamConfig config) {
     this.config = config;
@@ -140,22 +147,28 @@ public final class MailstreamNode implements AutoCloseable {
     } else {
       bootstrap = config.kafka().bootstrap();
     }
-    TopicAdmin.ensure(bootstrap, config.kafka(), Duration.ofSeconds(60));
+    // Bodies and events are kept as long as delivery.queue-lifetime needs (MailRetention).
+    TopicAdmin.ensure(bootstrap, config.kafka(), config.delivery().queueLifetime(), Duration.ofSeconds(60));
     Topics topics = new Topics(config.kafka());
     // The embedded node is the only writer of its topic: its own files are the truth at start.
     running.push(live);
     live.connect(bootstrap, topics, config.kafka().embedded());
     startReloading();
     String nodeName = config.hostname();
+    Function<RecipientRouted, Mailer> mailers = stages.contains(Stage.delivery) ? mailers(nodeName) : null;
+    SharedRetryStore store = new SharedRetryStore(config.dataDir().resolve("state").resolve("delivery"));
+    running.push(store);
+    // The workers stop before the store, connections and broker they use.
+    running.push(supervisor);
     if (stages.contains(Stage.router)) {
       // One version per batch: a message is routed under the version its batch started with.
-      RouterWorker worker =
+      RecordFailures failures = new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS);
+      supervisor.supervise("router-0", () ->
           new RouterWorker(bootstrap, topics, headers -> new RuleRouter(live.get().rules(), headers), nodeId + "-0",
-              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)));
-      startThread("router-0", worker);
+              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), failures));
     }
     if (stages.contains(Stage.delivery)) {
-      startDelivery(topics, nodeName, nodeId);
+      startDelivery(topics, nodeName, nodeId, mailers, store);
     }
     // The ingress starts last: by now the topics have leaders and the later stages are consuming.
     if (stages.contains(Stage.ingress)) {
@@ -171,7 +184,8 @@ public final class MailstreamNode implements AutoCloseable {
     // Listeners, certificate and users come from the start config; each new session takes the
     // settings and tables of the version current when it connects.
     IngressServer server =
-        IngressServer.builder().config(config).publisher(publisher).versions(() -> live.get().ingress()).build();
+        IngressServer.builder().config(config).publisher(publisher).versions(() -> live.get().ingress())
+            .stages(supervisor::down).build();
     try {
       server.start();
     } catch (IOException e) {
@@ -181,9 +195,14 @@ public final class MailstreamNode implements AutoCloseable {
     ingress = server;
   }
 
-  /** This node's delivery workers, for metrics and tests. */
+  /** This node's delivery workers running now (a restarted one replaces its predecessor), for metrics and tests. */
   public List<DeliveryWorker> deliveryWorkers() {
-    return List.copyOf(deliveryWorkers);
+    return deliveryWorkers.stream().map(SupervisedWorker::current).filter(Objects::nonNull).toList();
+  }
+
+  /** Whether every router and delivery worker of this node can run, with one line per worker. */
+  public HealthReport health() {
+    return new HealthReport(supervisor.down().isEmpty(), supervisor.report());
   }
 
   /** The addresses the ingress listens on (empty when this node runs no ingress). */
@@ -208,9 +227,8 @@ public final class MailstreamNode implements AutoCloseable {
     }
   }
 
-  private void startDelivery(Topics topics, String nodeName, String nodeId) {
-    RetryStore store = RetryStore.open(config.dataDir().resolve("state").resolve("delivery"));
-    running.push(store);
+  /** The mailers of the delivery stage; their connections close after its workers stop. */
+  private Function<RecipientRouted, Mailer> mailers(String nodeName) {
     Timeouts timeouts = Timeouts.rfc5321().withConnect(config.delivery().connectTimeout());
     SmtpConnector connector = new SmtpConnector(nodeName, timeouts, 2, clientSecurity());
     running.push(connector);
@@ -219,16 +237,21 @@ public final class MailstreamNode implements AutoCloseable {
     // The system's resolvers (resolv.conf); only names without brackets are looked up by MX.
     Mailer smtp = new SmtpMailer(connector, pool, new MxNextHops(new ExtendedResolver()));
     Mailer local = new MaildirMailer(config.dataDir(), nodeName);
-    Function<RecipientRouted, Mailer> mailers = r -> r.destination().isLocal() ? local : smtp;
+    return r -> r.destination().isLocal() ? local : smtp;
+  }
+
+  private void startDelivery(
+      Topics topics, String nodeName, String nodeId, Function<RecipientRouted, Mailer> mailers, SharedRetryStore store) {
     RetryPolicy policy = RetryPolicy.of(config.delivery());
+    // Shared by the workers: a partition, and the message that fails on it, may move between them.
+    RecordFailures failures = new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS);
     for (int i = 0; i < config.delivery().threads(); i++) {
       // Retries compare their routing with the rules of the version running now (command-line
       // options included), the rules this node's router applies.
       Rerouting rerouting = new Rerouting(nodeId + "-" + i, () -> live.get().rules().fingerprint());
-      DeliveryWorker worker = new DeliveryWorker(bootstrap, topics, mailers, policy, store,
-          new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting);
-      deliveryWorkers.add(worker);
-      startThread("delivery-" + i, worker);
+      deliveryWorkers.add(supervisor.supervise("delivery-" + i, () ->
+          new DeliveryWorker(bootstrap, topics, mailers, policy, store.get(),
+              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures)));
     }
   }
 
@@ -242,14 +265,17 @@ public final class MailstreamNode implements AutoCloseable {
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       FunctionCounter.builder("mailstream.delivery.attempts", this,
-              n -> n.deliveryWorkers.stream().mapToLong(DeliveryWorker::attempts).sum())
+              n -> n.deliveryWorkers().stream().mapToLong(DeliveryWorker::attempts).sum())
+          .register(metrics);
+      Gauge.builder("mailstream.stages.down", supervisor, s -> s.down().isPresent() ? 1 : 0)
+          .description("1 while a router or delivery stage of this node cannot run (new mail gets 451)")
           .register(metrics);
       Gauge.builder("mailstream.config.version", live, v -> v.get().number())
           .description("the cluster-wide configuration version this node runs")
           .register(metrics);
       running.push(AdminServer.start(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
-          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), metrics));
+          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);
     }
@@ -287,15 +313,6 @@ public final class MailstreamNode implements AutoCloseable {
       // The file alone may not stand (a key the command line completes): treat all as the file's.
       return config;
     }
-  }
-
-  private void startThread(String name, Runnable worker) {
-    Thread t = new Thread(worker, name);
-    t.start();
-    running.push(() -> {
-      ((AutoCloseable) worker).close();
-      t.join(Duration.ofSeconds(30).toMillis());
-    });
   }
 
   /** The Kafka bootstrap address this node uses (the embedded broker's when embedded). */

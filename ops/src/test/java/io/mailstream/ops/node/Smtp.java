@@ -31,6 +31,25 @@ final class Smtp {
     }
   }
 
+  /** Greets and sends MAIL FROM; returns the reply to MAIL. */
+  static String mailFrom(InetSocketAddress server, String from) throws Exception {
+    try (Socket s = new Socket(server.getAddress(), server.getPort())) {
+      s.setSoTimeout(60_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      OutputStream out = s.getOutputStream();
+      expect(in, "220");
+      out.write("EHLO client.test\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      expect(in, "250");
+      out.write(("MAIL FROM:<" + from + ">\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String reply = last(in);
+      out.write("QUIT\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      return reply;
+    }
+  }
+
   private static void expect(BufferedReader in, String code) throws Exception {
     String reply = last(in);
     if (!reply.startsWith(code)) {

@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a record that a stage cannot process (a poison record: damaged, or from a newer schema) to
- * the dead-letter topic with where it came from and why, so that the stage can go on with the rest
- * of its partition instead of stopping or losing the record silently.
+ * Moves a record that a stage cannot process (a poison record: damaged, from a newer schema, or one
+ * whose processing kept failing, see {@link RecordFailures}) to the dead-letter topic with where it
+ * came from and why, so that the stage can go on with the rest of its partition instead of
+ * stopping or losing the record silently.
  */
 public final class DeadLetters {
   private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -53,8 +54,7 @@ public final class DeadLetters {
         record.topic(), record.partition(), record.offset(), record.key(), reason);
     ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.key(), record.value());
     out.headers()
-        .add("mailstream.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
-            .getBytes(StandardCharsets.UTF_8))
+        .add("mailstream.source", RecordFailures.sourceOf(record).getBytes(StandardCharsets.UTF_8))
         .add("mailstream.reason", reason.getBytes(StandardCharsets.UTF_8));
     producer.send(out);
   }

@@ -33,20 +33,30 @@ import org.slf4j.LoggerFactory;
 public final class TopicAdmin {
   private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
-  /** Longer than any queue lifetime Mailstream allows by default (5 days), with a margin. */
-  static final Duration MAIL_RETENTION = Duration.ofDays(7);
+  /** The queue lifetime when none is given: sendmail's Timeout.queuereturn, 5 days. */
+  static final Duration DEFAULT_LIFETIME = Duration.ofDays(5);
 
   private TopicAdmin() {}
 
-  /** The topics with their configuration, as {@link #ensure} creates them. */
+  /** The topics with their configuration, as {@link #ensure} creates them for the default lifetime. */
   public static List<NewTopic> plan(KafkaSettings s) {
+    return plan(s, DEFAULT_LIFETIME);
+  }
+
+  /**
+   * The topics with their configuration, as {@link #ensure} creates them: those that hold queued
+   * mail keep it for {@link MailRetention#forLifetime queueLifetime}.
+   */
+  public static List<NewTopic> plan(KafkaSettings s, Duration queueLifetime) {
     Topics t = new Topics(s);
+    Duration keep = MailRetention.forLifetime(queueLifetime);
+    Duration record = MailRetention.forLifetime(DEFAULT_LIFETIME);
     List<NewTopic> topics = new ArrayList<>();
-    topics.add(topic(s, t.bodies(), mailConfig(s, true)));
-    topics.add(topic(s, t.accepted(), mailConfig(s, true)));
-    topics.add(topic(s, t.routed(), mailConfig(s, true)));
-    topics.add(topic(s, t.outcomes(), mailConfig(s, false)));
-    topics.add(topic(s, t.deadLetter(), mailConfig(s, false)));
+    topics.add(topic(s, t.bodies(), mailConfig(s, true, keep)));
+    topics.add(topic(s, t.accepted(), mailConfig(s, true, keep)));
+    topics.add(topic(s, t.routed(), mailConfig(s, true, keep)));
+    topics.add(topic(s, t.outcomes(), mailConfig(s, false, record)));
+    topics.add(topic(s, t.deadLetter(), mailConfig(s, false, record)));
     Map<String, String> changelog = new HashMap<>(baseConfig(s, true));
     changelog.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     topics.add(topic(s, t.retryState(), changelog));
@@ -55,16 +65,27 @@ public final class TopicAdmin {
   }
 
   /**
-   * Creates what is missing and waits for partition leaders.
+   * Creates what is missing and waits for partition leaders, for the default queue lifetime.
    *
    * @throws IllegalStateException when the cluster cannot be reached within {@code timeout}
    */
   public static void ensure(String bootstrap, KafkaSettings settings, Duration timeout) {
+    ensure(bootstrap, settings, DEFAULT_LIFETIME, timeout);
+  }
+
+  /**
+   * Creates what is missing, raises the retention of existing mail topics that would not keep mail
+   * for {@code queueLifetime} ({@link MailRetention}), and waits for partition leaders.
+   *
+   * @throws IllegalStateException when the cluster cannot be reached within {@code timeout}, or
+   *     refuses a retention the lifetime needs
+   */
+  public static void ensure(String bootstrap, KafkaSettings settings, Duration queueLifetime, Duration timeout) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     try (Admin admin = Admin.create(p)) {
-      List<NewTopic> plan = plan(settings);
+      List<NewTopic> plan = plan(settings, queueLifetime);
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = plan.stream().filter(n -> !existing.contains(n.name())).toList();
       if (!missing.isEmpty()) {
@@ -78,6 +99,7 @@ public final class TopicAdmin {
         }
       }
       reconcileFsync(admin, settings, plan.stream().map(NewTopic::name).filter(existing::contains).toList());
+      MailRetention.reconcile(admin, new Topics(settings), queueLifetime, existing);
       awaitLeaders(admin, plan.stream().map(NewTopic::name).toList(), timeout);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot prepare Kafka topics at " + bootstrap + ": " + e.getCause(), e);
@@ -201,9 +223,9 @@ public final class TopicAdmin {
     return c;
   }
 
-  private static Map<String, String> mailConfig(KafkaSettings s, boolean holdsMail) {
+  private static Map<String, String> mailConfig(KafkaSettings s, boolean holdsMail, Duration retention) {
     Map<String, String> c = baseConfig(s, holdsMail);
-    c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(MAIL_RETENTION.toMillis()));
+    c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
     c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(2 * 1024 * 1024));
     return c;
   }

@@ -10,6 +10,8 @@ import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.topic.DeadLetters;
 import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.RecordFailedException;
+import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.router.route.HeaderSource;
 import io.mailstream.router.route.Route;
@@ -40,9 +42,14 @@ import org.slf4j.LoggerFactory;
  * One member of the router's consumer group: reads MessageAccepted events, routes every recipient
  * and writes RecipientRouted events (or outcomes for routing errors). RerouteRequested events on
  * the same topic are recipients delivery handed back at a retry because the rules changed (or
- * because they could not be placed before); they are routed again with the rules of the batch. Output and input offsets
- * commit in one Kafka transaction, so each accepted message is routed exactly once even when a
+ * because they could not be placed before); they are routed again with the rules of the batch.
+ * Output and input offsets commit in one Kafka transaction, so each accepted message is routed exactly once even when a
  * worker dies mid-batch. Workers hold no state; run more of them to route more.
+ *
+ * <p>A message that makes routing throw (not a Kafka error) aborts the batch and ends {@link #run}
+ * with a {@link RecordFailedException} naming it; whoever runs the worker starts a new one, which
+ * reads the batch again. After {@link RecordFailures}' bound, the message goes to the dead-letter
+ * topic instead, in the routing transaction, and the partition moves on.
  */
 public final class RouterWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouterWorker.class);
@@ -56,6 +63,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final DeadLetters deadLetters;
   private final BounceNotifier bounces;
+  private final RecordFailures failures;
   private volatile boolean running = true;
 
   /**
@@ -73,6 +81,16 @@ public final class RouterWorker implements Runnable, AutoCloseable {
    */
   public RouterWorker(
       String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId, BounceNotifier bounces) {
+    this(bootstrap, topics, router, workerId, bounces, new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS));
+  }
+
+  /**
+   * @param failures counts the messages routing failed on; it must outlive this worker (the next
+   *     worker started in its place reads the same messages), so the caller keeps it
+   */
+  public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId,
+      BounceNotifier bounces, RecordFailures failures) {
+    this.failures = failures;
     this.bounces = bounces;
     this.topics = topics;
     this.router = router;
@@ -127,6 +145,11 @@ public final class RouterWorker implements Runnable, AutoCloseable {
       abort();
       rewind(records);
       pause(Duration.ofSeconds(1)); // Kafka is likely away; do not spin while it is
+    } catch (RuntimeException e) {
+      // A message routing failed on: nothing of the batch becomes visible, and the worker ends so
+      // that a fresh one reads the batch again from the last commit.
+      abort();
+      throw e;
     }
   }
 
@@ -154,11 +177,27 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   }
 
   private void route(Router current, ConsumerRecord<String, byte[]> record, long now) {
+    Optional<String> givenUp = failures.exhausted(record);
+    if (givenUp.isPresent()) {
+      deadLetters.send(record, givenUp.get());
+      return;
+    }
     Optional<MailEvent> decoded = deadLetters.decode(record, MailEvent.class);
     if (decoded.isEmpty()) {
       return;
     }
-    MailEvent event = decoded.get();
+    try {
+      route(current, record, decoded.get(), now);
+    } catch (KafkaException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      failures.failed(record, e);
+      throw new RecordFailedException(record, decoded.get().queueId(), e);
+    }
+    failures.succeeded(record);
+  }
+
+  private void route(Router current, ConsumerRecord<String, byte[]> record, MailEvent event, long now) {
     RoutingPlan plan = plan(current, event, now);
     if (plan == null) {
       deadLetters.send(record, "not a MessageAccepted or RerouteRequested event: " + event.getClass().getSimpleName());

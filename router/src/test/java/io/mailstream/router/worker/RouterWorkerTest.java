@@ -1,8 +1,10 @@
 package io.mailstream.router.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailstream.router.route.RoutingPlan;
 import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
@@ -14,10 +16,15 @@ import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.publish.BounceNotifier;
+import io.mailstream.queue.topic.RecordFailedException;
+import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.testkit.TestKafka;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.core.rules.RuleSet;
+import io.mailstream.router.route.HeaderSource;
+import io.mailstream.router.route.Router;
 import io.mailstream.router.route.RuleRouter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -121,6 +128,65 @@ class RouterWorkerTest {
       w2.close();
       t1.join();
       t2.join();
+    }
+  }
+
+  /**
+   * A message that makes the rule engine throw (it decodes fine) ends each worker with the record
+   * named; the third failure sends it to the dead-letter topic with the reason, and the message
+   * behind it on the same partition is routed.
+   */
+  @Test
+  void messageThatMakesRoutingThrowIsDeadLetteredAfterThreeTriesAndThePartitionMovesOn() throws Exception {
+    MailstreamConfig config = new ConfigBuilder().smartHost("smtp.corp.example:25").build();
+    RuleSet rules = RuleSet.load(config);
+    java.util.function.Function<HeaderSource, Router> breaksOnPoison = headers -> {
+      Router real = new RuleRouter(rules, headers);
+      return new Router() {
+        @Override
+        public RoutingPlan plan(MessageAccepted m, long now) {
+          if (m.queueId().equals("poison")) {
+            throw new IllegalStateException("rule engine cannot route poison");
+          }
+          return real.plan(m, now);
+        }
+
+        @Override
+        public RoutingPlan routeAgain(RecipientRouted stale, long now) {
+          return real.routeAgain(stale, now);
+        }
+      };
+    };
+    Topics topics = new Topics(TestKafka.freshTopics(1, false)); // one partition: poison is in the way
+    String bootstrap = TestKafka.bootstrap();
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+      p.send(new ProducerRecord<>(topics.accepted(), "poison", EventCodec.encode(message("poison", "x@corp.example")))).get();
+      p.send(new ProducerRecord<>(topics.accepted(), "after", EventCodec.encode(message("after", "y@corp.example")))).get();
+    }
+    RecordFailures failures = new RecordFailures(3);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      RouterWorker worker = new RouterWorker(bootstrap, topics, breaksOnPoison, "w1", BounceNotifier.NONE, failures);
+      RecordFailedException e = assertThrows(RecordFailedException.class, worker::run, "attempt " + attempt);
+      assertEquals(topics.accepted() + "-0@0", e.source());
+      assertEquals("poison", e.queueId());
+    }
+    RouterWorker worker = new RouterWorker(bootstrap, topics, breaksOnPoison, "w1", BounceNotifier.NONE, failures);
+    Thread t = new Thread(worker);
+    t.start();
+    try {
+      List<ConsumerRecord<String, byte[]>> routed = TopicReader.read(bootstrap, topics.routed(), 1, Duration.ofSeconds(30));
+      assertEquals(List.of("after"), routed.stream().map(r -> EventCodec.decode(r.value()).queueId()).toList(),
+          "the aborted tries left nothing behind, and the next message was routed");
+      List<ConsumerRecord<String, byte[]>> dead = TopicReader.read(bootstrap, topics.deadLetter(), 1, Duration.ofSeconds(30));
+      assertEquals(1, dead.size());
+      assertEquals("poison", dead.get(0).key());
+      String reason = new String(dead.get(0).headers().lastHeader("mailstream.reason").value(), StandardCharsets.UTF_8);
+      assertEquals("processing failed 3 times: java.lang.IllegalStateException: rule engine cannot route poison", reason);
+      String source = new String(dead.get(0).headers().lastHeader("mailstream.source").value(), StandardCharsets.UTF_8);
+      assertEquals(topics.accepted() + "-0@0", source);
+    } finally {
+      worker.close();
+      t.join();
     }
   }
 }
