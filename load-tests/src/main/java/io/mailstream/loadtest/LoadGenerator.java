@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -53,6 +56,9 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--helo", defaultValue = "loadgen.mailstream.test", description = "EHLO name.")
   String helo;
 
+  @Option(names = "--timeseries", description = "Also write the run second by second (CSV: accepted, accept latency p50/p99/max) to this file.")
+  Path timeseries;
+
   @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
   boolean allowRemote;
 
@@ -68,6 +74,9 @@ public final class LoadGenerator implements Callable<Integer> {
     PrintStream out = System.out;
     out.print(report.render(settings));
     out.flush();
+    if (timeseries != null) {
+      Files.writeString(timeseries, report.timeSeries().toCsv(), StandardCharsets.US_ASCII);
+    }
     return report.accepted() == report.sent() ? 0 : 1;
   }
 
