@@ -59,7 +59,7 @@ WORK=$(mktemp -d /tmp/mailstream-compare.XXXXXX)
 # Someone may rebuild ops/target during the run: every relay must run the same bytes.
 cp "$MS_JAR_SRC" "$WORK/mailstream.jar" && cp "$LT_JAR_SRC" "$WORK/load-tests.jar" || die "cannot copy jars"
 MS_JAR=$WORK/mailstream.jar LT_JAR=$WORK/load-tests.jar
-MS_PID="" SAMPLER="" PEER_STOP=""
+MS_PID="" MS_DATA="" SAMPLER="" PEER_STOP=""
 cleanup() {
   [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null
   [ -n "$PEER_STOP" ] && $PEER_STOP >/dev/null 2>&1
@@ -127,33 +127,41 @@ sampler() { # BENCH_PID RELAY_ROOT T0 OUTFILE
 }
 
 # bench-relay.sh stops its sink once it has as many messages as smtp-source sent, so the probe's
-# last messages are still in the relay then; a relay that finds its next hop gone defers them (and
-# Postfix marks the destination dead for minutes, which would stall the next run). So a sink takes
-# over the port at once and stays until the relay has delivered everything it accepted.
+# last messages may still be in the relay then; a relay that finds its next hop gone defers them
+# (and Postfix marks the destination dead for minutes, which would stall the next run). So while
+# the relay still holds mail, a sink takes over the port and stays until the queue is empty.
+pending() { # NAME: messages the relay has accepted and not yet delivered
+  case $1 in
+    postfix) find /opt/postfix-peer/spool/incoming /opt/postfix-peer/spool/active /opt/postfix-peer/spool/deferred -type f | wc -l;;
+    sendmail) find /opt/sendmail-peer/mqueue -name 'qf*' | wc -l;;
+    # One recipient per message: every from= line (accepted) awaits one final to= line.
+    mailstream) awk '/: from=</ { a++ } /: to=</ && !/stat=Deferred/ { d++ } END { print a - d }' "$MS_DATA/log/maillog" 2>/dev/null || echo 0;;
+    *) echo 0;;
+  esac
+}
 drain() { # NAME BASE
-  local name=$1 base=$2 want got=0 catcher deadline
-  want=$(( $(sed -n 's/.*smtp-source actually sent \([0-9]*\)).*/\1/p' "$base-bench.out") \
-    + $(sed -n 's/^RESULT.* accepted=\([0-9]*\) .*/\1/p' "$base-probe.out") \
-    - $(sed -n 's/.* sink_received=\([0-9]*\).*/\1/p' "$base-bench.out") ))
-  if [ "$want" -le 0 ]; then echo 0 > "$base-drain.txt"; return; fi
-  # bench-relay.sh's sink may take a moment to let go of the port.
-  for _ in $(seq 100); do
-    /opt/postfix-tools/bin/smtp-sink -c -u nobody 127.0.0.1:$SINK_PORT 1024 > "$WORK/drain.out" 2>&1 &
-    catcher=$!
-    sleep 0.1; kill -0 "$catcher" 2>/dev/null && break
-  done
-  deadline=$(( $(date +%s) + DRAIN_TIMEOUT ))
-  while got=$(tail -c 200 "$WORK/drain.out" | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2)
-        [ "${got:-0}" -lt "$want" ] && [ "$(date +%s)" -lt "$deadline" ]; do
-    # Postfix defers what failed while the port was closed: do what postqueue -f does (its setgid
-    # wrapper cannot load the extracted libraries): revive dead destinations (F), scan the deferred
-    # and incoming queues (D, I) ignoring time stamps (A). Repeated, as deferrals keep coming.
-    [ "$name" = postfix ] && LD_LIBRARY_PATH=/opt/postfix-tools/usr/lib/postfix \
-      /opt/postfix-tools/usr/sbin/postkick -c /opt/postfix-peer/etc public qmgr FDIA
-    sleep 1
-  done
-  kill "$catcher" 2>/dev/null; wait "$catcher" 2>/dev/null
-  [ "${got:-0}" -lt "$want" ] && echo "WARNING: $name still held $(( want - ${got:-0} )) of $want messages after ${DRAIN_TIMEOUT}s" >&2
+  local name=$1 base=$2 catcher="" deadline got
+  if [ "$(pending "$name")" -gt 0 ]; then
+    # bench-relay.sh's sink may take a moment to let go of the port.
+    for _ in $(seq 100); do
+      /opt/postfix-tools/bin/smtp-sink -c -u nobody 127.0.0.1:$SINK_PORT 1024 > "$WORK/drain.out" 2>&1 &
+      catcher=$!
+      sleep 0.1; kill -0 "$catcher" 2>/dev/null && break
+    done
+    deadline=$(( $(date +%s) + DRAIN_TIMEOUT ))
+    while [ "$(pending "$name")" -gt 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do
+      # Postfix defers what failed while the port was closed: do what postqueue -f does (its setgid
+      # wrapper cannot load the extracted libraries): revive dead destinations (F), scan the
+      # deferred and incoming queues (D, I) ignoring time stamps (A).
+      [ "$name" = postfix ] && LD_LIBRARY_PATH=/opt/postfix-tools/usr/lib/postfix \
+        /opt/postfix-tools/usr/sbin/postkick -c /opt/postfix-peer/etc public qmgr FDIA
+      sleep 1
+    done
+    [ "$(pending "$name")" -gt 0 ] && echo "WARNING: $name still holds $(pending "$name") messages after ${DRAIN_TIMEOUT}s" >&2
+    kill "$catcher" 2>/dev/null; wait "$catcher" 2>/dev/null
+  fi
+  got=$(tail -c 200 "$WORK/drain.out" 2>/dev/null | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2)
+  rm -f "$WORK/drain.out"
   echo "${got:-0}" > "$base-drain.txt"
 }
 
@@ -217,7 +225,7 @@ run_sendmail() {
 
 run_mailstream() {
   port_busy 2530 && die "127.0.0.1:2530 is in use"
-  local data; data=$(mktemp -d /tmp/mailstream-compare-data.XXXXXX)
+  local data; data=$(mktemp -d /tmp/mailstream-compare-data.XXXXXX); MS_DATA=$data
   # shellcheck disable=SC2086
   java $MS_JAVA_OPTS -jar "$MS_JAR" start --listen 127.0.0.1:2530 --smart-host 127.0.0.1:$SINK_PORT \
     --relay-from 127.0.0.0/8 --hostname relay.bench --data-dir "$data" > "$OUT/mailstream.log" 2>&1 &
