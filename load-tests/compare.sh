@@ -8,8 +8,8 @@
 # start, warm = the repeat), stop it. The scenario is the shared peers' bench-relay.sh with the same
 # options for every relay (smtp-source -> relay -> smtp-sink on 127.0.0.1:2526, N messages of SIZE
 # bytes over CONC sessions, a new connection per message). Beside smtp-source, in the same run,
-# Mailstream's LoadGenerator sends PROBE_N messages over PROBE_CONC connections (default 2 and
-# N*2/CONC, so it lasts about as long) and measures the accept latency (end-of-data to 250).
+# Mailstream's LoadGenerator sends over PROBE_CONC (2) more connections for as long as smtp-source
+# runs (at most PROBE_N = N messages) and measures the accept latency (end-of-data to 250).
 # Measured per run: machine-wide busy jiffies (/proc/stat) and the relay's own CPU (its process
 # tree, reaped children included) per 1,000 messages (smtp-source's plus the probe's), and the
 # peak of the summed VmHWM of the relay's processes (sampled every second).
@@ -22,7 +22,7 @@
 #
 # Env: RELAYS ("postfix sendmail mailstream kafka-raw")  PEERS (../shared/peers from the repo root)
 #      MS_JAVA_OPTS (-Xmx1g, as ./mailstream)  TOOLS_JAVA_OPTS (probe/report JVMs:
-#      -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)  PROBE_CONC (2)  PROBE_N (N*PROBE_CONC/CONC)
+#      -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)  PROBE_CONC (2)  PROBE_N (N)
 #      RESULTS (load-tests/results/<UTC timestamp>)  TIMEOUT (600 s for the sink, as bench-relay.sh)
 #      DRAIN_TIMEOUT (120 s; see drain())  BUILD=0 to use the jars as they are
 # Output: the table on stdout; RESULTS/{results.txt,table.md,chart.html,about.txt,*.csv,*.out}.
@@ -36,7 +36,7 @@ RELAYS=${RELAYS:-"postfix sendmail mailstream kafka-raw"}
 MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g}
 TOOLS_JAVA_OPTS=${TOOLS_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 PROBE_CONC=${PROBE_CONC:-2}
-PROBE_N=${PROBE_N:-$(( N * PROBE_CONC / CONC > 10 ? N * PROBE_CONC / CONC : 10 ))}
+PROBE_N=${PROBE_N:-$N}
 OUT=${RESULTS:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}
 HZ=$(getconf CLK_TCK)
 SINK_PORT=2526
@@ -71,7 +71,7 @@ trap 'exit 130' INT TERM
 
 # --- what was run where
 {
-  echo "compare.sh $N $SIZE $CONC  (probe: LoadGenerator, $PROBE_N messages over $PROBE_CONC connections)"
+  echo "compare.sh $N $SIZE $CONC  (probe: LoadGenerator over $PROBE_CONC connections while smtp-source runs, at most $PROBE_N messages)"
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')  commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%d MiB", $2/1024}' /proc/meminfo), kernel $(uname -r), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java: $(java -version 2>&1 | sed -n 2p)"
@@ -91,17 +91,14 @@ tree() {
 # CPU jiffies of the tree: utime+stime of every live process plus cutime+cstime (children that
 # exited and were reaped, like sendmail's per-connection children).
 tree_cpu() {
-  local sum=0 p s
-  for p in $(tree "$1"); do
-    s=$(cat /proc/"$p"/stat 2>/dev/null) || continue
-    s=${s##*) }
-    sum=$(( sum + $(echo "$s" | awk '{ print $12 + $13 + $14 + $15 }') ))
-  done
-  echo $sum
+  local files=() p
+  for p in $(tree "$1"); do files+=("/proc/$p/stat"); done
+  cat "${files[@]}" 2>/dev/null | awk '{ sub(/^.*\) /, ""); s += $12 + $13 + $14 + $15 } END { print s + 0 }'
 }
 tree_hwm_kib() {
-  local p
-  for p in $(tree "$1"); do awk '/^VmHWM:/{ print $2 }' /proc/"$p"/status 2>/dev/null; done | awk '{ s += $1 } END { print s + 0 }'
+  local files=() p
+  for p in $(tree "$1"); do files+=("/proc/$p/status"); done
+  cat "${files[@]}" 2>/dev/null | awk '/^VmHWM:/ { s += $2 } END { print s + 0 }'
 }
 busy_jiffies() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
@@ -177,10 +174,16 @@ measure() { # NAME PORT PHASE ROOT_PID
   sampler "$bench" "$root" "$t0" "$base-counts.csv" & SAMPLER=$!
   # The sink must be up before the probe's first message is relayed to it.
   for _ in $(seq 50); do port_busy $SINK_PORT && break; sleep 0.1; done
+  # The probe sends for as long as smtp-source does (at most N messages).
+  local source="" p
+  for _ in $(seq 50); do
+    for p in $(tree "$bench"); do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = smtp-source ] && source=$p; done
+    [ -n "$source" ] && break; sleep 0.1
+  done
   # shellcheck disable=SC2086
   java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port "$port" \
-    --messages "$PROBE_N" --size "$SIZE" --connections "$PROBE_CONC" --timeseries "$base-probe.csv" \
-    > "$base-probe.out" 2>&1 &
+    --messages "$PROBE_N" --while-pid "${source:-$bench}" --size "$SIZE" --connections "$PROBE_CONC" \
+    --timeseries "$base-probe.csv" > "$base-probe.out" 2>&1 &
   probe=$!
   wait "$probe"; wait "$bench"
   local busy=$(( $(busy_jiffies) - busy0 )) cpu=$(( $(tree_cpu "$root") - cpu0 ))

@@ -154,13 +154,18 @@ final class Chart {
     int legend = 0;
     for (Series line : series) {
       StringBuilder path = new StringBuilder();
+      StringBuilder dots = new StringBuilder();
       for (double[] p : line.points()) {
         if (p[1] <= 0) {
           continue;
         }
+        double x = LEFT + p[0] * fx;
         double y = H - BOTTOM - (Math.log10(p[1]) - lo) * fy;
-        path.append(fmt("%.1f,%.1f ", LEFT + p[0] * fx, y));
+        path.append(fmt("%.1f,%.1f ", x, y));
+        // A dot per sample, so that a run of a second or two still shows.
+        dots.append(fmt("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"/>", x, y, line.colour()));
       }
+      s.append(dots).append('\n');
       String dash = line.dashed() ? " stroke-dasharray=\"6,3\"" : "";
       s.append(fmt("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"%s points=\"%s\"/>\n",
           line.colour(), dash, path.toString().trim()));

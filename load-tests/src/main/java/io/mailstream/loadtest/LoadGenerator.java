@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +61,9 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--timeseries", description = "Also write the run second by second (CSV: accepted, accept latency p50/p99/max) to this file.")
   Path timeseries;
 
+  @Option(names = "--while-pid", description = "Stop sending (before --messages) once process PID has ended: a probe beside another generator.")
+  Long whilePid;
+
   @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
   boolean allowRemote;
 
@@ -70,7 +75,7 @@ public final class LoadGenerator implements Callable<Integer> {
     LoadSettings settings =
         new LoadSettings(target, messages, connections, size, recipients, from, toDomain, reuse,
             Duration.ofSeconds(timeoutSeconds), helo);
-    LoadReport report = new LoadRun(settings).run();
+    LoadReport report = new LoadRun(settings, keepGoing()).run();
     PrintStream out = System.out;
     out.print(report.render(settings));
     out.flush();
@@ -78,6 +83,14 @@ public final class LoadGenerator implements Callable<Integer> {
       Files.writeString(timeseries, report.timeSeries().toCsv(), StandardCharsets.US_ASCII);
     }
     return report.accepted() == report.sent() ? 0 : 1;
+  }
+
+  private BooleanSupplier keepGoing() {
+    if (whilePid == null) {
+      return () -> true;
+    }
+    Optional<ProcessHandle> other = ProcessHandle.of(whilePid);
+    return () -> other.map(ProcessHandle::isAlive).orElse(false);
   }
 
   // A load generator pointed at the wrong host is a flood; loopback only unless asked explicitly.
