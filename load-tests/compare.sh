@@ -168,23 +168,25 @@ measure() { # NAME PORT PHASE ROOT_PID
   port_busy $SINK_PORT && die "127.0.0.1:$SINK_PORT is in use (another bench's sink?)"
   echo "-- $name $phase: bench-relay.sh 127.0.0.1 $port $N $SIZE $CONC + probe" >&2
   local busy0 cpu0 t0 bench probe peak
+  # The probe's JVM starts first and waits; it then sends for as long as smtp-source runs (at most
+  # PROBE_N messages), so that its start-up does not eat into a short run.
+  rm -f "$WORK/source.pid"
+  # shellcheck disable=SC2086
+  java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port "$port" \
+    --messages "$PROBE_N" --while-pid-file "$WORK/source.pid" --size "$SIZE" --connections "$PROBE_CONC" \
+    --timeseries "$base-probe.csv" > "$base-probe.out" 2>&1 &
+  probe=$!
+  for _ in $(seq 300); do grep -q '^READY' "$base-probe.out" && break; sleep 0.1; done
   busy0=$(busy_jiffies); cpu0=$(tree_cpu "$root"); t0=$(date +%s.%N)
   "$PEERS/bench-relay.sh" 127.0.0.1 "$port" "$N" "$SIZE" "$CONC" > "$base-bench.out" 2>&1 &
   bench=$!
   sampler "$bench" "$root" "$t0" "$base-counts.csv" & SAMPLER=$!
-  # The sink must be up before the probe's first message is relayed to it.
-  for _ in $(seq 50); do port_busy $SINK_PORT && break; sleep 0.1; done
-  # The probe sends for as long as smtp-source does (at most N messages).
   local source="" p
-  for _ in $(seq 50); do
+  for _ in $(seq 500); do
     for p in $(tree "$bench"); do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = smtp-source ] && source=$p; done
-    [ -n "$source" ] && break; sleep 0.1
+    [ -n "$source" ] && break; sleep 0.01
   done
-  # shellcheck disable=SC2086
-  java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port "$port" \
-    --messages "$PROBE_N" --while-pid "${source:-$bench}" --size "$SIZE" --connections "$PROBE_CONC" \
-    --timeseries "$base-probe.csv" > "$base-probe.out" 2>&1 &
-  probe=$!
+  echo "${source:-$bench}" > "$WORK/source.pid.tmp" && mv "$WORK/source.pid.tmp" "$WORK/source.pid"
   wait "$probe"; wait "$bench"
   local busy=$(( $(busy_jiffies) - busy0 )) cpu=$(( $(tree_cpu "$root") - cpu0 ))
   drain "$name" "$base"
@@ -195,14 +197,17 @@ measure() { # NAME PORT PHASE ROOT_PID
   e2e=$(sed -n 's/^e2e_time_s=.* e2e_msgs_per_s=\([0-9.]*\).*/\1/p' "$base-bench.out")
   sent=$(sed -n 's/.*smtp-source actually sent \([0-9]*\)).*/\1/p' "$base-bench.out")
   got=$(sed -n 's/.* sink_received=\([0-9]*\).*/\1/p' "$base-bench.out")
-  read -r pacc p50 p99 < <(sed -n 's/^RESULT.* accepted=\([0-9]*\) .* p50=\([0-9.]*\) .* p99=\([0-9.]*\) .*/\1 \2 \3/p' "$base-probe.out")
+  local prate
+  read -r pacc prate p50 p99 < <(sed -n 's/^RESULT.* accepted=\([0-9]*\) .* rate=\([0-9.]*\) p50=\([0-9.]*\) .* p99=\([0-9.]*\) .*/\1 \2 \3 \4/p' "$base-probe.out")
   local drained; drained=$(cat "$base-drain.txt" 2>/dev/null)
   grep -q WARNING "$base-bench.out" && sed -n '/WARNING/,$p' "$base-bench.out" >&2
   msgs=$(( ${sent:-0} + ${pacc:-0} ))
-  awk -v name="$name" -v phase="$phase" -v acc="${acc:--}" -v e2e="${e2e:--}" -v sent="${sent:-0}" \
-      -v got="${got:-0}" -v pacc="${pacc:-0}" -v p50="${p50:--}" -v p99="${p99:--}" -v busy="$busy" \
+  awk -v name="$name" -v phase="$phase" -v acc="${acc:-0}" -v e2e="${e2e:--}" -v sent="${sent:-0}" \
+      -v got="${got:-0}" -v pacc="${pacc:-0}" -v prate="${prate:-0}" -v p50="${p50:--}" -v p99="${p99:--}" -v busy="$busy" \
       -v cpu="$cpu" -v drained="${drained:-0}" -v hz="$HZ" -v msgs="$msgs" -v peak="${peak:-0}" 'BEGIN {
-    printf "RUN relay=%s phase=%s accepted_per_s=%s e2e_per_s=%s source_sent=%d sink_received=%d probe_accepted=%d drained_after=%s", name, phase, acc, e2e, sent, got, pacc, drained
+    # The relay took smtp-source'"'"'s and the probe'"'"'s messages over the same time: accepted/s is the
+    # sum of both rates, as e2e/s (arrivals at the sink) counts both.
+    printf "RUN relay=%s phase=%s accepted_per_s=%.1f e2e_per_s=%s source_per_s=%s probe_per_s=%s source_sent=%d sink_received=%d probe_accepted=%d drained_after=%s", name, phase, acc + prate, e2e, acc, prate, sent, got, pacc, drained
     printf " p50_ms=%s p99_ms=%s cpu_s_per_1000=%.2f relay_cpu_s_per_1000=%.2f peak_rss_mib=%.0f busy_jiffies=%d relay_jiffies=%d hz=%d\n",
       p50, p99, (msgs ? busy / hz / msgs * 1000 : 0), (msgs ? cpu / hz / msgs * 1000 : 0), peak / 1024, busy, cpu, hz }' \
     | tee -a "$OUT/results.txt" >&2

@@ -64,6 +64,10 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--while-pid", description = "Stop sending (before --messages) once process PID has ended: a probe beside another generator.")
   Long whilePid;
 
+  @Option(names = "--while-pid-file", description = "Print READY, wait until FILE holds a process id, then send while that process runs"
+      + " (so that JVM start-up does not eat into a short run).")
+  Path whilePidFile;
+
   @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
   boolean allowRemote;
 
@@ -72,6 +76,9 @@ public final class LoadGenerator implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     InetSocketAddress target = target();
+    if (whilePidFile != null) {
+      whilePid = awaitPid(whilePidFile);
+    }
     LoadSettings settings =
         new LoadSettings(target, messages, connections, size, recipients, from, toDomain, reuse,
             Duration.ofSeconds(timeoutSeconds), helo);
@@ -83,6 +90,21 @@ public final class LoadGenerator implements Callable<Integer> {
       Files.writeString(timeseries, report.timeSeries().toCsv(), StandardCharsets.US_ASCII);
     }
     return report.accepted() == report.sent() ? 0 : 1;
+  }
+
+  private static long awaitPid(Path file) throws InterruptedException, java.io.IOException {
+    System.out.println("READY");
+    System.out.flush();
+    while (true) {
+      if (Files.exists(file)) {
+        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        // The writer renames a complete file into place, so a present file is a whole number.
+        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+          return Long.parseLong(text);
+        }
+      }
+      Thread.sleep(5); // Waiting for another program's start: there is no event to wait on.
+    }
   }
 
   private BooleanSupplier keepGoing() {
