@@ -59,11 +59,14 @@ WORK=$(mktemp -d /tmp/mailstream-compare.XXXXXX)
 # Someone may rebuild ops/target during the run: every relay must run the same bytes.
 cp "$MS_JAR_SRC" "$WORK/mailstream.jar" && cp "$LT_JAR_SRC" "$WORK/load-tests.jar" || die "cannot copy jars"
 MS_JAR=$WORK/mailstream.jar LT_JAR=$WORK/load-tests.jar
-MS_PID="" MS_DATA="" SAMPLER="" PEER_STOP=""
+MS_PID="" MS_DATA="" SAMPLER="" PROBE="" PEER_STOP=""
+# On an early exit: stop what this script started (by pid), the relay, and remove its data.
 cleanup() {
   [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null
+  [ -n "$PROBE" ] && kill "$PROBE" 2>/dev/null
   [ -n "$PEER_STOP" ] && $PEER_STOP >/dev/null 2>&1
   [ -n "$MS_PID" ] && kill -TERM "$MS_PID" 2>/dev/null && wait "$MS_PID" 2>/dev/null
+  [ -n "$MS_DATA" ] && rm -rf "$MS_DATA"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -175,7 +178,7 @@ measure() { # NAME PORT PHASE ROOT_PID
   java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port "$port" \
     --messages "$PROBE_N" --while-pid-file "$WORK/source.pid" --size "$SIZE" --connections "$PROBE_CONC" \
     --timeseries "$base-probe.csv" > "$base-probe.out" 2>&1 &
-  probe=$!
+  probe=$!; PROBE=$probe
   for _ in $(seq 300); do grep -q '^READY' "$base-probe.out" && break; sleep 0.1; done
   busy0=$(busy_jiffies); cpu0=$(tree_cpu "$root"); t0=$(date +%s.%N)
   "$PEERS/bench-relay.sh" 127.0.0.1 "$port" "$N" "$SIZE" "$CONC" > "$base-bench.out" 2>&1 &
@@ -187,7 +190,7 @@ measure() { # NAME PORT PHASE ROOT_PID
     [ -n "$source" ] && break; sleep 0.01
   done
   echo "${source:-$bench}" > "$WORK/source.pid.tmp" && mv "$WORK/source.pid.tmp" "$WORK/source.pid"
-  wait "$probe"; wait "$bench"
+  wait "$probe"; PROBE=""; wait "$bench"
   local busy=$(( $(busy_jiffies) - busy0 )) cpu=$(( $(tree_cpu "$root") - cpu0 ))
   drain "$name" "$base"
   wait "$SAMPLER" 2>/dev/null; SAMPLER=""
@@ -244,7 +247,7 @@ run_mailstream() {
   measure mailstream 2530 cold "$MS_PID"; measure mailstream 2530 warm "$MS_PID"
   kill -TERM $MS_PID; wait $MS_PID 2>/dev/null; MS_PID=""
   echo "mailstream log: $(grep -c 'stat=Sent' "$data/log/maillog" 2>/dev/null) stat=Sent, $(grep -c 'stat=Deferred' "$data/log/maillog" 2>/dev/null) stat=Deferred" >> "$OUT/about.txt"
-  rm -rf "$data"
+  rm -rf "$data"; MS_DATA=""
 }
 
 run_kafka_raw() {
