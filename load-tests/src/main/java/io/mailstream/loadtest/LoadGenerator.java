@@ -4,7 +4,12 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +58,16 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--helo", defaultValue = "loadgen.mailstream.test", description = "EHLO name.")
   String helo;
 
+  @Option(names = "--timeseries", description = "Also write the run second by second (CSV: accepted, accept latency p50/p99/max) to this file.")
+  Path timeseries;
+
+  @Option(names = "--while-pid", description = "Stop sending (before --messages) once process PID has ended: a probe beside another generator.")
+  Long whilePid;
+
+  @Option(names = "--while-pid-file", description = "Print READY, wait until FILE holds a process id, then send while that process runs"
+      + " (so that JVM start-up does not eat into a short run).")
+  Path whilePidFile;
+
   @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
   boolean allowRemote;
 
@@ -61,14 +76,43 @@ public final class LoadGenerator implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     InetSocketAddress target = target();
+    if (whilePidFile != null) {
+      whilePid = awaitPid(whilePidFile);
+    }
     LoadSettings settings =
         new LoadSettings(target, messages, connections, size, recipients, from, toDomain, reuse,
             Duration.ofSeconds(timeoutSeconds), helo);
-    LoadReport report = new LoadRun(settings).run();
+    LoadReport report = new LoadRun(settings, keepGoing()).run();
     PrintStream out = System.out;
     out.print(report.render(settings));
     out.flush();
+    if (timeseries != null) {
+      Files.writeString(timeseries, report.timeSeries().toCsv(), StandardCharsets.US_ASCII);
+    }
     return report.accepted() == report.sent() ? 0 : 1;
+  }
+
+  private static long awaitPid(Path file) throws InterruptedException, java.io.IOException {
+    System.out.println("READY");
+    System.out.flush();
+    while (true) {
+      if (Files.exists(file)) {
+        String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        // The writer renames a complete file into place, so a present file is a whole number.
+        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+          return Long.parseLong(text);
+        }
+      }
+      Thread.sleep(5); // Waiting for another program's start: there is no event to wait on.
+    }
+  }
+
+  private BooleanSupplier keepGoing() {
+    if (whilePid == null) {
+      return () -> true;
+    }
+    Optional<ProcessHandle> other = ProcessHandle.of(whilePid);
+    return () -> other.map(ProcessHandle::isAlive).orElse(false);
   }
 
   // A load generator pointed at the wrong host is a flood; loopback only unless asked explicitly.

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class LoadReport {
   private final long[] latencies;
+  // When each accepted message's reply came, in nanoseconds since the start: the time series.
+  private final long[] acceptedAt;
   private final AtomicInteger latencyCount = new AtomicInteger();
   private final AtomicInteger rejected = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
@@ -32,12 +34,15 @@ final class LoadReport {
 
   LoadReport(int messages) {
     this.latencies = new long[messages];
+    this.acceptedAt = new long[messages];
     this.startEpochMillis = System.currentTimeMillis();
     this.startNanos = System.nanoTime();
   }
 
   void accepted(long latencyNanos) {
-    latencies[latencyCount.getAndIncrement()] = latencyNanos;
+    int i = latencyCount.getAndIncrement();
+    latencies[i] = latencyNanos;
+    acceptedAt[i] = System.nanoTime() - startNanos;
   }
 
   void rejected(ServerReply reply) {
@@ -56,6 +61,11 @@ final class LoadReport {
     elapsedNanos = System.nanoTime() - startNanos;
     sorted = Arrays.copyOf(latencies, latencyCount.get());
     Arrays.sort(sorted);
+  }
+
+  /** How many outcomes the report was sized for. */
+  int capacity() {
+    return latencies.length;
   }
 
   int accepted() {
@@ -93,6 +103,15 @@ final class LoadReport {
     }
     int rank = (int) Math.ceil(p / 100.0 * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)] / 1e6;
+  }
+
+  /**
+   * The run second by second (by when each reply came): accepted messages and the accept latency
+   * of those, for charts. Valid after {@link #freeze}.
+   */
+  TimeSeries timeSeries() {
+    int n = latencyCount.get();
+    return TimeSeries.of(Arrays.copyOf(acceptedAt, n), Arrays.copyOf(latencies, n));
   }
 
   /** The human-readable report followed by the one RESULT line for scripts. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Sends the messages of one run over {@code connections} worker threads, each holding at most one
@@ -21,9 +22,19 @@ final class LoadRun {
   private final MessageFactory messages;
   private final AtomicInteger next = new AtomicInteger();
   private final LoadReport report;
+  private final BooleanSupplier keepGoing;
 
   LoadRun(LoadSettings settings) {
+    this(settings, () -> true);
+  }
+
+  /**
+   * A run that also ends, before {@code settings.messages()}, once {@code keepGoing} turns false
+   * (checked before each message): a probe that lasts as long as another load generator.
+   */
+  LoadRun(LoadSettings settings, BooleanSupplier keepGoing) {
     this.settings = settings;
+    this.keepGoing = keepGoing;
     String runId = Long.toString(System.currentTimeMillis(), 36);
     this.messages =
         new MessageFactory(settings.from(), settings.recipientAddresses(), settings.size(), runId);
@@ -48,7 +59,7 @@ final class LoadRun {
   private void work() {
     SmtpClientConnection conn = null;
     int seq;
-    while ((seq = next.getAndIncrement()) < settings.messages()) {
+    while (keepGoing.getAsBoolean() && (seq = next.getAndIncrement()) < settings.messages()) {
       try {
         if (conn == null) {
           conn = SmtpClientConnection.open(settings.target(), settings.timeout());

@@ -103,4 +103,14 @@ class LoadRunTest {
     assertEquals(99.0, report.percentileMillis(99));
     assertEquals(100.0, report.percentileMillis(100));
   }
+
+  @Test
+  void stopsEarlyWhenToldTo() throws Exception {
+    try (SinkServer sink = new SinkServer(0, 0)) {
+      java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+      LoadReport report = new LoadRun(settings(sink, 200, 1), () -> asked.incrementAndGet() <= 30).run();
+      assertEquals(30, report.sent());
+      assertEquals(30, report.accepted());
+    }
+  }
 }
