@@ -10,6 +10,7 @@ import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +27,7 @@ public final class BodyReader implements AutoCloseable {
   private final String bodiesTopic;
   private final String acceptedTopic;
   private final Duration timeout;
+  private final Set<TopicPartition> assigned = new HashSet<>();
 
   public BodyReader(String bootstrap, Topics topics, Duration timeout) {
     this.consumer = new KafkaConsumer<>(KafkaClients.reader(bootstrap));
@@ -70,8 +72,7 @@ public final class BodyReader implements AutoCloseable {
       return;
     }
     TopicPartition tp = new TopicPartition(bodiesTopic, ref.partition());
-    consumer.assign(Set.of(tp));
-    consumer.seek(tp, offsets.get(0));
+    focus(tp, offsets.get(0));
     int next = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (next < offsets.size()) {
@@ -98,6 +99,20 @@ public final class BodyReader implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads {@code tp} from {@code offset} on, and nothing else. Every partition read once stays
+   * assigned, paused while another is read: changing the assignment for each body would rebuild the
+   * consumer's per-partition metrics (and their JMX beans) every time.
+   */
+  private void focus(TopicPartition tp, long offset) {
+    if (assigned.add(tp)) {
+      consumer.assign(assigned);
+    }
+    consumer.pause(assigned);
+    consumer.resume(Set.of(tp));
+    consumer.seek(tp, offset);
+  }
+
   /** A body that is inline, or inside the accepted record the reference names. */
   private byte[] whole(String queueId, BodyRef ref) throws IOException {
     if (ref.store() == BodyRef.Store.INLINE) {
@@ -105,8 +120,7 @@ public final class BodyReader implements AutoCloseable {
     }
     TopicPartition tp = new TopicPartition(acceptedTopic, ref.partition());
     long offset = ref.chunkOffsets().get(0);
-    consumer.assign(Set.of(tp));
-    consumer.seek(tp, offset);
+    focus(tp, offset);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {

@@ -21,6 +21,7 @@ public final class KafkaClients {
    */
   public static Properties producer(String bootstrap, Duration deadline) {
     Properties p = new Properties();
+    p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -64,6 +65,9 @@ public final class KafkaClients {
 
   private static Properties common(String bootstrap) {
     Properties p = new Properties();
+    // KIP-714 telemetry: no broker of ours collects it, and preparing it renames every metric with
+    // regular expressions, on the hot path when a reader's partitions change.
+    p.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
