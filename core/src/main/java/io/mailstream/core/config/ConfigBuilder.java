@@ -311,7 +311,18 @@ public final class ConfigBuilder {
             deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime,
             warnTooLate ? Duration.ZERO : queueWarn, starttls, tlsTrust, authWithoutTls),
         routing.build(),
-        smtp.build(listen));
+        smtpSettings());
+  }
+
+  // The listeners decide what the smtp settings must hold: blame the listener line when one came
+  // from the file.
+  private SmtpSettings smtpSettings() throws ConfigException {
+    try {
+      return smtp.build(listen);
+    } catch (ConfigException e) {
+      String where = origins.get("listen");
+      throw where == null || !e.getMessage().startsWith("listen: ") ? e : new ConfigException(where + ": " + e.getMessage());
+    }
   }
 
   /** Records the config file read into this builder, for errors about settings it lacks. */

@@ -4,14 +4,18 @@ import java.util.Locale;
 
 /**
  * One SMTP listener, like a sendmail {@code DAEMON_OPTIONS} line: where it listens and what it is
- * for. Written {@code ADDR:PORT [ROLE]} in config, e.g. {@code 0.0.0.0:587 msa}.
+ * for. Written {@code ADDR:PORT [ROLE] [proxy]} in config, e.g. {@code 0.0.0.0:587 msa} or {@code
+ * 0.0.0.0:25 mta proxy}.
  *
  * @param address where to listen; port 0 picks a free port
  * @param role who the listener serves
  * @param implicitTls whether TLS starts with the connection (RFC 8314 port 465) instead of with
  *     STARTTLS
+ * @param proxyProtocol whether every connection starts with an HAProxy PROXY header (v1 or v2)
+ *     from a trusted load balancer, naming the real client (Postfix's
+ *     smtpd_upstream_proxy_protocol)
  */
-public record Listener(HostPort address, Role role, boolean implicitTls) {
+public record Listener(HostPort address, Role role, boolean implicitTls, boolean proxyProtocol) {
 
   /** What a listener is for (sendmail's {@code Name=MTA} and {@code Name=MSA, M=Ea}). */
   public enum Role {
@@ -23,24 +27,35 @@ public record Listener(HostPort address, Role role, boolean implicitTls) {
 
   /** An MTA listener without implicit TLS. */
   public static Listener mta(HostPort address) {
-    return new Listener(address, Role.MTA, false);
+    return new Listener(address, Role.MTA, false, false);
   }
 
   /**
-   * Reads {@code ADDR:PORT [mta|msa|smtps]}; {@code smtps} is an MSA with implicit TLS (RFC 8314).
-   * A missing port is 25 for mta, 587 for msa and 465 for smtps.
+   * Reads {@code ADDR:PORT [mta|msa|smtps] [proxy]}; {@code smtps} is an MSA with implicit TLS (RFC
+   * 8314). A missing port is 25 for mta, 587 for msa and 465 for smtps.
    */
   public static Listener parse(String text) {
-    String t = text.strip();
-    int space = t.lastIndexOf(' ');
-    String roleText = space < 0 ? "mta" : t.substring(space + 1).toLowerCase(Locale.ROOT);
-    String addressText = space < 0 ? t : t.substring(0, space).strip();
+    String[] words = text.strip().split("\\s+");
+    String roleText = "mta";
+    boolean proxy = false;
+    for (int i = 1; i < words.length; i++) {
+      String w = words[i].toLowerCase(Locale.ROOT);
+      if (w.equals("proxy") && !proxy) {
+        proxy = true;
+      } else if (i == 1 && !w.equals("proxy")) {
+        roleText = w;
+      } else {
+        throw new IllegalArgumentException(
+            "expected ADDR:PORT followed by mta, msa or smtps and optionally proxy, got '" + text.strip() + "'");
+      }
+    }
+    String addressText = words[0];
     return switch (roleText) {
-      case "mta" -> new Listener(HostPort.parse(addressText, 25), Role.MTA, false);
-      case "msa" -> new Listener(HostPort.parse(addressText, 587), Role.MSA, false);
-      case "smtps" -> new Listener(HostPort.parse(addressText, 465), Role.MSA, true);
+      case "mta" -> new Listener(HostPort.parse(addressText, 25), Role.MTA, false, proxy);
+      case "msa" -> new Listener(HostPort.parse(addressText, 587), Role.MSA, false, proxy);
+      case "smtps" -> new Listener(HostPort.parse(addressText, 465), Role.MSA, true, proxy);
       default -> throw new IllegalArgumentException(
-          "expected ADDR:PORT followed by mta, msa or smtps, got '" + text + "'");
+          "expected ADDR:PORT followed by mta, msa or smtps and optionally proxy, got '" + text.strip() + "'");
     };
   }
 
@@ -51,6 +66,6 @@ public record Listener(HostPort address, Role role, boolean implicitTls) {
 
   @Override
   public String toString() {
-    return address + (implicitTls ? " smtps" : " " + role.name().toLowerCase(Locale.ROOT));
+    return address + (implicitTls ? " smtps" : " " + role.name().toLowerCase(Locale.ROOT)) + (proxyProtocol ? " proxy" : "");
   }
 }

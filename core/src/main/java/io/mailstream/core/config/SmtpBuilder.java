@@ -2,6 +2,7 @@ package io.mailstream.core.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,7 @@ public final class SmtpBuilder {
   private Path usersFile;
   private boolean allowPlaintextAuth;
   private boolean reverseDns = true;
+  private List<Cidr> trustedProxies = List.of();
 
   SmtpBuilder() {}
 
@@ -116,6 +118,19 @@ public final class SmtpBuilder {
     return this;
   }
 
+  public SmtpBuilder trustedProxies(List<String> v) {
+    List<Cidr> cidrs = new ArrayList<>();
+    for (String text : v) {
+      try {
+        cidrs.add(Cidr.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("smtp.trusted-proxies: " + e.getMessage(), e);
+      }
+    }
+    trustedProxies = List.copyOf(cidrs);
+    return this;
+  }
+
   public SmtpBuilder reverseDns(boolean v) {
     reverseDns = v;
     return this;
@@ -136,6 +151,9 @@ public final class SmtpBuilder {
       if (l.implicitTls() && certificate == null) {
         throw new ConfigException("listen: " + l + " needs tls.cert and tls.key");
       }
+      if (l.proxyProtocol() && trustedProxies.isEmpty()) {
+        throw new ConfigException("listen: " + l + " needs smtp.trusted-proxies, the load balancers it takes PROXY headers from");
+      }
       if (l.requiresAuth() && usersFile == null) {
         throw new ConfigException("listen: " + l + " requires AUTH, so auth.users must be set");
       }
@@ -154,7 +172,8 @@ public final class SmtpBuilder {
         chunking,
         certificate == null ? TlsSettings.NONE : new TlsSettings(certificate, key),
         usersFile == null ? AuthSettings.NONE : new AuthSettings(usersFile, allowPlaintextAuth),
-        reverseDns);
+        reverseDns,
+        trustedProxies);
   }
 
   private static Duration duration(String key, String v) {

@@ -1,6 +1,8 @@
 package io.mailstream.core.config;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,6 +32,8 @@ import java.util.Set;
  * @param auth the users who may authenticate
  * @param reverseDns whether the client's name is looked up when it connects (PTR, confirmed by a
  *     forward look-up), as sendmail does, for Received headers, logs and {@code Connect:} entries
+ * @param trustedProxies the load balancers whose PROXY headers a {@code proxy} listener believes;
+ *     a connection from anywhere else to such a listener is closed
  */
 public record SmtpSettings(
     String banner,
@@ -45,10 +49,17 @@ public record SmtpSettings(
     boolean chunking,
     TlsSettings tls,
     AuthSettings auth,
-    boolean reverseDns) {
+    boolean reverseDns,
+    List<Cidr> trustedProxies) {
 
   public SmtpSettings {
     privacy = Set.copyOf(privacy);
+    trustedProxies = List.copyOf(trustedProxies);
+  }
+
+  /** Whether {@code address} is a load balancer whose PROXY header is to be believed. */
+  public boolean trustsProxy(InetAddress address) {
+    return trustedProxies.stream().anyMatch(c -> c.contains(address));
   }
 
   /** The banner with {@code $j} replaced by the hostname. */

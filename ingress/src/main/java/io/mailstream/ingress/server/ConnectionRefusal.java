@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /**
  * Admits a new connection against the server's {@link ConnectionLimits}, or instead of a session
@@ -28,10 +27,10 @@ final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
    * On false the refusal is already installed in the pipeline.
    */
   static boolean admit(Channel ch, ConnectionLimits limits, ServerContext context) {
-    if (!(ch.remoteAddress() instanceof InetSocketAddress remote) || remote.getAddress() == null) {
+    InetAddress address = ClientAddress.of(ch);
+    if (address == null) {
       return true; // not an IP connection: nothing to count it against
     }
-    InetAddress address = remote.getAddress();
     MailstreamConfig config = context.setup().get().config();
     ConnectionLimits.Decision d = limits.admit(address, config.smtp(), config.hostname());
     if (d.admitted()) {

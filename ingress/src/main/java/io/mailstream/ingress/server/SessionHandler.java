@@ -32,8 +32,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -93,7 +91,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
     framer = ctx.pipeline().get(LineFramer.class);
     gate = new InputGate(ctx.channel(), framer);
-    InetAddress address = clientAddress(ctx.channel().remoteAddress());
+    InetAddress address = clientAddress(ctx);
     CompletableFuture<String> name = context.names().nameOf(address);
     if (name.isDone()) {
       greet(ctx, new Peer(address, name.getNow(null)));
@@ -413,7 +411,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       } else if (handshake.isSuccess()) {
         handshakeDone = handshake;
       } else {
-        Peer peer = new Peer(clientAddress(ctx.channel().remoteAddress()), null);
+        Peer peer = new Peer(clientAddress(ctx), null);
         MailLog.tlsFailed(peer, handshake.cause());
         closing = true;
         ctx.close();
@@ -491,11 +489,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static InetAddress clientAddress(SocketAddress remote) {
-    if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      return inet.getAddress();
+  private static InetAddress clientAddress(ChannelHandlerContext ctx) {
+    InetAddress address = ClientAddress.of(ctx.channel());
+    if (address == null) {
+      throw new IllegalStateException("not an IP connection: " + ctx.channel().remoteAddress());
     }
-    throw new IllegalStateException("not an IP connection: " + remote);
+    return address;
   }
 
   /** The wait for one message's commit: whichever of queue and deadline comes first wins. */

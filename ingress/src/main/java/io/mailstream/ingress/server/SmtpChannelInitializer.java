@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The ingress pipeline of one connection, from the socket up:
  *
  * <ol>
+ *   <li>on a {@code proxy} listener, the PROXY header of a trusted load balancer ({@link
+ *       ProxyHeaderHandler}), which installs the rest once it names the client;
  *   <li>TLS, from the start on an implicit-TLS listener (after STARTTLS it is added here);
  *   <li>the connection limits ({@link ConnectionLimits}): a client over one gets a 421 from
  *       {@link ConnectionRefusal} instead of everything below;
@@ -41,6 +43,11 @@ class SmtpChannelInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    if (listener.proxyProtocol()) {
+      // TLS, limits and the session follow once the header has named the client.
+      ProxyHeaderHandler.install(ch.pipeline(), context, listener, limits);
+      return;
+    }
     if (listener.implicitTls()) {
       ch.pipeline().addLast("tls", context.tls().newHandler(ch.alloc(), false));
     }

@@ -47,7 +47,7 @@ public final class NodeSettings {
     SmtpSettings smtp =
         new SmtpSettings(s.banner(), s.greetPause(), s.badRcptThrottle(), s.connectionRateThrottle(), s.maxConnections(),
             s.maxConnectionsPerIp(), s.privacy(), s.maxLineLength(), s.smtputf8(), s.dsn(), s.chunking(),
-            start.smtp().tls(), start.smtp().auth(), s.reverseDns());
+            start.smtp().tls(), start.smtp().auth(), s.reverseDns(), s.trustedProxies());
     Limits l = next.limits();
     Limits limits = new Limits(l.maxMessageSize(), l.maxRecipients(), l.maxHops(), start.limits().acceptDeadline());
     return new MailstreamConfig(
