@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * The node's administrative HTTP endpoint, on loopback by default: {@code POST /reload} (what
  * {@code mailstream reload} calls), {@code GET /version} (the configuration version running),
- * {@code GET /health} (whether each router and delivery worker runs; 503 while a stage is down) and
+ * {@code GET /health} and {@code /health/ready} (whether each router and delivery worker runs and
+ * the queue is writable; 503 otherwise), {@code GET /health/live} (the process answers) and
  * {@code GET /metrics} (Prometheus). Its address is written to {@code <data-dir>/admin.address} so
  * that the commands find the node without being told.
  */
@@ -53,10 +54,14 @@ public final class AdminServer implements AutoCloseable {
       send(x, r.applied() ? 200 : 422, r.message() + "\n");
     });
     server.createContext("/version", x -> send(x, 200, version.get() + "\n"));
+    // /health and /health/ready: ready for mail (stages running, queue writable); /health/live:
+    // the process answers. A stage that is down restarts by itself, so it makes the node unready,
+    // never dead: a liveness probe that killed it would only lose the restart in progress.
     server.createContext("/health", x -> {
       HealthReport h = health.get();
       send(x, h.ok() ? 200 : 503, h.text());
     });
+    server.createContext("/health/live", x -> send(x, 200, "live\n"));
     server.createContext("/metrics", x -> send(x, 200, metrics.scrape()));
     server.start();
     Path file = dataDir.resolve("admin.address");

@@ -72,6 +72,8 @@ public final class MailstreamNode implements AutoCloseable {
   private final MailstreamConfig config;
   private String bootstrap;
   private IngressServer ingress;
+  // The ingress's way into Kafka, for readiness: null when this node runs no ingress.
+  private KafkaPublisher queue;
   private ConfigReloader.Loader<MailstreamConfig> source;
   private List<Path> watched;
   private LiveConfig live;
@@ -181,6 +183,7 @@ public final class MailstreamNode implements AutoCloseable {
   private void startIngress(Topics topics) {
     KafkaPublisher publisher = KafkaPublisher.create(bootstrap, topics, config.limits().acceptDeadline());
     running.push(publisher);
+    queue = publisher;
     // Listeners, certificate and users come from the start config; each new session takes the
     // settings and tables of the version current when it connects.
     IngressServer server =
@@ -202,7 +205,12 @@ public final class MailstreamNode implements AutoCloseable {
 
   /** Whether every router and delivery worker of this node can run, with one line per worker. */
   public HealthReport health() {
-    return new HealthReport(supervisor.down().isEmpty(), supervisor.report());
+    boolean stagesUp = supervisor.down().isEmpty();
+    if (queue == null) {
+      return new HealthReport(stagesUp, supervisor.report());
+    }
+    boolean writable = queue.available();
+    return new HealthReport(stagesUp && writable, supervisor.report() + "queue: " + (writable ? "writable" : "unreachable") + "\n");
   }
 
   /** The addresses the ingress listens on (empty when this node runs no ingress). */

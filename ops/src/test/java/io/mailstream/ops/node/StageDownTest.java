@@ -48,8 +48,12 @@ class StageDownTest {
           Await.until(() -> !node.health().ok(), Duration.ofSeconds(30), "delivery down");
           assertEquals("451 4.3.0 Error: mail system not running, try again later",
               Smtp.mailFrom(node.listening().get(0), "a@client.test"));
-          HttpResponse<String> health = getHealth();
+          HttpResponse<String> health = get("/health");
           assertEquals(503, health.statusCode());
+          // Kubernetes' probes: not ready (take it out of the balancer), but alive (don't kill it:
+          // the stage comes back by itself).
+          assertEquals(503, get("/health/ready").statusCode());
+          assertEquals(200, get("/health/live").statusCode());
           assertTrue(health.body().contains("router-0 running"), health.body());
           assertTrue(health.body().contains("delivery-0 down"), health.body());
           assertTrue(node.health().text().contains("cannot open retry state"), node.health().text());
@@ -58,7 +62,10 @@ class StageDownTest {
         }
         // The second try comes 1 s after the first, the third 2 s later.
         Await.until(() -> node.health().ok(), Duration.ofSeconds(30), "delivery running");
-        assertEquals(200, getHealth().statusCode());
+        assertEquals(200, get("/health").statusCode());
+        HttpResponse<String> ready = get("/health/ready");
+        assertEquals(200, ready.statusCode());
+        assertTrue(ready.body().contains("queue: writable"), ready.body());
         assertTrue(Smtp.send(node.listening().get(0), "a@client.test", "b@corp.example", "after").startsWith("250"));
         assertEquals(1, smartHost.awaitMessages(1, Duration.ofSeconds(60)).size());
         assertFalse(node.deliveryWorkers().isEmpty());
@@ -66,9 +73,9 @@ class StageDownTest {
     }
   }
 
-  private HttpResponse<String> getHealth() throws Exception {
+  private HttpResponse<String> get(String path) throws Exception {
     String address = Files.readString(dataDir.resolve("admin.address"), StandardCharsets.US_ASCII).strip();
-    HttpRequest get = HttpRequest.newBuilder(URI.create("http://" + address + "/health")).GET().build();
+    HttpRequest get = HttpRequest.newBuilder(URI.create("http://" + address + path)).GET().build();
     return HttpClient.newHttpClient().send(get, HttpResponse.BodyHandlers.ofString());
   }
 }
