@@ -51,6 +51,7 @@ class StageDownTest {
           HttpResponse<String> health = getHealth();
           assertEquals(503, health.statusCode());
           assertTrue(health.body().contains("router-0 running"), health.body());
+          assertTrue(health.body().contains("router-1 running"), health.body()); // router.workers: 2 by default
           assertTrue(health.body().contains("delivery-0 down"), health.body());
           assertTrue(node.health().text().contains("cannot open retry state"), node.health().text());
         } finally {
