@@ -49,6 +49,9 @@ public final class ConfigBuilder {
   private boolean starttls = true;
   private Path tlsTrust;
   private boolean authWithoutTls;
+  private int routerWorkers = RouterSettings.DEFAULT.workers();
+  private Duration commitInterval = RouterSettings.DEFAULT.commitInterval();
+  private int commitRecords = RouterSettings.DEFAULT.commitRecords();
 
   // Where settings came from ("mailstream.yaml:12"), so that errors found only when settings are
   // checked together in build() still name the file and line. ConfigReader fills these in.
@@ -242,6 +245,26 @@ public final class ConfigBuilder {
     return this;
   }
 
+  /** Router workers in this process. */
+  public ConfigBuilder routerWorkers(int v) {
+    routerWorkers = positive("router.workers", v);
+    return this;
+  }
+
+  /** How long one routing transaction stays open: 1ms to {@link RouterSettings#MAX_COMMIT_INTERVAL}. */
+  public ConfigBuilder commitInterval(String v) {
+    Duration d = parse("router.commit-interval", v, DurationText::parse);
+    new RouterSettings(routerWorkers, d, commitRecords); // says what is wrong with d
+    commitInterval = d;
+    return this;
+  }
+
+  /** The most accepted records one routing transaction takes. */
+  public ConfigBuilder commitRecords(int v) {
+    commitRecords = positive("router.commit-records", v);
+    return this;
+  }
+
   private final RoutingBuilder routing = new RoutingBuilder();
   private final SmtpBuilder smtp = new SmtpBuilder();
 
@@ -287,6 +310,7 @@ public final class ConfigBuilder {
     if (listen.isEmpty()) {
       throw new ConfigException("listen: at least one address is needed");
     }
+    RouterSettings router = new RouterSettings(routerWorkers, commitInterval, commitRecords);
     String name = hostname != null ? hostname : machineName();
     boolean embedded = kafkaBootstrap == null;
     KafkaSettings kafka =
@@ -311,7 +335,8 @@ public final class ConfigBuilder {
             deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime,
             warnTooLate ? Duration.ZERO : queueWarn, starttls, tlsTrust, authWithoutTls),
         routing.build(),
-        smtpSettings());
+        smtpSettings(),
+        router);
   }
 
   // The listeners decide what the smtp settings must hold: blame the listener line when one came

@@ -120,7 +120,7 @@ public final class ConfigReader {
       case "local-domains" -> b.localDomains(list(k, value));
       case "smart-host" -> b.smartHost(text(k, value));
       case "smart-host-mailer" -> b.smartHostMailer(text(k, value));
-      case "kafka", "limits", "delivery", "routing", "masquerade", "mailers", "smtp", "tls", "auth" ->
+      case "kafka", "limits", "delivery", "router", "routing", "masquerade", "mailers", "smtp", "tls", "auth" ->
           section(b, k, value);
       case "smtp.banner" -> b.smtp().banner(text(k, value));
       case "smtp.greet-pause" -> b.smtp().greetPause(text(k, value));
@@ -156,6 +156,9 @@ public final class ConfigReader {
       case "limits.max-hops" -> b.maxHops(integer(k, value));
       case "limits.accept-deadline" -> b.acceptDeadline(text(k, value));
       case "delivery.threads" -> b.deliveryThreads(integer(k, value));
+      case "router.workers" -> b.routerWorkers(integer(k, value));
+      case "router.commit-interval" -> b.commitInterval(text(k, value));
+      case "router.commit-records" -> b.commitRecords(integer(k, value));
       case "delivery.max-idle-connections" -> b.maxIdleConnections(integer(k, value));
       case "delivery.idle-timeout" -> b.idleTimeout(text(k, value));
       case "delivery.connect-timeout" -> b.connectTimeout(text(k, value));

@@ -52,6 +52,9 @@ public final class DurationText {
   }
 
   public static String format(Duration d) {
+    if (d.toMillis() % 1000 != 0) {
+      return d.toMillis() + "ms";
+    }
     long s = d.getSeconds();
     if (s % 86400 == 0 && s > 0) {
       return s / 86400 + "d";

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param smartHostMailer the mailer used for the smart host: relay, esmtp, smtp, smtp8 or dsmtp
  * @param routing the router's map files and features; {@link RoutingSettings#NONE} for none
  * @param smtp how the ingress talks to clients: banner, extensions, TLS, AUTH, anti-abuse controls
+ * @param router how many router workers this node runs and how long a routing transaction lasts
  */
 public record MailstreamConfig(
     String hostname,
@@ -34,12 +35,31 @@ public record MailstreamConfig(
     Limits limits,
     DeliverySettings delivery,
     RoutingSettings routing,
-    SmtpSettings smtp) {
+    SmtpSettings smtp,
+    RouterSettings router) {
 
   public MailstreamConfig {
     listen = List.copyOf(listen);
     relayFrom = List.copyOf(relayFrom);
     localDomains = Set.copyOf(localDomains);
+  }
+
+  /** A configuration with the router's defaults ({@link RouterSettings#DEFAULT}). */
+  public MailstreamConfig(
+      String hostname,
+      Path dataDir,
+      List<Listener> listen,
+      List<Cidr> relayFrom,
+      Set<String> localDomains,
+      HostPort smartHost,
+      String smartHostMailer,
+      KafkaSettings kafka,
+      Limits limits,
+      DeliverySettings delivery,
+      RoutingSettings routing,
+      SmtpSettings smtp) {
+    this(hostname, dataDir, listen, relayFrom, localDomains, smartHost, smartHostMailer, kafka, limits, delivery,
+        routing, smtp, RouterSettings.DEFAULT);
   }
 
   /** Whether a domain is one of ours; compares without case and ignores a trailing dot. */

@@ -130,6 +130,15 @@ class ConfigReaderTest {
   }
 
   @Test
+  void routerSectionSetsWorkersAndTheTransactionWindow() throws Exception {
+    MailstreamConfig c = read(
+        "smart-host: s.example\nhostname: mx.example\nrouter:\n  workers: 3\n  commit-interval: 250ms\n  commit-records: 500\n");
+    assertEquals(new RouterSettings(3, Duration.ofMillis(250), 500), c.router());
+    assertEquals(RouterSettings.DEFAULT, read("smart-host: s.example\nhostname: mx.example\n").router());
+    assertEquals(2, RouterSettings.DEFAULT.workers());
+  }
+
+  @Test
   void queueWarnOfZeroTurnsWarningsOff() throws Exception {
     MailstreamConfig c = read("smart-host: s.example\nhostname: mx.example\ndelivery:\n  queue-warn: 0s\n");
     assertEquals(Duration.ZERO, c.delivery().queueWarn());

@@ -2,8 +2,7 @@ package io.mailstream.ingress.publish;
 
 import io.mailstream.core.event.BodyRef;
 import io.mailstream.core.event.MessageAccepted;
-import io.mailstream.queue.codec.BodyChunk;
-import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.publish.AcceptedRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,12 +14,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * {@link MessageAccepted} record: one durable append, which the producer batches with the other
  * sessions' into one fsync. A larger body goes as chunks to the bodies topic, then the accepted
  * event that lists them. The first chunk is therefore held back until a second one shows that the
- * body will not fit inline.
+ * body will not fit inline. The partition, the records and the inline-or-chunks rule are queue-store's
+ * {@link AcceptedRecords}, shared with every other stage that queues a message.
  */
 final class KafkaBodyWriter implements BodyWriter {
   private final KafkaPublisher publisher;
   private final String queueId;
   private final List<CompletableFuture<RecordMetadata>> chunks = new ArrayList<>();
+  private final AcceptedRecords records;
   private final int partition;
   private byte[] held;
   private CompletableFuture<Void> heldStored;
@@ -30,7 +31,8 @@ final class KafkaBodyWriter implements BodyWriter {
   KafkaBodyWriter(KafkaPublisher publisher, String queueId) {
     this.publisher = publisher;
     this.queueId = queueId;
-    this.partition = publisher.stickyPartition();
+    this.records = publisher.records();
+    this.partition = records.partition();
   }
 
   @Override
@@ -54,6 +56,7 @@ final class KafkaBodyWriter implements BodyWriter {
     }
     finished = true;
     if (chunks.isEmpty()) {
+      // Only a body within one chunk was held back: it fits (AcceptedRecords.fitsInline).
       return commitInline(submission);
     }
     List<CompletableFuture<RecordMetadata>> all = List.copyOf(chunks);
@@ -82,9 +85,7 @@ final class KafkaBodyWriter implements BodyWriter {
   }
 
   private CompletableFuture<MessageAccepted> append(MessageAccepted event) {
-    return publisher
-        .send(publisher.topics().accepted(), partition, queueId, EventCodec.encode(event))
-        .thenApply(metadata -> event);
+    return publisher.send(records.accepted(partition, event)).thenApply(metadata -> event);
   }
 
   private void sendHeld() {
@@ -108,26 +109,13 @@ final class KafkaBodyWriter implements BodyWriter {
   }
 
   private CompletableFuture<Void> sendChunk(byte[] chunk) {
-    BodyChunk record = new BodyChunk(queueId, chunks.size(), chunk);
-    CompletableFuture<RecordMetadata> acked =
-        publisher.send(publisher.topics().bodies(), partition, queueId, record.encode());
+    CompletableFuture<RecordMetadata> acked = publisher.send(records.chunk(queueId, partition, chunks.size(), chunk));
     chunks.add(acked);
     return acked.thenApply(metadata -> null);
   }
 
   private BodyRef bodyRef(List<CompletableFuture<RecordMetadata>> acked) {
-    List<Long> offsets = new ArrayList<>(acked.size());
-    int partition = acked.get(0).join().partition();
-    for (CompletableFuture<RecordMetadata> f : acked) {
-      RecordMetadata m = f.join();
-      if (m.partition() != partition) {
-        // Only a partition count change in mid-message can do this; the reference could not say.
-        throw new IllegalStateException(
-            queueId + ": chunks landed on partitions " + partition + " and " + m.partition());
-      }
-      offsets.add(m.offset());
-    }
-    return new BodyRef(partition, offsets, size);
+    return AcceptedRecords.chunksAt(queueId, acked.stream().map(CompletableFuture::join).toList(), size);
   }
 
   private void requireOpen() {

@@ -1,5 +1,6 @@
 package io.mailstream.ingress.publish;
 
+import io.mailstream.queue.publish.AcceptedRecords;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
@@ -16,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes accepted mail to Kafka: body chunks to the bodies topic, then {@code MessageAccepted}
- * to the accepted topic, all keyed by queue id (so a message's chunks share one partition, in
- * order). The accepted record is the commit point.
+ * Publishes accepted mail to Kafka: a small body inside its {@code MessageAccepted} record, a
+ * large one as chunks to the bodies topic, then {@code MessageAccepted} to the accepted topic, on
+ * one partition per message chosen by queue-store's {@link AcceptedRecords} (as every stage that
+ * queues a message does). The accepted record is the commit point.
  *
  * <p>One producer serves every session: its batching across sessions is the group commit. {@code
  * send} can block (metadata, full buffer) up to {@code max.block.ms}, so all sends run on one
@@ -28,14 +30,14 @@ public final class KafkaPublisher implements MessagePublisher {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
 
   private final Producer<String, byte[]> producer;
-  private final Topics topics;
+  private final AcceptedRecords records;
   private final ExecutorService sender;
   private QueueProbe probe;
 
   /** Uses {@code producer}, which the publisher closes on {@link #close}. */
   public KafkaPublisher(Producer<String, byte[]> producer, Topics topics) {
     this.producer = producer;
-    this.topics = topics;
+    this.records = new AcceptedRecords(topics);
     this.sender =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -66,30 +68,16 @@ public final class KafkaPublisher implements MessagePublisher {
     return new KafkaBodyWriter(this, queueId);
   }
 
-  Topics topics() {
-    return topics;
+  /** How this publisher's messages are laid out: the same as every other writer's. */
+  AcceptedRecords records() {
+    return records;
   }
-
-  /**
-   * The partition for a new message's chunks and its accepted event. Messages that arrive
-   * together share a partition for a short while (25 ms), then the next partition takes over: a
-   * produce request then touches one partition of each topic instead of all of them, and with
-   * fsync on the broker syncs each partition it touches once per request, so concurrent sessions
-   * share one fsync (group commit). Over time the partitions are used evenly. Keys do not choose
-   * the partition: nothing downstream needs a message's records on a partition of its own.
-   */
-  int stickyPartition() {
-    int n = topics.settings().partitions();
-    return (int) ((System.nanoTime() / STICKY_NANOS) % n);
-  }
-
-  private static final long STICKY_NANOS = 25_000_000L;
 
   /** Sends one record from the sender thread; the future completes when it is acknowledged. */
-  CompletableFuture<RecordMetadata> send(String topic, Integer partition, String key, byte[] value) {
+  CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
     CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
     try {
-      sender.execute(() -> sendNow(new ProducerRecord<>(topic, partition, key, value), acked));
+      sender.execute(() -> sendNow(record, acked));
     } catch (RejectedExecutionException e) {
       acked.completeExceptionally(new IllegalStateException("publisher closed", e));
     }

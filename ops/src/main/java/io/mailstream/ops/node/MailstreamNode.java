@@ -163,11 +163,19 @@ public final class MailstreamNode implements AutoCloseable {
     // The workers stop before the store, connections and broker they use.
     running.push(supervisor);
     if (stages.contains(Stage.router)) {
-      // One version per batch: a message is routed under the version its batch started with.
+      // One version per transaction: a message is routed under the version its transaction started
+      // with. The failure counts are shared: a partition, and the message that fails on it, may move
+      // between the workers.
       RecordFailures failures = new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS);
-      supervisor.supervise("router-0", () ->
-          new RouterWorker(bootstrap, topics, headers -> new RuleRouter(live.get().rules(), headers), nodeId + "-0",
-              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), failures));
+      // Each slot has its own transactional id (node id and index), so that the worker started
+      // in a slot after a failure fences the one it replaces.
+      for (int i = 0; i < config.router().workers(); i++) {
+        String workerId = nodeId + "-" + i;
+        supervisor.supervise("router-" + i, () ->
+            new RouterWorker(bootstrap, topics, headers -> new RuleRouter(live.get().rules(), headers), workerId,
+                new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), failures,
+                config.router()));
+      }
     }
     if (stages.contains(Stage.delivery)) {
       startDelivery(topics, nodeName, nodeId, mailers, store);

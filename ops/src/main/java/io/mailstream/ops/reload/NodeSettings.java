@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * What a new configuration version cannot change on this node. Some settings only take effect
- * when the node starts (its listeners, data directory, Kafka, delivery workers, the accept
+ * when the node starts (its listeners, data directory, Kafka, delivery and router workers, the accept
  * deadline of its producer, the TLS certificate and AUTH users it loaded): a version that changes
  * them runs with this node's values and says so ("listen changed; restart to apply"), while the
  * rest of it applies. Listeners, data directory, certificate and users are this node's own and are
@@ -62,7 +62,8 @@ public final class NodeSettings {
         limits,
         start.delivery(),
         next.routing(),
-        smtp);
+        smtp,
+        start.router());
   }
 
   /**
@@ -82,6 +83,7 @@ public final class NodeSettings {
     }
     check(out, "kafka", start.kafka(), next.kafka());
     check(out, "delivery", start.delivery(), next.delivery());
+    check(out, "router", start.router(), next.router());
     check(out, "limits.accept-deadline", start.limits().acceptDeadline(), next.limits().acceptDeadline());
     if (!hostnamePinned && !start.hostname().equals(next.hostname())) {
       // The ingress and router take the new name; delivery's EHLO and Maildir use the one they started with.

@@ -55,6 +55,7 @@ class StageDownTest {
           assertEquals(503, get("/health/ready").statusCode());
           assertEquals(200, get("/health/live").statusCode());
           assertTrue(health.body().contains("router-0 running"), health.body());
+          assertTrue(health.body().contains("router-1 running"), health.body()); // router.workers: 2 by default
           assertTrue(health.body().contains("delivery-0 down"), health.body());
           assertTrue(node.health().text().contains("cannot open retry state"), node.health().text());
         } finally {

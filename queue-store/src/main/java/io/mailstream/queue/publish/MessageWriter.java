@@ -3,7 +3,6 @@ package io.mailstream.queue.publish;
 import io.mailstream.core.event.BodyRef;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.queue.codec.BodyChunk;
-import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +20,11 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * Queues a message that Mailstream writes itself (a bounce, for instance) the way the ingress
- * queues a received one: a body of one chunk or less inside its {@link MessageAccepted} record;
- * a larger one as chunks to the bodies topic, then, once every chunk is acknowledged, the accepted
- * event on the partition of the chunks. The accepted
- * record stays the commit point: the router never sees a message whose body is not stored.
+ * queues a received one, laid out by the same {@link AcceptedRecords}: a body of one chunk or
+ * less inside its {@link MessageAccepted} record; a larger one as chunks to the bodies topic,
+ * then, once every chunk is acknowledged, the accepted event on the partition of the chunks. The
+ * accepted record stays the commit point: the router never sees a message whose body is not
+ * stored.
  *
  * <p>It writes through the caller's producer, so that the message joins the caller's guarantees:
  * inside a transaction (the router) it becomes visible with the rest of the transaction; with a
@@ -32,12 +32,12 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class MessageWriter {
   private final Producer<String, byte[]> producer;
-  private final Topics topics;
+  private final AcceptedRecords records;
   private final Duration timeout;
 
   public MessageWriter(Producer<String, byte[]> producer, Topics topics, Duration timeout) {
     this.producer = producer;
-    this.topics = topics;
+    this.records = new AcceptedRecords(topics);
     this.timeout = timeout;
   }
 
@@ -49,32 +49,27 @@ public final class MessageWriter {
    * @throws KafkaException when a chunk is not acknowledged in time; nothing was accepted then
    */
   public MessageAccepted write(String queueId, byte[] body, Function<BodyRef, MessageAccepted> event) {
-    if (body.length <= BodyChunk.MAX_SIZE) {
-      // As the ingress does: a body of one chunk travels inside its accepted record.
+    int partition = records.partition();
+    if (AcceptedRecords.fitsInline(body.length)) {
       MessageAccepted accepted = event.apply(BodyRef.inline(body));
-      producer.send(new ProducerRecord<>(topics.accepted(), queueId, EventCodec.encode(accepted)));
+      producer.send(records.accepted(partition, accepted));
       return accepted;
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
-    Integer partition = null;
     int seq = 0;
-    int from = 0;
-    do {
-      int to = Math.min(body.length, from + BodyChunk.MAX_SIZE);
-      byte[] data = Arrays.copyOfRange(body, from, to);
-      sent.add(producer.send(new ProducerRecord<>(topics.bodies(), partition, queueId, new BodyChunk(queueId, seq++, data).encode())));
-      if (partition == null) {
-        // The first chunk's partition (by key) holds the rest: a body reference names one partition.
-        partition = acknowledged(sent.get(0)).partition();
-      }
-      from = to;
-    } while (from < body.length);
-    List<Long> offsets = new ArrayList<>(sent.size());
-    for (Future<RecordMetadata> f : sent) {
-      offsets.add(acknowledged(f).offset());
+    for (int from = 0; from < body.length; from += BodyChunk.MAX_SIZE) {
+      byte[] data = Arrays.copyOfRange(body, from, Math.min(body.length, from + BodyChunk.MAX_SIZE));
+      sent.add(producer.send(records.chunk(queueId, partition, seq++, data)));
     }
-    MessageAccepted accepted = event.apply(new BodyRef(partition, offsets, body.length));
-    producer.send(new ProducerRecord<>(topics.accepted(), partition, queueId, EventCodec.encode(accepted)));
+    // A producer that lingers (the router's, for its transaction window) would hold the chunks
+    // back until the commit; the accepted event may only be sent once they are stored.
+    producer.flush();
+    List<RecordMetadata> acked = new ArrayList<>(sent.size());
+    for (Future<RecordMetadata> f : sent) {
+      acked.add(acknowledged(f));
+    }
+    MessageAccepted accepted = event.apply(AcceptedRecords.chunksAt(queueId, acked, body.length));
+    producer.send(records.accepted(partition, accepted));
     return accepted;
   }
 

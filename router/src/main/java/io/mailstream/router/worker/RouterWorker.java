@@ -1,5 +1,6 @@
 package io.mailstream.router.worker;
 
+import io.mailstream.core.config.RouterSettings;
 import io.mailstream.core.event.Bounced;
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
@@ -19,15 +20,14 @@ import io.mailstream.router.route.Router;
 import io.mailstream.router.route.RoutingPlan;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -42,18 +42,28 @@ import org.slf4j.LoggerFactory;
  * One member of the router's consumer group: reads MessageAccepted events, routes every recipient
  * and writes RecipientRouted events (or outcomes for routing errors). RerouteRequested events on
  * the same topic are recipients delivery handed back at a retry because the rules changed (or
- * because they could not be placed before); they are routed again with the rules of the batch.
- * Output and input offsets commit in one Kafka transaction, so each accepted message is routed exactly once even when a
- * worker dies mid-batch. Workers hold no state; run more of them to route more.
+ * because they could not be placed before); they are routed again with the rules of the
+ * transaction.
  *
- * <p>A message that makes routing throw (not a Kafka error) aborts the batch and ends {@link #run}
- * with a {@link RecordFailedException} naming it; whoever runs the worker starts a new one, which
- * reads the batch again. After {@link RecordFailures}' bound, the message goes to the dead-letter
- * topic instead, in the routing transaction, and the partition moves on.
+ * <p>Output and input offsets commit in one Kafka transaction, so each accepted message is routed
+ * exactly once even when a worker dies mid-transaction. A transaction spans a time window ({@link
+ * RouterSettings#commitInterval}, at most {@link RouterSettings#commitRecords} records) over as
+ * many polls as come in it: the commit, whose markers the broker appends (and fsyncs) on every
+ * partition the transaction wrote, is paid once per window rather than once per poll, and the
+ * producer lingers for the window so that its records go out in few requests. An aborted
+ * transaction rewinds every partition to the first record it read. When partitions move to
+ * another worker, the open transaction commits first, so the new owner starts after what it
+ * routed. Workers hold no state; run more of them to route more.
+ *
+ * <p>A message that makes routing throw (not a Kafka error) aborts the transaction and ends {@link
+ * #run} with a {@link RecordFailedException} naming it; whoever runs the worker starts a new one,
+ * which reads the transaction's records again. After {@link RecordFailures}' bound, the message
+ * goes to the dead-letter topic instead, in the routing transaction, and the partition moves on.
  */
 public final class RouterWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouterWorker.class);
   public static final String GROUP = "mailstream-router";
+  private static final Duration IDLE_POLL = Duration.ofMillis(500);
 
   private final Topics topics;
   private final Function<HeaderSource, Router> router;
@@ -64,11 +74,18 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   private final DeadLetters deadLetters;
   private final BounceNotifier bounces;
   private final RecordFailures failures;
+  private final RouterSettings settings;
+  private final String workerId;
   private volatile boolean running = true;
+  // The transaction in progress; only the worker's thread (poll and its rebalance callbacks) uses it.
+  private RoutingWindow window;
+  // The routed partition every record of the open transaction goes to (see routeAll).
+  private int routedPartition = -1;
 
   /**
-   * @param router makes the router for each batch from this worker's access to stored headers; a
-   *     reloaded configuration thus takes effect between batches, never within one message
+   * @param router makes the router for each transaction from this worker's access to stored
+   *     headers; a reloaded configuration thus takes effect between transactions, never within one
+   *     message
    * @param workerId stable per worker (node name and index): the transactional id derives from it
    */
   public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId) {
@@ -90,15 +107,23 @@ public final class RouterWorker implements Runnable, AutoCloseable {
    */
   public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId,
       BounceNotifier bounces, RecordFailures failures) {
+    this(bootstrap, topics, router, workerId, bounces, failures, RouterSettings.DEFAULT);
+  }
+
+  /** @param settings how long, and over how many records, one routing transaction stays open */
+  public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId,
+      BounceNotifier bounces, RecordFailures failures, RouterSettings settings) {
     this.failures = failures;
     this.bounces = bounces;
     this.topics = topics;
     this.router = router;
+    this.settings = settings;
+    this.workerId = workerId;
     this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
     this.headers = m -> bodies.firstChunk(m.queueId(), m.body());
     this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router"));
-    this.producer =
-        new KafkaProducer<>(KafkaClients.transactionalProducer(bootstrap, topics.settings().topicPrefix() + "-router-" + workerId));
+    this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(
+        bootstrap, topics.settings().topicPrefix() + "-router-" + workerId, settings.commitInterval()));
     this.deadLetters = new DeadLetters(producer, topics);
   }
 
@@ -106,17 +131,16 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   public void run() {
     try {
       producer.initTransactions();
-      consumer.subscribe(List.of(topics.accepted()));
+      consumer.subscribe(List.of(topics.accepted()), new CommitBeforeRevoke());
       while (running) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-        if (!records.isEmpty()) {
-          routeBatch(records);
-        }
+        step();
       }
+      commitOnStop();
     } catch (WakeupException e) {
       if (running) {
         throw e;
       }
+      commitOnStop();
     } catch (ProducerFencedException | AuthorizationException e) {
       // Fatal: another worker with our id took over, or we may not write. Stop cleanly.
       log.error("router worker stops: {}", e.toString());
@@ -127,41 +151,121 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     }
   }
 
-  private void routeBatch(ConsumerRecords<String, byte[]> records) {
-    Router current = router.apply(headers);
-    long now = System.currentTimeMillis();
-    producer.beginTransaction();
+  /** One poll: routes what it brings into the open transaction, and commits that once it is due. */
+  private void step() {
     try {
-      for (ConsumerRecord<String, byte[]> record : records) {
-        route(current, record, now);
+      ConsumerRecords<String, byte[]> records =
+          consumer.poll(window == null ? IDLE_POLL : window.remaining(System.nanoTime()));
+      if (!records.isEmpty()) {
+        routeAll(records);
       }
-      producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-      producer.commitTransaction();
-    } catch (ProducerFencedException e) {
+      if (window != null && window.due(System.nanoTime())) {
+        commit();
+      }
+    } catch (WakeupException | ProducerFencedException | AuthorizationException e) {
       throw e;
     } catch (KafkaException e) {
-      // Retriable: nothing of this batch is visible downstream; read it again from the last commit.
-      log.warn("routing batch aborted, will retry: {}", e.toString());
-      abort();
-      rewind(records);
+      // Retriable: nothing of this transaction is visible downstream; read it again.
+      log.warn("routing transaction aborted, will retry: {}", e.toString());
+      abortAndRewind();
       pause(Duration.ofSeconds(1)); // Kafka is likely away; do not spin while it is
     } catch (RuntimeException e) {
-      // A message routing failed on: nothing of the batch becomes visible, and the worker ends so
-      // that a fresh one reads the batch again from the last commit.
-      abort();
+      // A message routing failed on: nothing of the transaction becomes visible, and the worker
+      // ends so that a fresh one reads its records again from the last commit.
+      abortAndRewind();
       throw e;
     }
   }
 
+  private void routeAll(ConsumerRecords<String, byte[]> records) {
+    if (window == null) {
+      producer.beginTransaction();
+      window = new RoutingWindow(router.apply(headers), settings, System.nanoTime());
+      routedPartition = nextRoutedPartition();
+    }
+    window.read(records);
+    long now = System.currentTimeMillis();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      route(window.router(), record, now);
+    }
+  }
+
+  private void commit() {
+    producer.sendOffsetsToTransaction(window.nextOffsets(), consumer.groupMetadata());
+    producer.commitTransaction();
+    log.debug("routing transaction committed: {} record(s)", window.records());
+    window = null;
+  }
+
+  /** Asked to stop: what was routed so far commits, so the next owner does not route it again. */
+  private void commitOnStop() {
+    if (window == null) {
+      return;
+    }
+    try {
+      commit();
+    } catch (ProducerFencedException e) {
+      log.warn("routing transaction not committed at stop: {}", e.toString());
+    } catch (KafkaException e) {
+      log.warn("routing transaction not committed at stop, aborting it: {}", e.toString());
+      abortAndRewind();
+    }
+  }
+
+  /** Aborts the open transaction, if any, and reads again from its first record of each partition. */
+  private void abortAndRewind() {
+    if (window == null) {
+      return;
+    }
+    RoutingWindow aborted = window;
+    window = null;
+    abort();
+    var assigned = consumer.assignment();
+    aborted.firstOffsets().forEach((tp, offset) -> {
+      // A partition lost meanwhile restarts from its committed offset wherever it goes next.
+      if (assigned.contains(tp)) {
+        consumer.seek(tp, offset);
+      }
+    });
+  }
+
+  /**
+   * Commits the open transaction before partitions go to another worker: it starts at the committed
+   * offsets, so it would route again whatever this transaction had routed.
+   */
+  private final class CommitBeforeRevoke implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (window != null && !partitions.isEmpty()) {
+        commit();
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      // No longer ours: their offsets cannot be committed, so none of this transaction may be.
+      abortAndRewind();
+    }
+  }
+
   // After a time-out the abort itself may fail; the producer lets it be retried (KafkaProducer docs).
+  // A stopping worker tries once: the coordinator aborts what is left when the next worker with this
+  // transactional id starts, or when the transaction times out.
   private void abort() {
-    while (running) {
+    while (true) {
       try {
         producer.abortTransaction();
         return;
       } catch (ProducerFencedException e) {
         throw e;
       } catch (KafkaException e) {
+        if (!running) {
+          log.warn("routing transaction not aborted at stop: {}", e.toString());
+          return;
+        }
         log.warn("routing transaction not aborted yet ({}); trying again", e.toString());
         pause(Duration.ofSeconds(1));
       }
@@ -209,10 +313,8 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     MessageAccepted stored = message.storedAt(record.partition(), record.offset());
     for (RecipientRouted planned : plan.routed()) {
       RecipientRouted routed = planned.withMessage(stored);
-      // Keyed by message and destination: one smart host's traffic spreads over every partition,
-      // and so over every delivery worker, while one message's recipients stay together.
       String key = message.queueId() + "|" + routed.destination().key();
-      producer.send(new ProducerRecord<>(topics.routed(), key, EventCodec.encode(routed)));
+      producer.send(new ProducerRecord<>(topics.routed(), routedPartition, key, EventCodec.encode(routed)));
       log.debug("{}: routed {} recipient(s) to {}", message.queueId(), routed.recipients().size(), routed.destination().key());
     }
     List<BounceNotifier.Failure> failed = new ArrayList<>();
@@ -244,24 +346,24 @@ public final class RouterWorker implements Runnable, AutoCloseable {
         m.client(), m.messageId(), m.receivedHeader(), m.body(), m.dsn()), now);
   }
 
+  /**
+   * The routed partition of the next transaction. Each transaction writes to one partition, so its
+   * commit costs one marker (one fsync on the embedded broker) however many messages it routed;
+   * the next transaction takes the next partition, so over time one smart host's traffic spreads
+   * over every partition, and so over every delivery worker, while one message's recipients for a
+   * destination stay in one event. Workers start at different partitions.
+   */
+  private int nextRoutedPartition() {
+    int partitions = producer.partitionsFor(topics.routed()).size();
+    if (routedPartition < 0) {
+      return Math.floorMod(workerId.hashCode(), partitions);
+    }
+    return (routedPartition + 1) % partitions;
+  }
+
   /** Routing errors reach here only when permanent; temporary ones are rerouted later. */
   private static Bounced outcome(MessageAccepted message, Route.Error error, long now) {
     return new Bounced(message.queueId(), error.recipient().address(), message.sender(), "", error.reply(), now);
-  }
-
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : records.partitions()) {
-      List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
-      offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
-    }
-    return offsets;
-  }
-
-  private void rewind(ConsumerRecords<String, byte[]> records) {
-    for (TopicPartition tp : records.partitions()) {
-      consumer.seek(tp, records.records(tp).get(0).offset());
-    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.mailstream.router.route.RoutingPlan;
 import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.config.RouterSettings;
 import io.mailstream.core.event.BodyRef;
 import io.mailstream.core.event.ClientInfo;
 import io.mailstream.core.event.Destination;
@@ -27,6 +28,8 @@ import io.mailstream.router.route.HeaderSource;
 import io.mailstream.router.route.Router;
 import io.mailstream.router.route.RuleRouter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +39,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The router worker against a real broker: grouping, keys, poison records, exactly-once. */
 class RouterWorkerTest {
@@ -184,6 +188,101 @@ class RouterWorkerTest {
       assertEquals("processing failed 3 times: java.lang.IllegalStateException: rule engine cannot route poison", reason);
       String source = new String(dead.get(0).headers().lastHeader("mailstream.source").value(), StandardCharsets.UTF_8);
       assertEquals(topics.accepted() + "-0@0", source);
+    } finally {
+      worker.close();
+      t.join();
+    }
+  }
+
+  /**
+   * A body that came inline is never copied into routed events: routing one message with three
+   * recipients to three destinations writes three small records, each referring to the accepted
+   * record (store ACCEPTED) that holds the body.
+   */
+  @Test
+  void routedEventsReferToTheAcceptedRecordInsteadOfCopyingAnInlineBody(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("mailertable"), "partner.example esmtp:[mx.partner.example]\n");
+    ConfigBuilder b = new ConfigBuilder().hostname("relay.test").smartHost("[smtp.corp.example]:587")
+        .localDomains(List.of("dmz.example"));
+    b.routing().map("mailertable", dir.resolve("mailertable"));
+    MailstreamConfig config = b.build();
+    Topics topics = new Topics(TestKafka.freshTopics());
+    String bootstrap = TestKafka.bootstrap();
+    byte[] body = ("Subject: big\r\nFrom: web@dmz.example\r\n\r\n" + "x".repeat(64 * 1024) + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    MessageAccepted m = message("q3", "a@corp.example", "root@dmz.example", "c@partner.example");
+    MessageAccepted inline = new MessageAccepted(m.queueId(), m.acceptedAtMillis(), m.sender(), m.recipients(), m.client(),
+        m.messageId(), m.receivedHeader(), BodyRef.inline(body), m.dsn());
+    org.apache.kafka.clients.producer.RecordMetadata stored;
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+      stored = p.send(new ProducerRecord<>(topics.accepted(), "q3", EventCodec.encode(inline))).get();
+    }
+    RouterWorker worker = new RouterWorker(bootstrap, topics, router(config), "w-size");
+    Thread t = new Thread(worker);
+    t.start();
+    try {
+      List<ConsumerRecord<String, byte[]>> routed = TopicReader.read(bootstrap, topics.routed(), 3, Duration.ofSeconds(30));
+      assertEquals(3, routed.size());
+      assertEquals(3, routed.stream().map(ConsumerRecord::key).distinct().count(), "three destinations");
+      for (ConsumerRecord<String, byte[]> r : routed) {
+        assertTrue(r.value().length < 1024, r.key() + ": " + r.value().length + " octets for a body of " + body.length);
+        RecipientRouted e = (RecipientRouted) EventCodec.decode(r.value());
+        assertEquals(BodyRef.Store.ACCEPTED, e.message().body().store(), r.key());
+        assertEquals(stored.partition(), e.message().body().partition());
+        assertEquals(List.of(stored.offset()), e.message().body().chunkOffsets());
+        assertEquals(body.length, e.message().body().size());
+      }
+    } finally {
+      worker.close();
+      t.join();
+    }
+  }
+
+  /**
+   * A transaction spans several polls; when Kafka fails in the middle of one (here a send refused
+   * while routing the second message), the abort rewinds to the first record the transaction
+   * read, not to the last poll's: the first message, whose routed event was aborted with it, is
+   * routed again, and every message comes out once.
+   */
+  @Test
+  void anAbortedTransactionReadsAgainFromItsFirstRecordNotTheLastPoll() throws Exception {
+    MailstreamConfig config = new ConfigBuilder().smartHost("smtp.corp.example:25").build();
+    RuleSet rules = RuleSet.load(config);
+    java.util.concurrent.CountDownLatch firstRouted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.function.Function<HeaderSource, Router> flaky = headers -> {
+      Router real = new RuleRouter(rules, headers);
+      return new Router() {
+        @Override
+        public RoutingPlan plan(MessageAccepted m, long now) {
+          if (m.queueId().equals("second") && failed.compareAndSet(false, true)) {
+            throw new org.apache.kafka.common.KafkaException("injected: broker went away");
+          }
+          RoutingPlan plan = real.plan(m, now);
+          firstRouted.countDown();
+          return plan;
+        }
+
+        @Override
+        public RoutingPlan routeAgain(RecipientRouted stale, long now) {
+          return real.routeAgain(stale, now);
+        }
+      };
+    };
+    Topics topics = new Topics(TestKafka.freshTopics(1, false));
+    String bootstrap = TestKafka.bootstrap();
+    // A window far longer than the test's steps: both messages fall into one transaction.
+    RouterWorker worker = new RouterWorker(bootstrap, topics, flaky, "w-window", BounceNotifier.NONE,
+        new RecordFailures(3), new RouterSettings(1, Duration.ofSeconds(5), 1000));
+    Thread t = new Thread(worker);
+    t.start();
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+      p.send(new ProducerRecord<>(topics.accepted(), "first", EventCodec.encode(message("first", "x@corp.example")))).get();
+      assertTrue(firstRouted.await(30, java.util.concurrent.TimeUnit.SECONDS), "first message routed");
+      p.send(new ProducerRecord<>(topics.accepted(), "second", EventCodec.encode(message("second", "y@corp.example")))).get();
+      List<ConsumerRecord<String, byte[]>> routed = TopicReader.read(bootstrap, topics.routed(), 2, Duration.ofSeconds(30));
+      assertTrue(failed.get(), "the second message's first try failed");
+      assertEquals(List.of("first", "second"), routed.stream().map(r -> EventCodec.decode(r.value()).queueId()).toList());
     } finally {
       worker.close();
       t.join();
