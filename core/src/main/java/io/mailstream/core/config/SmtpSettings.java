@@ -30,6 +30,9 @@ import java.util.Set;
  * @param auth the users who may authenticate
  * @param reverseDns whether the client's name is looked up when it connects (PTR, confirmed by a
  *     forward look-up), as sendmail does, for Received headers, logs and {@code Connect:} entries
+ * @param minFreeSpace octets that must stay free on the file system of the data directory
+ *     (sendmail's confMIN_FREE_BLOCKS): below it MAIL and the end of DATA get {@code 452 4.3.1};
+ *     zero for no floor
  */
 public record SmtpSettings(
     String banner,
@@ -45,7 +48,10 @@ public record SmtpSettings(
     boolean chunking,
     TlsSettings tls,
     AuthSettings auth,
-    boolean reverseDns) {
+    boolean reverseDns,
+    long minFreeSpace) {
+  /** The default floor: room for a few of the largest messages in flight and Kafka's own writes. */
+  public static final long DEFAULT_MIN_FREE_SPACE = 100L * 1024 * 1024;
 
   public SmtpSettings {
     privacy = Set.copyOf(privacy);
