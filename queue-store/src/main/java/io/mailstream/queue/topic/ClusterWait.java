@@ -29,6 +29,7 @@ final class ClusterWait {
     int attempt = 0;
     while (true) {
       attempt++;
+      long attemptStarted = System.nanoTime();
       String why;
       try {
         return describe(bootstrap);
@@ -43,14 +44,18 @@ final class ClusterWait {
       long waited = Duration.ofNanos(System.nanoTime() - started).toSeconds();
       log.warn("waiting for Kafka at {} ({} s so far, attempt {}): {}; trying again every {} s",
           bootstrap, waited, attempt, why, EVERY.toSeconds());
-      Thread.sleep(EVERY.toMillis() / 2); // the other half went into the attempt's own time-out
+      // One attempt every EVERY: a refused connection fails at once, a silent cluster takes the time-out.
+      long rest = EVERY.toMillis() - Duration.ofNanos(System.nanoTime() - attemptStarted).toMillis();
+      if (rest > 0) {
+        Thread.sleep(rest);
+      }
     }
   }
 
   private static int describe(String bootstrap) throws InterruptedException, ExecutionException, TimeoutException {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    int ms = (int) EVERY.toMillis() / 2;
+    int ms = (int) EVERY.toMillis();
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
     try (Admin admin = Admin.create(p)) {
