@@ -41,6 +41,7 @@ cleanup() {
   echo "work directory: $WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 "$HERE/cluster.sh" start || exit 1
 BOOT=$("$HERE/cluster.sh" bootstrap)
