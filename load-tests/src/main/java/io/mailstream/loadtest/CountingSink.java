@@ -38,10 +38,14 @@ public final class CountingSink implements Callable<Integer> {
   @Option(names = "--reject-every", defaultValue = "0", description = "Reject every K-th message with 550 5.7.1 (0 = none).")
   int rejectEvery;
 
+  @Option(names = "--ids", description = "Write the Message-ID of every accepted message to this file, one a line"
+      + " (see FaultCheck).")
+  java.nio.file.Path ids;
+
   @Override
   public Integer call() throws Exception {
     AtomicBoolean printed = new AtomicBoolean();
-    try (SinkServer server = new SinkServer(port, rejectEvery)) {
+    try (SinkServer server = new SinkServer(port, rejectEvery, ids)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> print(server, printed)));
       System.out.println("LISTENING 127.0.0.1:" + server.port());
       System.out.flush();

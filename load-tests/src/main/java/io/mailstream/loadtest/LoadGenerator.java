@@ -71,6 +71,14 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
   boolean allowRemote;
 
+  @Option(names = "--run-id", description = "Put this id in every Message-ID (default: the start time); give each"
+      + " generator of one test its own.")
+  String runId = Long.toString(System.currentTimeMillis(), 36);
+
+  @Option(names = "--outcomes", description = "Write what the client learned about each message to this file:"
+      + " <message-id> ACK|REFUSED_PERM|NOT_HANDED_OVER|TEMP_AFTER_DOT|LOST_AFTER_DOT|NOT_SENT <reply> (see FaultCheck).")
+  Path outcomes;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -82,7 +90,11 @@ public final class LoadGenerator implements Callable<Integer> {
     LoadSettings settings =
         new LoadSettings(target, messages, connections, size, recipients, from, toDomain, reuse,
             Duration.ofSeconds(timeoutSeconds), helo);
-    LoadReport report = new LoadRun(settings, keepGoing()).run();
+    LoadRun run = new LoadRun(settings, keepGoing(), runId);
+    LoadReport report = run.run();
+    if (outcomes != null) {
+      run.outcomes().write(outcomes);
+    }
     PrintStream out = System.out;
     out.print(report.render(settings));
     out.flush();

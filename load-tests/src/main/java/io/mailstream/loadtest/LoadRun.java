@@ -23,6 +23,7 @@ final class LoadRun {
   private final AtomicInteger next = new AtomicInteger();
   private final LoadReport report;
   private final BooleanSupplier keepGoing;
+  private final Outcomes outcomes;
 
   LoadRun(LoadSettings settings) {
     this(settings, () -> true);
@@ -33,12 +34,25 @@ final class LoadRun {
    * (checked before each message): a probe that lasts as long as another load generator.
    */
   LoadRun(LoadSettings settings, BooleanSupplier keepGoing) {
+    this(settings, keepGoing, Long.toString(System.currentTimeMillis(), 36));
+  }
+
+  /**
+   * A run whose Message-IDs carry {@code runId}: two generators given different ids never send
+   * the same Message-ID, so a sink can tell every message apart (see {@link #outcomes}).
+   */
+  LoadRun(LoadSettings settings, BooleanSupplier keepGoing, String runId) {
     this.settings = settings;
     this.keepGoing = keepGoing;
-    String runId = Long.toString(System.currentTimeMillis(), 36);
     this.messages =
         new MessageFactory(settings.from(), settings.recipientAddresses(), settings.size(), runId);
     this.report = new LoadReport(settings.messages());
+    this.outcomes = new Outcomes(settings.messages(), messages);
+  }
+
+  /** What the client learned about each message, by Message-ID. */
+  Outcomes outcomes() {
+    return outcomes;
   }
 
   /** Runs to completion and returns the frozen report. */
@@ -66,6 +80,8 @@ final class LoadRun {
           ServerReply refused = greet(conn);
           if (refused != null) {
             report.rejected(refused);
+            outcomes.record(seq, refused.code() >= 500 ? Outcomes.Kind.REFUSED_PERM : Outcomes.Kind.NOT_HANDED_OVER,
+                refused.lastLine());
             conn.quit();
             conn = null;
             continue;
@@ -80,6 +96,7 @@ final class LoadRun {
         }
       } catch (IOException e) {
         report.failed(e);
+        outcomes.record(seq, Outcomes.Kind.NOT_HANDED_OVER, e.toString());
         if (conn != null) {
           conn.close();
           conn = null;
@@ -105,7 +122,7 @@ final class LoadRun {
   private boolean send(SmtpClientConnection conn, int seq) throws IOException {
     ServerReply mail = conn.command("MAIL FROM:<" + settings.from() + ">");
     if (mail.code() != 250) {
-      return refused(mail);
+      return refused(seq, mail);
     }
     ServerReply lastRefusal = null;
     int recipients = 0;
@@ -118,21 +135,35 @@ final class LoadRun {
       }
     }
     if (recipients == 0) {
-      return refused(lastRefusal);
+      return refused(seq, lastRefusal);
     }
     ServerReply data = conn.command("DATA");
     if (data.code() != 354) {
-      return refused(data);
+      return refused(seq, data);
     }
-    SmtpClientConnection.Timed<ServerReply> end = conn.data(messages.message(seq));
-    if (end.value().code() / 100 != 2) {
-      return refused(end.value());
+    SmtpClientConnection.Timed<ServerReply> end;
+    try {
+      end = conn.data(messages.message(seq));
+    } catch (IOException e) {
+      // The dot may have reached the server: whether it stored the message is unknowable here.
+      outcomes.record(seq, Outcomes.Kind.LOST_AFTER_DOT, e.toString());
+      throw e;
     }
+    ServerReply reply = end.value();
+    if (reply.code() / 100 != 2) {
+      outcomes.record(seq, reply.code() >= 500 ? Outcomes.Kind.REFUSED_PERM : Outcomes.Kind.TEMP_AFTER_DOT,
+          reply.lastLine());
+      report.rejected(reply);
+      return false;
+    }
+    outcomes.record(seq, Outcomes.Kind.ACK, reply.lastLine());
     report.accepted(end.nanos());
     return true;
   }
 
-  private boolean refused(ServerReply reply) {
+  private boolean refused(int seq, ServerReply reply) {
+    outcomes.record(seq, reply.code() >= 500 ? Outcomes.Kind.REFUSED_PERM : Outcomes.Kind.NOT_HANDED_OVER,
+        reply.lastLine());
     report.rejected(reply);
     return false;
   }

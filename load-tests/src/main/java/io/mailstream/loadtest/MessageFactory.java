@@ -44,6 +44,11 @@ final class MessageFactory {
     return out;
   }
 
+  /** The Message-ID of message {@code seq}, unique per run id: how a sink names what it got. */
+  String messageId(int seq) {
+    return "<" + seq + "." + runId + "@loadgen.mailstream.test>";
+  }
+
   private String headers(int seq) {
     StringBuilder h = new StringBuilder(256 + 32 * recipients.size());
     h.append("Date: ")
@@ -57,8 +62,7 @@ final class MessageFactory {
     }
     h.append("\r\n");
     h.append("Subject: Mailstream load test message ").append(seq).append("\r\n");
-    h.append("Message-ID: <").append(seq).append('.').append(runId);
-    h.append("@loadgen.mailstream.test>\r\n");
+    h.append("Message-ID: ").append(messageId(seq)).append("\r\n");
     h.append("MIME-Version: 1.0\r\n");
     h.append("Content-Type: text/plain; charset=us-ascii\r\n");
     h.append("Content-Transfer-Encoding: 7bit\r\n");

@@ -23,10 +23,20 @@ final class SinkServer implements Closeable {
   private final ServerSocket listener;
   private final SinkCounters counters;
   private final Thread acceptor;
+  private final java.io.Writer ids;
   private volatile boolean closed;
 
   /** Binds 127.0.0.1:{@code port} (0 picks a free port) and starts accepting. */
   SinkServer(int port, int rejectEvery) throws IOException {
+    this(port, rejectEvery, null);
+  }
+
+  /**
+   * A sink that also writes the Message-ID of every message it accepts to {@code idFile}, one a
+   * line, flushed before the 250 goes out (so a copy the relay was told about is on the list).
+   */
+  SinkServer(int port, int rejectEvery, java.nio.file.Path idFile) throws IOException {
+    this.ids = idFile == null ? null : java.nio.file.Files.newBufferedWriter(idFile, StandardCharsets.US_ASCII);
     this.counters = new SinkCounters(rejectEvery);
     this.listener = new ServerSocket();
     listener.setReuseAddress(true);
@@ -48,6 +58,11 @@ final class SinkServer implements Closeable {
   public void close() throws IOException {
     closed = true;
     listener.close();
+    if (ids != null) {
+      synchronized (ids) {
+        ids.close();
+      }
+    }
   }
 
   private void acceptLoop() {
@@ -78,11 +93,15 @@ final class SinkServer implements Closeable {
       while (true) {
         Reply reply;
         if (session.inData()) {
-          long octets = readMessage(in);
+          String[] messageId = {"-"};
+          long octets = readMessage(in, messageId);
           if (octets < 0) {
             return;
           }
           reply = session.endOfData(octets);
+          if (ids != null && reply.isPositive()) {
+            recordId(messageId[0]);
+          }
         } else if (in.next()) {
           reply = session.on(in.text());
         } else {
@@ -101,16 +120,38 @@ final class SinkServer implements Closeable {
     }
   }
 
-  /** Reads message lines up to the "." line; returns the octets with CRLFs, or -1 at EOF. */
-  private static long readMessage(LineReader in) throws IOException {
+  /**
+   * Reads message lines up to the "." line; returns the octets with CRLFs, or -1 at EOF. The
+   * Message-ID header, if any, goes into {@code messageId[0]}.
+   */
+  private static long readMessage(LineReader in, String[] messageId) throws IOException {
     long octets = 0;
+    boolean header = true;
     while (in.next()) {
       if (in.isDot()) {
         return octets;
       }
+      if (header) {
+        if (in.length() == 0) {
+          header = false;
+        } else if (in.length() < 1000) {
+          String line = in.text();
+          if (line.regionMatches(true, 0, "Message-ID:", 0, 11)) {
+            messageId[0] = line.substring(11).strip();
+          }
+        }
+      }
       octets += in.length() + 2;
     }
     return -1;
+  }
+
+  private void recordId(String messageId) throws IOException {
+    synchronized (ids) {
+      ids.write(messageId);
+      ids.write('\n');
+      ids.flush();
+    }
   }
 
   private static void send(OutputStream out, Reply reply, boolean flush) throws IOException {

@@ -30,8 +30,9 @@ public final class ConfigBuilder {
   private String kafkaBootstrap;
   private String topicPrefix = "mailstream";
   private int partitions = 6;
-  private short replicationFactor = 1;
-  private int minInsyncReplicas = 1;
+  // Unset (0) until given: the embedded broker then gets 1, a cluster min(3, brokers) at start.
+  private short replicationFactor;
+  private int minInsyncReplicas;
   private Boolean fsync;
   private long maxMessageSize = 25L * 1024 * 1024;
   private int maxRecipients = 100;
@@ -284,15 +285,20 @@ public final class ConfigBuilder {
    * @throws ConfigException naming the key that is inconsistent, and where it was set
    */
   public MailstreamConfig build() throws ConfigException {
-    if (minInsyncReplicas > replicationFactor) {
+    boolean embedded = kafkaBootstrap == null;
+    // One broker has one copy; on a cluster, what is not configured is chosen from its size when
+    // the node starts (KafkaSettings.forCluster), so that --kafka alone never means RF 1.
+    short rf = replicationFactor > 0 ? replicationFactor : embedded ? 1 : KafkaSettings.FROM_CLUSTER;
+    int minIsr = minInsyncReplicas > 0 ? minInsyncReplicas : rf > 0 ? KafkaSettings.defaultMinInsync(rf) : 0;
+    if (rf > 0 && minIsr > rf) {
       String where =
           origins.getOrDefault("kafka.min-insync-replicas", origins.get("kafka.replication-factor"));
       throw new ConfigException(
           (where == null ? "" : where + ": ")
               + "kafka.min-insync-replicas: "
-              + minInsyncReplicas
+              + minIsr
               + " exceeds kafka.replication-factor "
-              + replicationFactor);
+              + rf);
     }
     // A warning at or after the lifetime would never be sent: the recipient bounces first. Said
     // when queue-warn is set; a short queue-lifetime alone just goes without the default warning.
@@ -312,14 +318,13 @@ public final class ConfigBuilder {
     }
     RouterSettings router = new RouterSettings(routerWorkers, commitInterval, commitRecords);
     String name = hostname != null ? hostname : machineName();
-    boolean embedded = kafkaBootstrap == null;
     KafkaSettings kafka =
         new KafkaSettings(
             kafkaBootstrap,
             topicPrefix,
             partitions,
-            replicationFactor,
-            minInsyncReplicas,
+            rf,
+            minIsr,
             fsync != null ? fsync : embedded);
     return new MailstreamConfig(
         name,

@@ -135,6 +135,7 @@ public final class ConfigReader {
       case "smtp.chunking" -> b.smtp().chunking(bool(k, value));
       case "smtp.reverse-dns" -> b.smtp().reverseDns(bool(k, value));
       case "smtp.trusted-proxies" -> b.smtp().trustedProxies(list(k, value));
+      case "smtp.min-free-space" -> b.smtp().minFreeSpace(size(k, value));
       case "tls.cert" -> b.smtp().certificate(relative(text(k, value)));
       case "tls.key" -> b.smtp().key(relative(text(k, value)));
       case "auth.users" -> b.smtp().usersFile(relative(text(k, value)));

@@ -28,6 +28,7 @@ public final class SmtpBuilder {
   private boolean allowPlaintextAuth;
   private boolean reverseDns = true;
   private List<Cidr> trustedProxies = List.of();
+  private long minFreeSpace = SmtpSettings.DEFAULT_MIN_FREE_SPACE;
 
   SmtpBuilder() {}
 
@@ -136,6 +137,15 @@ public final class SmtpBuilder {
     return this;
   }
 
+  /** sendmail's confMIN_FREE_BLOCKS, in octets; 0 turns the check off. */
+  public SmtpBuilder minFreeSpace(long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("smtp.min-free-space: must be at least 0, got " + v);
+    }
+    minFreeSpace = v;
+    return this;
+  }
+
   public SmtpBuilder allowPlaintextAuth(boolean v) {
     allowPlaintextAuth = v;
     return this;
@@ -173,7 +183,8 @@ public final class SmtpBuilder {
         certificate == null ? TlsSettings.NONE : new TlsSettings(certificate, key),
         usersFile == null ? AuthSettings.NONE : new AuthSettings(usersFile, allowPlaintextAuth),
         reverseDns,
-        trustedProxies);
+        trustedProxies,
+        minFreeSpace);
   }
 
   private static Duration duration(String key, String v) {

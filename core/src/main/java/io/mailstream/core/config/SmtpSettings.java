@@ -34,6 +34,9 @@ import java.util.Set;
  *     forward look-up), as sendmail does, for Received headers, logs and {@code Connect:} entries
  * @param trustedProxies the load balancers whose PROXY headers a {@code proxy} listener believes;
  *     a connection from anywhere else to such a listener is closed
+ * @param minFreeSpace octets that must stay free on the file system of the data directory
+ *     (sendmail's confMIN_FREE_BLOCKS): below it MAIL and the end of DATA get {@code 452 4.3.1};
+ *     zero for no floor
  */
 public record SmtpSettings(
     String banner,
@@ -50,7 +53,10 @@ public record SmtpSettings(
     TlsSettings tls,
     AuthSettings auth,
     boolean reverseDns,
-    List<Cidr> trustedProxies) {
+    List<Cidr> trustedProxies,
+    long minFreeSpace) {
+  /** The default floor: room for a few of the largest messages in flight and Kafka's own writes. */
+  public static final long DEFAULT_MIN_FREE_SPACE = 100L * 1024 * 1024;
 
   public SmtpSettings {
     privacy = Set.copyOf(privacy);

@@ -20,6 +20,8 @@ public record EnhancedStatus(int klass, int subject, int detail) {
   public static final EnhancedStatus X_2_6_0 = new EnhancedStatus(2, 6, 0);
   public static final EnhancedStatus X_2_7_0 = new EnhancedStatus(2, 7, 0);
   public static final EnhancedStatus X_4_3_0 = new EnhancedStatus(4, 3, 0);
+  /** RFC 3463 3.4: mail system full (sendmail's "Insufficient disk space"). */
+  public static final EnhancedStatus X_4_3_1 = new EnhancedStatus(4, 3, 1);
   public static final EnhancedStatus X_4_3_2 = new EnhancedStatus(4, 3, 2);
   public static final EnhancedStatus X_4_4_1 = new EnhancedStatus(4, 4, 1);
   public static final EnhancedStatus X_4_4_2 = new EnhancedStatus(4, 4, 2);

@@ -12,6 +12,7 @@ import io.mailstream.ingress.auth.UsersFile;
 import io.mailstream.ingress.publish.MessagePublisher;
 import io.mailstream.ingress.session.Policy;
 import io.mailstream.ingress.session.StageHealth;
+import io.mailstream.ingress.session.StorageSpace;
 import io.mailstream.ingress.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -55,14 +56,16 @@ public final class IngressServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
 
   private final ServerContext context;
+  private final FreeSpace space;
   private final ChannelGroup channels = new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
   private final List<InetSocketAddress> bound = new ArrayList<>();
   private final ConnectionLimits limits = new ConnectionLimits();
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
 
-  private IngressServer(ServerContext context) {
+  private IngressServer(ServerContext context, FreeSpace space) {
     this.context = context;
+    this.space = space;
   }
 
   public static Builder builder() {
@@ -93,6 +96,7 @@ public final class IngressServer implements AutoCloseable {
     if (workers != null) {
       throw new IllegalStateException("already started");
     }
+    space.start();
     Transport transport = Transport.auto();
     acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("smtp-accept"), transport.ioHandlers());
     workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("smtp-io"), transport.ioHandlers());
@@ -136,6 +140,7 @@ public final class IngressServer implements AutoCloseable {
     acceptors = null;
     workers = null;
     bound.clear();
+    space.close();
     if (context.authenticator() != null) {
       context.authenticator().close();
     }
@@ -259,7 +264,7 @@ public final class IngressServer implements AutoCloseable {
       return this;
     }
 
-    ServerContext context() {
+    private ServerContext context(StorageSpace storage) {
       Objects.requireNonNull(config, "config");
       ServerTls tls = null;
       Authenticator authenticator = null;
@@ -285,7 +290,8 @@ public final class IngressServer implements AutoCloseable {
           tls,
           authenticator,
           names != null ? names : config.smtp().reverseDns() ? ClientNames.system() : ClientNames.none(),
-          stages);
+          stages,
+          storage);
     }
 
     /**
@@ -295,7 +301,11 @@ public final class IngressServer implements AutoCloseable {
      *     naming the file and why
      */
     public IngressServer build() {
-      return new IngressServer(context());
+      Objects.requireNonNull(config, "config");
+      // With the embedded broker the queue is under the data directory; on a cluster the floor
+      // still keeps room for the retry state and local mailboxes kept there.
+      FreeSpace space = new FreeSpace(config.dataDir(), config.smtp().minFreeSpace());
+      return new IngressServer(context(space), space);
     }
   }
 }

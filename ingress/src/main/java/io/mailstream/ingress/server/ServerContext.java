@@ -6,6 +6,7 @@ import io.mailstream.ingress.tls.ServerTls;
 import io.mailstream.ingress.publish.MessagePublisher;
 import io.mailstream.ingress.session.Policy;
 import io.mailstream.ingress.session.StageHealth;
+import io.mailstream.ingress.session.StorageSpace;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -26,6 +27,8 @@ import java.util.function.Supplier;
  * @param names looks up each client's host name when it connects
  * @param stages whether the router and delivery stages of this process can run; MAIL is refused
  *     with 451 while one cannot
+ * @param storage whether the data directory has room above {@code smtp.min-free-space}; MAIL and
+ *     the end of DATA are refused with 452 4.3.1 while it has not
  */
 record ServerContext(
     MailstreamConfig config,
@@ -37,7 +40,8 @@ record ServerContext(
     ServerTls tls,
     Authenticator authenticator,
     ClientNames names,
-    StageHealth stages) {
+    StageHealth stages,
+    StorageSpace storage) {
 
   /** A context for an ingress with no stage of its own beside it. */
   ServerContext(
@@ -50,7 +54,8 @@ record ServerContext(
       ServerTls tls,
       Authenticator authenticator,
       ClientNames names) {
-    this(config, publisher, clock, queueIds, idleTimeout, setup, tls, authenticator, names, StageHealth.NO_STAGES);
+    this(config, publisher, clock, queueIds, idleTimeout, setup, tls, authenticator, names, StageHealth.NO_STAGES,
+        StorageSpace.UNLIMITED);
   }
 
   /** A context without TLS and AUTH. */

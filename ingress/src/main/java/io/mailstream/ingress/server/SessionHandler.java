@@ -117,7 +117,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     SessionSetup setup = context.setup().get();
     config = setup.config();
     session = new SmtpSession(
-        config, setup.policy(), security(), peer, context.queueIds(), context.clock(), context.stages());
+        config, setup.policy(), security(), peer, context.queueIds(), context.clock(), context.stages(),
+        context.storage());
     if (handshakeDone != null) {
       tlsHandshake(ctx, handshakeDone); // the implicit-TLS handshake finished during the look-up
       handshakeDone = null;

@@ -15,8 +15,9 @@ import java.util.Map;
  * @param ret FULL or HDRS (RFC 3461 4.3), or null
  * @param envid the envelope id as sent, still xtext-encoded (RFC 3461 4.4), or null
  * @param smtputf8 whether the client gave SMTPUTF8 (RFC 6531 3.4)
+ * @param size the size the client declared with SIZE (RFC 1870), or 0 when it declared none
  */
-record MailRequest(MailAddress sender, String bodyType, String ret, String envid, boolean smtputf8) {
+record MailRequest(MailAddress sender, String bodyType, String ret, String envid, boolean smtputf8, long size) {
   // RFC 3461 4.4: an ENVID of at most 100 characters.
   static final int MAX_ENVID = 100;
 
@@ -47,6 +48,7 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
     String ret = null;
     String envid = null;
     boolean smtputf8 = false;
+    long size = 0;
     for (Map.Entry<String, String> p : params.entrySet()) {
       String key = p.getKey();
       String value = p.getValue();
@@ -56,10 +58,11 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
       }
       switch (key) {
         case "SIZE" -> {
-          Checked<Void> size = checkSize(value, limits);
-          if (size.refused()) {
-            return Checked.refuse(size.refusal());
+          Checked<Void> declared = checkSize(value, limits);
+          if (declared.refused()) {
+            return Checked.refuse(declared.refusal());
           }
+          size = Long.parseLong(value);
         }
         case "BODY" -> {
           // RFC 6152 2: BODY=7BIT or BODY=8BITMIME; BINARYMIME (RFC 3030 3) is not offered.
@@ -101,7 +104,7 @@ record MailRequest(MailAddress sender, String bodyType, String ret, String envid
     if (!smtputf8 && !isAscii(parsed.address().toString())) {
       return Checked.refuse(ExtensionReplies.nonAsciiSender());
     }
-    return Checked.ok(new MailRequest(parsed.address(), bodyType, ret, envid, smtputf8));
+    return Checked.ok(new MailRequest(parsed.address(), bodyType, ret, envid, smtputf8, size));
   }
 
   private static boolean offered(String keyword, Extensions extensions) {

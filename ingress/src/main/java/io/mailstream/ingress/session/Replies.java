@@ -5,6 +5,7 @@ import static io.mailstream.core.smtp.EnhancedStatus.X_2_1_0;
 import static io.mailstream.core.smtp.EnhancedStatus.X_2_1_5;
 import static io.mailstream.core.smtp.EnhancedStatus.X_2_5_0;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_3_0;
+import static io.mailstream.core.smtp.EnhancedStatus.X_4_3_1;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_4_2;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_5_3;
 import static io.mailstream.core.smtp.EnhancedStatus.X_4_7_0;
@@ -182,6 +183,16 @@ public final class Replies {
   /** A stage after the ingress cannot run (see {@link StageHealth}): keep the mail and try later. */
   public static Reply stagesDown() {
     return Reply.temp(451, X_4_3_0, "Error: mail system not running, try again later");
+  }
+
+  /**
+   * RFC 5321 4.2.2 and RFC 3463 3.4: no room for the message now (the data directory is below
+   * {@code smtp.min-free-space}); the client keeps it and tries later. sendmail says
+   * "452 4.4.5 Insufficient disk space; try again later" here; 4.3.1 is RFC 3463's code for a full
+   * mail system.
+   */
+  public static Reply insufficientStorage() {
+    return Reply.temp(452, X_4_3_1, "Insufficient system storage");
   }
 
   public static Reply queueUnavailable() {

@@ -53,6 +53,7 @@ public final class SmtpSession {
   private final Supplier<String> queueIds;
   private final Clock clock;
   private final StageHealth stages;
+  private final StorageSpace storage;
   // Wrong passwords allowed in one session before it is closed.
   static final int MAX_AUTH_FAILURES = 3;
 
@@ -115,7 +116,25 @@ public final class SmtpSession {
       Supplier<String> queueIds,
       Clock clock,
       StageHealth stages) {
+    this(config, policy, security, peer, queueIds, clock, stages, StorageSpace.UNLIMITED);
+  }
+
+  /**
+   * A session that also refuses mail with {@code 452 4.3.1} while the node has no room for it.
+   *
+   * @param storage free space on the data directory against {@code smtp.min-free-space}
+   */
+  public SmtpSession(
+      MailstreamConfig config,
+      Policy policy,
+      ConnectionSecurity security,
+      Peer peer,
+      Supplier<String> queueIds,
+      Clock clock,
+      StageHealth stages,
+      StorageSpace storage) {
     this.stages = stages;
+    this.storage = storage;
     this.config = config;
     this.security = security;
     this.policy = policy;
@@ -294,6 +313,12 @@ public final class SmtpSession {
       reason = down.get();
       return Checked.refuse(Replies.stagesDown());
     }
+    // sendmail's enoughdiskspace(SIZE) at MAIL: the declared size must fit above the floor too.
+    long declared = m.value().size();
+    if (!storage.room(declared)) {
+      reason = "low on space (smtp.min-free-space" + (declared > 0 ? ", SIZE=" + declared : "") + ")";
+      return Checked.refuse(Replies.insufficientStorage());
+    }
     // A DISCARD at connect holds for every message of the session (srvrsmtp.c sm_discard).
     String dropped = gate.discard() != null ? gate.discard() : v.discards() ? v.reason() : null;
     return Checked.ok(new Transaction(m.value(), dropped));
@@ -380,6 +405,12 @@ public final class SmtpSession {
     }
     if (body.longestLine() > config.smtp().maxLineLength()) {
       return reject(ExtensionReplies.textLineTooLong(config.smtp().maxLineLength()));
+    }
+    // The body may have taken the last room since MAIL (no SIZE, or other sessions): only what
+    // fits above the floor is committed, so Kafka never meets a full disk.
+    if (tx.discard == null && !storage.room(body.size())) {
+      reason = "low on space (smtp.min-free-space, message size " + body.size() + ")";
+      return reject(Replies.insufficientStorage());
     }
     if (tx.discard != null) {
       DataResult.Discarded d = new DataResult.Discarded(

@@ -13,6 +13,8 @@ final class Transaction {
   final String ret;
   final String envid;
   final boolean smtputf8;
+  /** The size declared with MAIL's SIZE (RFC 1870), or 0. */
+  final long size;
   /** Why the message is accepted but thrown away (an access DISCARD entry); null to keep it. */
   final String discard;
   final List<EnvelopeRecipient> recipients = new ArrayList<>();
@@ -21,7 +23,7 @@ final class Transaction {
   boolean chunked;
 
   Transaction(MailAddress sender, String bodyType, String discard) {
-    this(new MailRequest(sender, bodyType, null, null, false), discard);
+    this(new MailRequest(sender, bodyType, null, null, false, 0), discard);
   }
 
   Transaction(MailRequest mail, String discard) {
@@ -30,6 +32,7 @@ final class Transaction {
     this.ret = mail.ret();
     this.envid = mail.envid();
     this.smtputf8 = mail.smtputf8();
+    this.size = mail.size();
     this.discard = discard;
   }
 }

@@ -8,6 +8,7 @@ import io.mailstream.ops.node.DataDirInUseException;
 import io.mailstream.ops.node.DataDirLock;
 import io.mailstream.ops.node.MailstreamNode;
 import io.mailstream.ops.node.Stage;
+import io.mailstream.queue.topic.TopicSettingsException;
 import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -63,6 +64,10 @@ public final class StartCommand implements Callable<Integer> {
     MailstreamNode node;
     try {
       node = MailstreamNode.start(lock, config, stages, options::load, options.config == null ? List.of() : List.of(options.config));
+    } catch (TopicSettingsException e) {
+      // One line per setting the existing topics fall short of, each naming topics, expected, found.
+      e.problems().forEach(line -> refuse(2, line));
+      return 2;
     } catch (IllegalStateException e) {
       return refuse(2, e.getMessage());
     }

@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * What a new configuration version cannot change on this node. Some settings only take effect
  * when the node starts (its listeners, data directory, Kafka, delivery and router workers, the accept
- * deadline of its producer, the TLS certificate and AUTH users it loaded): a version that changes
+ * deadline of its producer, the TLS certificate and AUTH users it loaded, the free-space floor of its
+ * data directory): a version that changes
  * them runs with this node's values and says so ("listen changed; restart to apply"), while the
  * rest of it applies. Listeners, data directory, certificate and users are this node's own and are
  * never taken from another node's version. Options given on this node's command line win over every version, as they
@@ -47,7 +48,7 @@ public final class NodeSettings {
     SmtpSettings smtp =
         new SmtpSettings(s.banner(), s.greetPause(), s.badRcptThrottle(), s.connectionRateThrottle(), s.maxConnections(),
             s.maxConnectionsPerIp(), s.privacy(), s.maxLineLength(), s.smtputf8(), s.dsn(), s.chunking(),
-            start.smtp().tls(), start.smtp().auth(), s.reverseDns(), s.trustedProxies());
+            start.smtp().tls(), start.smtp().auth(), s.reverseDns(), s.trustedProxies(), start.smtp().minFreeSpace());
     Limits l = next.limits();
     Limits limits = new Limits(l.maxMessageSize(), l.maxRecipients(), l.maxHops(), start.limits().acceptDeadline());
     return new MailstreamConfig(
@@ -80,6 +81,7 @@ public final class NodeSettings {
       check(out, "data-dir", start.dataDir().toAbsolutePath().normalize(), next.dataDir().toAbsolutePath().normalize());
       check(out, "tls", start.smtp().tls(), next.smtp().tls());
       check(out, "auth", start.smtp().auth(), next.smtp().auth());
+      check(out, "smtp.min-free-space", start.smtp().minFreeSpace(), next.smtp().minFreeSpace());
     }
     check(out, "kafka", start.kafka(), next.kafka());
     check(out, "delivery", start.delivery(), next.delivery());

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
@@ -77,30 +78,28 @@ public final class TopicAdmin {
    * Creates what is missing, raises the retention of existing mail topics that would not keep mail
    * for {@code queueLifetime} ({@link MailRetention}), and waits for partition leaders.
    *
-   * @throws IllegalStateException when the cluster cannot be reached within {@code timeout}, or
-   *     refuses a retention the lifetime needs
+   * <p>On a cluster it first waits for the brokers, however long, with a line every few seconds;
+   * the replication left unset is chosen from their number ({@link KafkaSettings#forCluster}).
+   *
+   * @throws TopicSettingsException when existing topics are weaker than {@code configured}
+   * @throws IllegalStateException when the cluster answers but the topics cannot be prepared within
+   *     {@code timeout}, or it refuses a retention the lifetime needs
    */
-  public static void ensure(String bootstrap, KafkaSettings settings, Duration queueLifetime, Duration timeout) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    try (Admin admin = Admin.create(p)) {
-      List<NewTopic> plan = plan(settings, queueLifetime);
-      Set<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = plan.stream().filter(n -> !existing.contains(n.name())).toList();
-      if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get();
-          missing.forEach(n -> log.info("created topic {} with {} partitions", n.name(), n.numPartitions()));
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
+  public static void ensure(String bootstrap, KafkaSettings configured, Duration queueLifetime, Duration timeout) {
+    try {
+      // A cluster may still be starting: wait for it, saying so. The embedded broker is up by now.
+      int brokers = configured.embedded() ? 1 : ClusterWait.brokers(bootstrap);
+      KafkaSettings settings = configured.forCluster(brokers);
+      if (configured.replicationFactor() == KafkaSettings.FROM_CLUSTER) {
+        log.info("kafka.replication-factor not set: {} brokers, so topics are created with replication factor {}"
+            + " and min.insync.replicas {}", brokers, settings.replicationFactor(), settings.minInsyncReplicas());
       }
-      reconcileFsync(admin, settings, plan.stream().map(NewTopic::name).filter(existing::contains).toList());
-      MailRetention.reconcile(admin, new Topics(settings), queueLifetime, existing);
-      awaitLeaders(admin, plan.stream().map(NewTopic::name).toList(), timeout);
+      if (settings.minInsyncReplicas() > settings.replicationFactor()) {
+        throw new TopicSettingsException(List.of("kafka.min-insync-replicas: " + settings.minInsyncReplicas()
+            + " exceeds the replication factor " + settings.replicationFactor() + " chosen for " + brokers
+            + " brokers; set kafka.replication-factor"));
+      }
+      prepare(bootstrap, settings, queueLifetime, timeout);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot prepare Kafka topics at " + bootstrap + ": " + e.getCause(), e);
     } catch (InterruptedException e) {
@@ -109,9 +108,46 @@ public final class TopicAdmin {
     }
   }
 
+  private static void prepare(String bootstrap, KafkaSettings settings, Duration queueLifetime, Duration timeout)
+      throws InterruptedException, ExecutionException {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    try (Admin admin = Admin.create(p)) {
+      List<NewTopic> plan = plan(settings, queueLifetime);
+      Set<String> existing = admin.listTopics().names().get();
+      List<String> before = new ArrayList<>(plan.stream().map(NewTopic::name).filter(existing::contains).toList());
+      List<NewTopic> missing = plan.stream().filter(n -> !existing.contains(n.name())).toList();
+      for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
+        try {
+          created.getValue().get();
+          log.info("created topic {} with {} partitions", created.getKey(),
+              missing.stream().filter(n -> n.name().equals(created.getKey())).findFirst().orElseThrow().numPartitions());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+          before.add(created.getKey()); // another node created it a moment ago, perhaps otherwise
+        }
+      }
+      if (settings.embedded()) {
+        reconcileFsync(admin, settings, before);
+      }
+      // Topics keep the settings of whoever created them: never run on weaker ones than asked.
+      List<String> weaker = TopicCheck.weaker(admin, settings, plan, before, !settings.embedded());
+      if (!weaker.isEmpty()) {
+        throw new TopicSettingsException(weaker);
+      }
+      MailRetention.reconcile(admin, new Topics(settings), queueLifetime, existing);
+      awaitLeaders(admin, plan.stream().map(NewTopic::name).toList(), timeout);
+    }
+  }
+
   /**
    * Topics created earlier keep their configuration; the fsync choice is the one setting an
-   * administrator flips on a running installation, so it is brought in line on every start.
+   * administrator flips on a running installation, so the embedded node, sole owner of its topics,
+   * brings it in line on every start. On a cluster a node never weakens what others asked for; it
+   * refuses to run without the fsync it asks ({@link TopicCheck}).
    */
   private static void reconcileFsync(Admin admin, KafkaSettings settings, List<String> topics)
       throws InterruptedException, ExecutionException {
