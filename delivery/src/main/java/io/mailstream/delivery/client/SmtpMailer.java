@@ -73,7 +73,8 @@ public final class SmtpMailer implements Mailer {
           if (error != null) {
             SmtpSessionException e = sessionFailure(hop, error);
             log.debug("{}: {}", message.queueId(), e.getMessage());
-            failed.add(e.relay(), e.reply());
+            // The pool names the destination by its key; the mail log names the host.
+            failed.add(e.relay().equals(hop.key()) ? hop.host() : e.relay(), e.reply());
             return tryHop(hops, i + 1, message, failed, 0);
           }
           return transact(lease, message).thenCompose(attempt -> {
