@@ -578,8 +578,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       if (partitions.isEmpty()) {
         return;
       }
-      // What is in flight is finished and committed while the partitions are still ours.
-      finishInFlight();
+      // What is in flight is finished and committed while the partitions are still ours (a
+      // worker that stops has waited for it already).
+      if (running) {
+        finishInFlight();
+      }
       Completion c;
       while ((c = completions.poll()) != null) {
         finish(c);
