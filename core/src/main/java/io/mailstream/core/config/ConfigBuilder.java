@@ -38,7 +38,7 @@ public final class ConfigBuilder {
   private int maxHops = 25;
   private Duration acceptDeadline = Duration.ofSeconds(30);
   private int deliveryThreads = 4;
-  private int maxIdleConnections = 4;
+  private int maxIdleConnections = DeliverySettings.DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
   private Duration idleTimeout = Duration.ofSeconds(30);
   private Duration connectTimeout = Duration.ofSeconds(30);
   private List<Duration> retrySchedule =
