@@ -19,6 +19,15 @@ public interface BodySource {
   /** Pushes every chunk, in order, into {@code sink}. */
   void writeTo(ChunkSink sink) throws IOException;
 
+  /**
+   * True when the whole body is in memory, so that {@link #writeTo} never blocks: the SMTP client
+   * then writes it from its event loop. A body that is read while it is sent (a large one from the
+   * bodies topic) is streamed from a thread of its own, with back-pressure.
+   */
+  default boolean inMemory() {
+    return false;
+  }
+
   /** A body held in memory as the given chunks (copied). */
   static BodySource of(List<byte[]> chunks) {
     List<byte[]> copies = new ArrayList<>(chunks.size());
@@ -40,11 +49,36 @@ public interface BodySource {
           sink.accept(c);
         }
       }
+
+      @Override
+      public boolean inMemory() {
+        return true;
+      }
     };
   }
 
   /** A body held in memory as one chunk. */
   static BodySource of(byte[] body) {
     return of(List.of(body));
+  }
+
+  /** A body held in memory as one chunk, not copied: the caller must not change it. */
+  static BodySource wrap(byte[] body) {
+    return new BodySource() {
+      @Override
+      public long size() {
+        return body.length;
+      }
+
+      @Override
+      public void writeTo(ChunkSink sink) throws IOException {
+        sink.accept(body);
+      }
+
+      @Override
+      public boolean inMemory() {
+        return true;
+      }
+    };
   }
 }

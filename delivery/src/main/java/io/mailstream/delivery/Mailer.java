@@ -1,6 +1,7 @@
 package io.mailstream.delivery;
 
 import io.mailstream.core.event.Destination;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Something that delivers a message to one destination: the SMTP client or the local Maildir
@@ -15,4 +16,17 @@ public interface Mailer {
    * become deferrals with a reply that says what happened.
    */
   TransactionResult deliver(Destination destination, OutboundMessage message);
+
+  /**
+   * The same attempt, completed when it is over; the caller does not wait for it. A mailer that
+   * does not work asynchronously delivers on the caller's thread (the local mailer: a file write).
+   * Completes exceptionally only on a bug of Mailstream's, never for a delivery failure.
+   */
+  default CompletableFuture<TransactionResult> deliverAsync(Destination destination, OutboundMessage message) {
+    try {
+      return CompletableFuture.completedFuture(deliver(destination, message));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 }

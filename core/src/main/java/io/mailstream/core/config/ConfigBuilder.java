@@ -39,7 +39,7 @@ public final class ConfigBuilder {
   private int maxHops = 25;
   private Duration acceptDeadline = Duration.ofSeconds(30);
   private int deliveryThreads = 4;
-  private int maxIdleConnections = 4;
+  private int maxIdleConnections = DeliverySettings.DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
   private Duration idleTimeout = Duration.ofSeconds(30);
   private Duration connectTimeout = Duration.ofSeconds(30);
   private List<Duration> retrySchedule =
@@ -53,6 +53,10 @@ public final class ConfigBuilder {
   private int routerWorkers = RouterSettings.DEFAULT.workers();
   private Duration commitInterval = RouterSettings.DEFAULT.commitInterval();
   private int commitRecords = RouterSettings.DEFAULT.commitRecords();
+  private int maxConnectionsPerDestination = DeliverySettings.DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
+  private int maxInFlight = DeliverySettings.DEFAULT_MAX_IN_FLIGHT;
+  private Duration hostDownBackoff = DeliverySettings.DEFAULT_HOST_DOWN_BACKOFF;
+  private Duration hostDownMaxBackoff = DeliverySettings.DEFAULT_HOST_DOWN_MAX_BACKOFF;
 
   // Where settings came from ("mailstream.yaml:12"), so that errors found only when settings are
   // checked together in build() still name the file and line. ConfigReader fills these in.
@@ -192,6 +196,26 @@ public final class ConfigBuilder {
           "delivery.max-idle-connections: must be at least 0, got " + v);
     }
     maxIdleConnections = v;
+    return this;
+  }
+
+  public ConfigBuilder maxConnectionsPerDestination(int v) {
+    maxConnectionsPerDestination = positive("delivery.max-connections-per-destination", v);
+    return this;
+  }
+
+  public ConfigBuilder maxInFlight(int v) {
+    maxInFlight = positive("delivery.max-in-flight", v);
+    return this;
+  }
+
+  public ConfigBuilder hostDownBackoff(String v) {
+    hostDownBackoff = parse("delivery.host-down-backoff", v, DurationText::parse);
+    return this;
+  }
+
+  public ConfigBuilder hostDownMaxBackoff(String v) {
+    hostDownMaxBackoff = parse("delivery.host-down-max-backoff", v, DurationText::parse);
     return this;
   }
 
@@ -338,7 +362,8 @@ public final class ConfigBuilder {
         new Limits(maxMessageSize, maxRecipients, maxHops, acceptDeadline),
         new DeliverySettings(
             deliveryThreads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime,
-            warnTooLate ? Duration.ZERO : queueWarn, starttls, tlsTrust, authWithoutTls),
+            warnTooLate ? Duration.ZERO : queueWarn, starttls, tlsTrust, authWithoutTls,
+            maxConnectionsPerDestination, maxInFlight, hostDownBackoff, hostDownMaxBackoff),
         routing.build(),
         smtpSettings(),
         router);

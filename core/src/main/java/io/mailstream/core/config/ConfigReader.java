@@ -162,6 +162,10 @@ public final class ConfigReader {
       case "router.commit-records" -> b.commitRecords(integer(k, value));
       case "delivery.max-idle-connections" -> b.maxIdleConnections(integer(k, value));
       case "delivery.idle-timeout" -> b.idleTimeout(text(k, value));
+      case "delivery.max-connections-per-destination" -> b.maxConnectionsPerDestination(integer(k, value));
+      case "delivery.max-in-flight" -> b.maxInFlight(integer(k, value));
+      case "delivery.host-down-backoff" -> b.hostDownBackoff(text(k, value));
+      case "delivery.host-down-max-backoff" -> b.hostDownMaxBackoff(text(k, value));
       case "delivery.connect-timeout" -> b.connectTimeout(text(k, value));
       case "delivery.retry-schedule" -> b.retrySchedule(list(k, value));
       case "delivery.queue-lifetime" -> b.queueLifetime(text(k, value));

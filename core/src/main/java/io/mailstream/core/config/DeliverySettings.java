@@ -23,6 +23,13 @@ import java.util.List;
  *     encrypt without verifying (sendmail's confCACERT for the client side)
  * @param authWithoutTls whether credentials from the authinfo file may be sent over a connection
  *     that is not encrypted (default no: such mail is deferred)
+ * @param maxConnectionsPerDestination SMTP connections, hence transactions, at once to one
+ *     destination from this node (Postfix's default_destination_concurrency_limit)
+ * @param maxInFlight messages one worker has in hand at once (polled and not yet recorded); retries
+ *     due get a quarter of it on top, of their own
+ * @param hostDownBackoff how long a next hop that could not be reached is not tried again (one
+ *     probe per interval, the other mail deferred at once); zero turns the host status cache off
+ * @param hostDownMaxBackoff the longest such interval; it doubles with each failed probe
  */
 public record DeliverySettings(
     int threads,
@@ -34,10 +41,36 @@ public record DeliverySettings(
     Duration queueWarn,
     boolean starttls,
     Path tlsTrust,
-    boolean authWithoutTls) {
+    boolean authWithoutTls,
+    int maxConnectionsPerDestination,
+    int maxInFlight,
+    Duration hostDownBackoff,
+    Duration hostDownMaxBackoff) {
+
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_DESTINATION = 20;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 500;
+  public static final Duration DEFAULT_HOST_DOWN_BACKOFF = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_HOST_DOWN_MAX_BACKOFF = Duration.ofMinutes(30);
 
   public DeliverySettings {
     retrySchedule = List.copyOf(retrySchedule);
+  }
+
+  /** Settings with the default concurrency and host status cache. */
+  public DeliverySettings(
+      int threads,
+      int maxIdleConnections,
+      Duration idleTimeout,
+      Duration connectTimeout,
+      List<Duration> retrySchedule,
+      Duration queueLifetime,
+      Duration queueWarn,
+      boolean starttls,
+      Path tlsTrust,
+      boolean authWithoutTls) {
+    this(threads, maxIdleConnections, idleTimeout, connectTimeout, retrySchedule, queueLifetime, queueWarn, starttls,
+        tlsTrust, authWithoutTls, DEFAULT_MAX_CONNECTIONS_PER_DESTINATION, DEFAULT_MAX_IN_FLIGHT,
+        DEFAULT_HOST_DOWN_BACKOFF, DEFAULT_HOST_DOWN_MAX_BACKOFF);
   }
 
   /** Settings with sendmail's TLS defaults: opportunistic STARTTLS, no verification. */

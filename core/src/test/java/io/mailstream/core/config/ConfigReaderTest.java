@@ -116,7 +116,7 @@ class ConfigReaderTest {
     assertEquals(
         new DeliverySettings(
             4,
-            4,
+            20,
             Duration.ofSeconds(30),
             Duration.ofSeconds(30),
             List.of(

@@ -11,10 +11,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The last handler of a client channel: hands decoded replies from the event loop to the delivery
- * thread that waits for them. The client never pipelines, so at most one reply is expected at a
- * time; a queue rather than a single future also keeps a reply the server sent early (a {@code
- * 421} before the command) for the next wait.
+ * The last handler of a client channel: hands decoded replies from the event loop to whoever waits
+ * for them. Session set-up (greeting, EHLO, STARTTLS, AUTH) waits on the queue from a connect
+ * thread; a mail transaction registers a {@link Listener} and is called on the event loop instead,
+ * reply after reply (several at once when it pipelines). A queue rather than a single future also
+ * keeps a reply the server sent early (a {@code 421} before the command) for the next reader.
  */
 final class ReplyQueue extends ChannelInboundHandlerAdapter {
   /** Marks the end of the stream; stays in the queue so that every later wait sees it too. */
@@ -26,6 +27,39 @@ final class ReplyQueue extends ChannelInboundHandlerAdapter {
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private volatile Throwable failure;
   private volatile boolean quitting;
+  // Set and cleared on the event loop only; while set, replies go to it instead of the queue.
+  private Listener listener;
+
+  /** Told of replies on the channel's event loop. */
+  interface Listener {
+    void onReply(SmtpResponse reply);
+
+    /** The connection closed; {@code cause} is what broke it, or null for an orderly close. */
+    void onClosed(Throwable cause);
+  }
+
+  /**
+   * Sends every later reply to {@code l} instead of the queue, starting with any already queued.
+   * Must be called on the channel's event loop.
+   */
+  void listen(Listener l) {
+    listener = l;
+    Object next;
+    while (listener == l && (next = queue.poll()) != null) {
+      if (next == CLOSED) {
+        queue.add(CLOSED);
+        listener = null;
+        l.onClosed(failure);
+        return;
+      }
+      l.onReply((SmtpResponse) next);
+    }
+  }
+
+  /** Back to queueing; on the event loop. */
+  void unlisten() {
+    listener = null;
+  }
 
   /** Thrown by {@link #poll} once the connection is closed. */
   static final class ClosedException extends Exception {
@@ -65,6 +99,8 @@ final class ReplyQueue extends ChannelInboundHandlerAdapter {
     if (msg instanceof SmtpResponse r) {
       if (quitting) {
         ctx.close();
+      } else if (listener != null) {
+        listener.onReply(r);
       } else {
         queue.add(r);
       }
@@ -83,6 +119,11 @@ final class ReplyQueue extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     queue.add(CLOSED);
+    Listener l = listener;
+    listener = null;
+    if (l != null) {
+      l.onClosed(failure);
+    }
     ctx.fireChannelInactive();
   }
 }

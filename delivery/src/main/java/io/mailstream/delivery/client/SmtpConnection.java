@@ -34,9 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open SMTP connection to a next hop, as a blocking facade over a Netty channel: each call
- * writes, then waits on the write's future or the reply queue with the RFC 5321 4.5.3.2 time-out
- * for that step. Used by one delivery thread at a time (the {@link ConnectionPool} hands it over).
+ * One open SMTP connection to a next hop. Session set-up (greeting, EHLO, STARTTLS, AUTH) uses it
+ * as a blocking facade over a Netty channel: each call writes, then waits on the write's future or
+ * the reply queue with the RFC 5321 4.5.3.2 time-out for that step. Mail transactions run on the
+ * channel's event loop instead ({@link SmtpTransaction}). Used by one transaction at a time (the
+ * {@link ConnectionPool} hands it over).
  *
  * <p>Any failure (time-out, dropped connection, {@code 421}) closes the channel and throws {@link
  * SmtpSessionException}; after that {@link #usable()} is false and the pool discards it.
@@ -94,6 +96,16 @@ public final class SmtpConnection {
 
   Timeouts timeouts() {
     return timeouts;
+  }
+
+  /** The channel, for a transaction that runs on its event loop. */
+  Channel channel() {
+    return channel;
+  }
+
+  /** Where the channel's replies arrive. */
+  ReplyQueue replies() {
+    return replies;
   }
 
   /**
@@ -293,36 +305,6 @@ public final class SmtpConnection {
       throws SmtpSessionException {
     write(request, timeout, what);
     return awaitReply(timeout, what);
-  }
-
-  /**
-   * RSET before reuse (RFC 5321 4.1.1.5), which also proves the server is still there. Returns
-   * false, with the connection closed, when it is not.
-   */
-  boolean reset() {
-    try {
-      ReplyRecord r = command(SmtpRequests.rset(), timeouts.command(), "RSET");
-      if (r.code() / 100 == 2) {
-        return true;
-      }
-      log.debug("{}: RSET answered {}, discarding the connection", relay, r);
-      abort();
-      return false;
-    } catch (SmtpSessionException e) {
-      log.debug("{}: RSET failed, discarding the connection: {}", relay, e.getMessage());
-      return false;
-    }
-  }
-
-  /** Writes one chunk of stuffed DATA content (RFC 5321 4.5.3.2.5: data block time-out). */
-  void writeContent(byte[] stuffed) throws SmtpSessionException {
-    write(new DefaultSmtpContent(Unpooled.wrappedBuffer(stuffed)), timeouts.dataBlock(), "DATA");
-  }
-
-  /** Writes the last chunk; Netty's encoder follows it with the terminating {@code .CRLF}. */
-  void writeLastContent(byte[] stuffed) throws SmtpSessionException {
-    write(
-        new DefaultLastSmtpContent(Unpooled.wrappedBuffer(stuffed)), timeouts.dataBlock(), "DATA");
   }
 
   private void write(Object message, Duration timeout, String what) throws SmtpSessionException {

@@ -20,6 +20,9 @@ import io.netty.handler.codec.smtp.SmtpResponseDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -27,9 +30,9 @@ import java.util.regex.Pattern;
  * Opens SMTP client connections: TCP connect, greeting, EHLO or HELO. Owns the Netty event loops
  * shared by all its connections; close it when the delivery stage stops.
  *
- * <p><b>Why Netty's codec-smtp behind a blocking facade, not a plain socket.</b> Delivery workers
- * are threads that send one transaction at a time, so the API they see is blocking. Underneath,
- * Netty gives what {@code java.net.Socket} cannot: a time-out on <em>writes</em>. RFC 5321
+ * <p><b>Why Netty's codec-smtp, not a plain socket.</b> Mail transactions run on the event loops,
+ * many per thread ({@link SmtpTransaction}); session set-up and large bodies use the connection as
+ * a blocking facade from a thread of {@link #blocking()}. For those, Netty gives what {@code java.net.Socket} cannot: a time-out on <em>writes</em>. RFC 5321
  * 4.5.3.2.5 bounds every data block by 3 minutes, and a blocking socket write to a server that
  * stops reading hangs until the kernel gives up; here each write returns a future the worker waits
  * on with that deadline, and the back-pressure of waiting keeps at most one chunk per connection
@@ -51,6 +54,11 @@ public final class SmtpConnector implements AutoCloseable {
   private final ClientSecurity security;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
+  // Session set-up (connect, greeting, EHLO, STARTTLS, AUTH) and the content of bodies streamed
+  // from the bodies topic block; they run here, never on the event loops. Threads are made as
+  // needed: the pool's per-destination limits bound how many sessions are set up at once.
+  private final ExecutorService blocking =
+      Executors.newCachedThreadPool(new DefaultThreadFactory("smtp-connect", true));
 
   /** A connector with two I/O threads; enough for hundreds of mostly idle SMTP connections. */
   public SmtpConnector(String heloName, Timeouts timeouts) {
@@ -104,6 +112,11 @@ public final class SmtpConnector implements AutoCloseable {
 
   public Timeouts timeouts() {
     return timeouts;
+  }
+
+  /** Where blocking work of the SMTP client runs: opening sessions and streaming large bodies. */
+  Executor blocking() {
+    return blocking;
   }
 
   /**
@@ -201,6 +214,7 @@ public final class SmtpConnector implements AutoCloseable {
   /** Stops the event loops; open connections are closed without QUIT. */
   @Override
   public void close() {
+    blocking.shutdownNow();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

@@ -9,12 +9,15 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SMTP mailer: finds the next hop, takes a connection from the pool (or opens one), runs one
- * transaction and gives the connection back. Thread-safe; delivery threads share one instance.
+ * The SMTP mailer: finds the next hop, takes a connection from the pool (or waits for one, or
+ * opens one), runs one transaction on the connection's event loop and gives the connection back.
+ * Thread-safe; the node's delivery workers share one instance, with many transactions in flight.
  *
  * <pre>{@code
  * try (SmtpConnector connector = new SmtpConnector("relay.example", Timeouts.rfc5321());
@@ -37,55 +40,95 @@ public final class SmtpMailer implements Mailer {
     this.nextHops = Objects.requireNonNull(nextHops, "nextHops");
   }
 
-  /**
-   * Tries the destination's hosts in order (a mailertable host list; a single host otherwise) and
-   * runs the transaction on the first that takes a session. A host that has no address, cannot be
-   * reached, or refuses the greeting, EHLO or HELO makes the next one be tried, as sendmail's
-   * deliver() does ("try next MX site"); the recipients fail only when every host did (see {@link
-   * FailedHops} for which failure then decides). Once a transaction has begun, its replies stand:
-   * a refused MAIL or RCPT is an answer about the message, not about the host.
-   */
+  /** Waits for {@link #deliverAsync}; for tools and tests. */
   @Override
   public TransactionResult deliver(Destination destination, OutboundMessage message) {
-    FailedHops failed = new FailedHops();
-    for (Destination hop : destination.hops()) {
-      SmtpConnection connection = connect(hop, message, failed);
-      if (connection != null) {
-        try {
-          return new SmtpTransaction(connection, message).run();
-        } finally {
-          pool.release(connection);
-        }
-      }
-    }
-    return failed.result(message);
+    return deliverAsync(destination, message).join();
   }
 
   /**
-   * A session with one host, from the pool or new; null, with the failure recorded, when the host
-   * has no usable address or no address took the session.
+   * Tries the destination's hosts in order (a mailertable host list; a single host otherwise) and
+   * runs the transaction on the first that takes a session. A host that has no address, cannot be
+   * reached, is marked down, or refuses the greeting, EHLO or HELO makes the next one be tried, as
+   * sendmail's deliver() does ("try next MX site"); the recipients fail only when every host did
+   * (see {@link FailedHops} for which failure then decides). Once a transaction has begun, its
+   * replies stand: a refused MAIL or RCPT is an answer about the message, not about the host.
+   *
+   * <p>Never blocks: the transaction runs on the connection's event loop, session set-up on the
+   * connector's threads; the future completes there.
    */
-  private SmtpConnection connect(Destination hop, OutboundMessage message, FailedHops failed) {
+  @Override
+  public CompletableFuture<TransactionResult> deliverAsync(Destination destination, OutboundMessage message) {
+    return tryHop(destination.hops(), 0, message, new FailedHops(), 0);
+  }
+
+  private CompletableFuture<TransactionResult> tryHop(
+      List<Destination> hops, int i, OutboundMessage message, FailedHops failed, int staleSeen) {
+    if (i == hops.size()) {
+      return CompletableFuture.completedFuture(failed.result(message));
+    }
+    Destination hop = hops.get(i);
+    return pool.acquire(hop.key(), () -> open(hop), connector.blocking())
+        .handle((lease, error) -> {
+          if (error != null) {
+            SmtpSessionException e = sessionFailure(hop, error);
+            log.debug("{}: {}", message.queueId(), e.getMessage());
+            // The pool names the destination by its key; the mail log names the host.
+            failed.add(e.relay().equals(hop.key()) ? hop.host() : e.relay(), e.reply());
+            return tryHop(hops, i + 1, message, failed, 0);
+          }
+          return transact(lease, message).thenCompose(attempt -> {
+            // A reused connection the server had closed meanwhile (or says 421 on at once):
+            // the message was not offered, so it goes over another connection, as Postfix does.
+            if (attempt.staleConnection() && lease.reused() && staleSeen < MAX_STALE) {
+              return tryHop(hops, i, message, failed, staleSeen + 1);
+            }
+            return CompletableFuture.completedFuture(attempt.result());
+          });
+        })
+        .thenCompose(f -> f);
+  }
+
+  private static final int MAX_STALE = 3;
+
+  private CompletableFuture<SmtpTransaction.Attempt> transact(ConnectionPool.Lease lease, OutboundMessage message) {
+    SmtpConnection c = lease.connection();
+    CompletableFuture<SmtpTransaction.Attempt> attempt;
+    try {
+      attempt = new SmtpTransaction(c, message, connector.blocking()).start();
+    } catch (RuntimeException e) {
+      c.abort();
+      pool.release(c);
+      throw e;
+    }
+    return attempt.whenComplete((a, e) -> pool.release(c));
+  }
+
+  private static SmtpSessionException sessionFailure(Destination hop, Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof SmtpSessionException e) {
+      return e;
+    }
+    return new SmtpSessionException(hop.host(), SmtpReplies.localError("Cannot open a session: " + cause), cause);
+  }
+
+  /**
+   * Opens a session with one host (on a connector thread): resolves it, then tries its addresses.
+   */
+  private SmtpConnection open(Destination hop) throws SmtpSessionException {
     List<InetSocketAddress> addresses;
     try {
       addresses = nextHops.resolve(hop);
     } catch (NoSuchDomainException e) {
       // sendmail: "Host unknown (Name server: x: host not found)", dsn 5.1.2.
-      failed.add(hop.host(),
-          new ReplyRecord(550, "5.1.2", List.of("Host unknown (Name server: " + e.getMessage() + ")")));
-      return null;
+      throw new SmtpSessionException(hop.host(),
+          new ReplyRecord(550, "5.1.2", List.of("Host unknown (Name server: " + e.getMessage() + ")")), e);
     } catch (UnknownHostException e) {
       // A failed look-up may be a DNS time-out; it must never become a bounce here.
-      failed.add(hop.host(), SmtpReplies.noAnswer("Cannot resolve " + hop.host() + ": " + e.getMessage()));
-      return null;
+      throw new SmtpSessionException(hop.host(),
+          SmtpReplies.noAnswer("Cannot resolve " + hop.host() + ": " + e.getMessage()), e);
     }
-    try {
-      return pool.acquire(hop.key(), () -> open(hop, addresses));
-    } catch (SmtpSessionException e) {
-      log.debug("{}: {}", message.queueId(), e.getMessage());
-      failed.add(e.relay(), e.reply());
-      return null;
-    }
+    return open(hop, addresses);
   }
 
   /**

@@ -1,5 +1,17 @@
 package io.mailstream.delivery.worker;
 
+import io.mailstream.core.config.DeliverySettings;
+import io.mailstream.core.config.DurationText;
+import io.mailstream.core.event.BodyRef;
+import io.mailstream.core.smtp.EnhancedStatus;
+import io.mailstream.core.smtp.Reply;
+import io.mailstream.delivery.BodySource;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.Mailer;
@@ -47,36 +59,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the delivery stage's consumer group. It takes RecipientRouted events, hands each
- * message to the mailer for its destination and records the outcome per recipient. Deferred
- * recipients wait in the retry state of the partition they came from; between polls the worker
- * retries what is due, so a deferred message never blocks the partition behind it.
+ * One member of the delivery stage's consumer group. It takes RecipientRouted events and hands each
+ * message to the mailer for its destination without waiting for it: up to {@code maxInFlight}
+ * messages are in flight at once (SMTP transactions on the client's event loops, not a thread
+ * each). Completed attempts are recorded on this worker's thread: an outcome per recipient, and the
+ * retry state for those deferred. Deferred recipients wait in the retry state of the partition they
+ * came from; retries that are due run in a lane of their own (a quarter of {@code maxInFlight} on
+ * top of it), so that fresh mail never waits behind them, nor they behind it.
  *
- * <p>Input offsets are committed after each polled batch, once the outcome events and retry state
- * of its messages are acknowledged; a worker that stops finishes the message in hand, commits and
- * hands over the rest of its batch. When it gains a partition it rebuilds that partition's retry state from the
- * changelog.
+ * <p>Every 50 ms (or 2,000 recorded attempts) the producer is flushed, every send checked, and the
+ * input offsets committed up to the last contiguous finished record of each partition: an offset
+ * is committed only once the outcomes, retry state and notices of its message and of every message
+ * before it are acknowledged by Kafka. A worker that stops, or loses partitions, waits for the
+ * messages in flight, records and commits them; only a crash can make the next owner repeat one.
+ * When it gains a partition it rebuilds that partition's retry state from the changelog.
  *
  * <p>A message whose delivery throws (not a Kafka error: a mailer or the outcome bookkeeping) ends
- * {@link #run} with a {@link RecordFailedException} naming it, after committing the messages of the
- * batch before it; whoever runs the worker starts a new one. After {@link RecordFailures}' bound,
- * the message goes to the dead-letter topic instead and the partition moves on.
+ * {@link #run} with a {@link RecordFailedException} naming it, after the messages in flight are
+ * finished and those before it committed; whoever runs the worker starts a new one. After {@link
+ * RecordFailures}' bound, the message goes to the dead-letter topic instead and the partition
+ * moves on.
  */
 public final class DeliveryWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
-  private static final int RETRIES_PER_ROUND = 50;
   // How long to wait at most between two tries while Kafka does not answer.
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  // Outcomes are flushed and offsets committed this often, or after this many attempts.
+  private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(50).toNanos();
+  private static final int MAX_RECORDED_BEFORE_COMMIT = 2000;
+  // Bodies held by the messages in flight; polling pauses above it (a few large bodies).
+  private static final long MAX_BYTES_IN_FLIGHT = 32L * 1024 * 1024;
+  private static final long RETRY_ROUND_NANOS = Duration.ofSeconds(1).toNanos();
+  // How long a stop or a rebalance waits for the messages in flight (SMTP time-outs bound them).
+  private static final Duration FINISH_IN_FLIGHT = Duration.ofSeconds(60);
 
   private final Topics topics;
   private final Function<RecipientRouted, Mailer> mailers;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Producer<String, byte[]> producer;
   private final AcknowledgedSends sends;
-  // Retry entries the batch in hand created: if the batch is not recorded, they go too, so that
-  // reading it again attempts their messages again instead of skipping them as already deferred.
+  // Retry entries created since the last commit: if they are not acknowledged, they go too, so
+  // that reading their messages again attempts them instead of skipping them as already deferred.
   private final Map<Integer, Set<String>> createdInBatch = new HashMap<>();
   private final BodyReader bodies;
+  private final BodyReader largeBodies;
   private final DeadLetters deadLetters;
   private final RetryStore store;
   private final RetryChangelog changelog;
@@ -84,10 +110,29 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final RouteHandBack handBack;
   private final Supplier<String> currentRouting;
   private final RecordFailures failures;
+  private final int maxInFlight;
+  private final int maxRetriesInFlight;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
   private final AtomicLong attempts = new AtomicLong();
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final OffsetTracker tracker = new OffsetTracker();
+  private final Set<String> retrying = new HashSet<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
   private volatile boolean running = true;
   private Duration backoff = Duration.ZERO;
+  private int inFlight;
+  private int retriesInFlight;
+  private long bytesInFlight;
+  private int generation;
+  private int recordedSinceCommit;
+  private long lastCommitNanos = System.nanoTime();
+  private long lastRetryRoundNanos;
+  private RecordFailedException failed;
+
+  /** A finished attempt, handed from the mailer's thread to this worker's. */
+  private record Completion(ConsumerRecord<String, byte[]> record, int partition, RecipientRouted routed,
+      RetryEntry previous, int attempt, long startedAt, long bytes, int generation, TransactionResult result,
+      Throwable error) {}
 
   /**
    * A worker whose bounces notify senders as {@code localhost} would; a node passes its hostname
@@ -117,17 +162,27 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
    */
   public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
       RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures) {
+    this(bootstrap, topics, mailers, policy, store, bounces, rerouting, failures, DeliverySettings.DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /** @param maxInFlight messages in flight at once ({@code delivery.max-in-flight}) */
+  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
+      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures,
+      int maxInFlight) {
     this.failures = failures;
     this.topics = topics;
     this.mailers = mailers;
+    this.maxInFlight = maxInFlight;
+    this.maxRetriesInFlight = Math.max(1, maxInFlight / 4);
     Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery");
-    // A retry round and an SMTP transaction (DATA termination may take 10 minutes) run between polls.
+    // A stop or a rebalance waits for the messages in flight (bounded by FINISH_IN_FLIGHT).
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, maxInFlight));
     this.consumer = new KafkaConsumer<>(c);
     this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(60))));
     this.producer = sends.producer();
     this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
+    this.largeBodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
     this.deadLetters = new DeadLetters(producer, topics);
     this.store = store;
     this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
@@ -142,23 +197,23 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       handBack.start();
       consumer.subscribe(List.of(topics.routed()), new Rebalance());
       while (running) {
-        ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(250));
         try {
-          deliver(batch);
-          retryDue();
+          step();
           backoff = Duration.ZERO;
         } catch (WakeupException | InterruptException | AuthorizationException | AuthenticationException e) {
           throw e;
         } catch (KafkaException e) {
-          // The broker did not take an outcome, retry state, DSN or commit: none of this batch's
-          // offsets were committed, so read it again once Kafka answers. Mail already handed to
-          // its next hop in the batch may go out twice (at least once, never lost).
+          // The broker did not take an outcome, retry state, DSN or commit: nothing since the last
+          // commit counts, so read it again once Kafka answers. Mail already handed to its next
+          // hop may go out twice (at least once, never lost).
           backoff = backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF);
-          log.warn("delivery batch not recorded ({}); again from the last commit in {}s", e.toString(), backoff.toSeconds());
-          rewind(batch);
+          log.warn("delivery not recorded ({}); again from the last commit in {}s", e.toString(), backoff.toSeconds());
+          rewind();
           sleep(backoff);
         }
       }
+      finishInFlight();
+      commit();
     } finally {
       // Whatever ends the loop other than close() propagates: the worker's runner logs it and
       // starts another.
@@ -166,52 +221,117 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       producer.close(Duration.ofSeconds(5));
       handBack.close();
       bodies.close();
+      largeBodies.close();
     }
   }
 
-  private void deliver(ConsumerRecords<String, byte[]> batch) {
-    Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+  private void step() {
+    record();
+    admit();
+    boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0;
+    ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(busy ? 5 : 100));
     for (ConsumerRecord<String, byte[]> record : batch) {
-      try {
-        handle(record);
-      } catch (RecordFailedException e) {
-        // The messages before it went out: commit them, so that the next worker starts at the
-        // failed one instead of sending those again.
-        commit(done);
-        throw e;
-      }
-      done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
       if (!running) {
-        break;
+        break; // Not started, not committed: the next owner reads them.
       }
+      handle(record);
     }
-    commit(done);
+    record();
+    retryDue();
+    if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS || recordedSinceCommit >= MAX_RECORDED_BEFORE_COMMIT) {
+      commit();
+    }
   }
 
-  // One flush and one commit per batch: outcomes and retry state are acknowledged before the
-  // offsets that cover them. Only a crash (not a stop or a rebalance, which happen between
-  // batches) can make the next owner repeat the messages of the batch in hand.
-  private void commit(Map<TopicPartition, OffsetAndMetadata> done) {
-    if (!done.isEmpty()) {
-      producer.flush();
-      sends.check();
-      consumer.commitSync(done);
+  /** Records what finished; a message that failed ends the worker once the rest is committed. */
+  private void record() {
+    Completion c;
+    while ((c = completions.poll()) != null) {
+      finish(c);
     }
+    if (failed != null) {
+      RecordFailedException e = failed;
+      finishInFlight();
+      commit();
+      throw e;
+    }
+  }
+
+  /** Pauses polling while the messages in flight fill the budget, resumes when there is room. */
+  private void admit() {
+    boolean full = inFlight >= maxInFlight || bytesInFlight >= MAX_BYTES_IN_FLIGHT;
+    if (full && paused.isEmpty()) {
+      paused.addAll(consumer.assignment());
+      consumer.pause(paused);
+    } else if (!full && !paused.isEmpty()) {
+      paused.retainAll(consumer.assignment());
+      consumer.resume(paused);
+      paused.clear();
+    }
+  }
+
+  /**
+   * Flushes the producer, checks every send and commits the offsets up to the last contiguous
+   * finished record of each partition: outcomes, retry state and notices are acknowledged before
+   * the offsets that cover them.
+   */
+  private void commit() {
+    lastCommitNanos = System.nanoTime();
+    if (recordedSinceCommit == 0) {
+      return;
+    }
+    producer.flush();
+    sends.check();
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+    offsets.keySet().retainAll(consumer.assignment());
+    if (!offsets.isEmpty()) {
+      consumer.commitSync(offsets);
+      tracker.committed(offsets);
+    }
+    recordedSinceCommit = 0;
     createdInBatch.clear();
   }
 
-  private void rewind(ConsumerRecords<String, byte[]> batch) {
+  /** Forgets everything since the last commit and reads it again. */
+  private void rewind() {
+    // The completions of attempts in flight are not recorded: their messages are read again.
+    generation++;
+    failed = null;
+    retrying.clear();
+    recordedSinceCommit = 0;
     // The changelog may have taken some of them; a tombstone keeps a later owner from restoring
-    // an entry that reading the batch again may never create (if the next attempt delivers).
+    // an entry that reading again may never create (if the next attempt delivers).
     createdInBatch.forEach((partition, keys) -> keys.forEach(key -> {
       store.remove(partition, key);
       changelog.remove(partition, key);
     }));
     createdInBatch.clear();
-    for (TopicPartition tp : batch.partitions()) {
-      if (consumer.assignment().contains(tp)) {
-        consumer.seek(tp, batch.records(tp).get(0).offset());
+    for (TopicPartition tp : tracker.partitions()) {
+      long at = tracker.rewindTo(tp);
+      if (at >= 0 && consumer.assignment().contains(tp)) {
+        consumer.seek(tp, at);
       }
+      tracker.forget(tp);
+    }
+  }
+
+  /** Waits for the messages in flight and records them, up to {@link #FINISH_IN_FLIGHT}. */
+  private void finishInFlight() {
+    long deadline = System.nanoTime() + FINISH_IN_FLIGHT.toNanos();
+    while ((inFlight > 0 || retriesInFlight > 0) && System.nanoTime() < deadline) {
+      try {
+        Completion c = completions.poll(100, TimeUnit.MILLISECONDS);
+        if (c != null) {
+          finish(c);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (inFlight > 0 || retriesInFlight > 0) {
+      log.warn("{} deliveries still in flight after {}; their messages will be attempted again", inFlight + retriesInFlight,
+          DurationText.format(FINISH_IN_FLIGHT));
     }
   }
 
@@ -232,49 +352,155 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    tracker.started(tp, record.offset());
     Optional<String> givenUp = failures.exhausted(record);
     if (givenUp.isPresent()) {
       deadLetters.send(record, givenUp.get());
+      done(tp, record);
       return;
     }
     Optional<RecipientRouted> decoded = deadLetters.decode(record, RecipientRouted.class);
     if (decoded.isEmpty()) {
+      done(tp, record);
       return;
     }
     RecipientRouted routed = decoded.get();
     if (store.get(record.partition(), RetryEntry.keyOf(routed)).isPresent()) {
       // Already attempted and waiting for its retry: this record was redelivered after a crash.
+      done(tp, record);
       return;
     }
-    try {
-      attempt(record.partition(), routed, null, 1);
-    } catch (KafkaException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      failures.failed(record, e);
-      throw new RecordFailedException(record, routed.queueId(), e);
-    }
-    failures.succeeded(record);
-    String key = RetryEntry.keyOf(routed);
-    if (store.get(record.partition(), key).isPresent()) {
-      createdInBatch.computeIfAbsent(record.partition(), p -> new java.util.HashSet<>()).add(key);
-    }
+    start(record, record.partition(), routed, null, 1);
+  }
+
+  /** A record finished without an attempt (dead-lettered, undecodable, already deferred). */
+  private void done(TopicPartition tp, ConsumerRecord<String, byte[]> record) {
+    tracker.finished(tp, record.offset());
+    recordedSinceCommit++;
   }
 
   /**
-   * Attempts what is due, except recipients whose routing is out of date: routed under rules that
-   * have changed since (sendmail routes again on every queue run), or not placed by the router yet.
-   * Those go back to the router, which gives them their destination under the rules in force.
+   * Starts an attempt; it completes on the mailer's thread and is recorded on this one. A small
+   * body is read now, so that the transaction never blocks; a large one while it is sent.
+   */
+  private void start(ConsumerRecord<String, byte[]> record, int partition, RecipientRouted routed, RetryEntry previous,
+      int attempt) {
+    long startedAt = System.currentTimeMillis();
+    long bytes = Math.max(0, routed.message().body().size());
+    CompletableFuture<TransactionResult> result;
+    if (routed.destination().isReroute()) {
+      result = CompletableFuture.completedFuture(routingDeferred(routed));
+    } else {
+      result = deliver(routed);
+    }
+    if (record == null) {
+      retriesInFlight++;
+    } else {
+      inFlight++;
+    }
+    bytesInFlight += bytes;
+    int gen = generation;
+    result.whenComplete((r, e) -> completions.add(
+        new Completion(record, partition, routed, previous, attempt, startedAt, bytes, gen, r, e)));
+    if (result.isCompletedExceptionally() && record != null) {
+      record(); // A mailer that threw at once: nothing behind it in the batch is started.
+    }
+  }
+
+  private CompletableFuture<TransactionResult> deliver(RecipientRouted routed) {
+    BodySource body;
+    try {
+      body = routed.message().body().store() == BodyRef.Store.CHUNKS
+          ? new StoredBody(largeBodies, routed)
+          : StoredBody.inMemory(bodies, routed);
+    } catch (IOException e) {
+      return CompletableFuture.completedFuture(unreadable(routed, e));
+    }
+    OutboundMessage message = new OutboundMessage(routed.queueId(), routed.envelopeSender(), routed.recipients(),
+        routed.message().receivedHeader(), body, routed.message().dsn());
+    try {
+      return mailers.apply(routed).deliverAsync(routed.destination(), message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Records a finished attempt, on this worker's thread. */
+  private void finish(Completion c) {
+    if (c.record() == null) {
+      retriesInFlight--;
+      retrying.remove(c.partition() + "/" + RetryEntry.keyOf(c.routed()));
+    } else {
+      inFlight--;
+    }
+    bytesInFlight -= c.bytes();
+    if (c.generation() != generation || !owned.contains(c.partition())) {
+      return; // Given up on by a rewind or a lost partition: read again, attempted again.
+    }
+    RuntimeException error = c.error() == null ? null
+        : c.error() instanceof RuntimeException r ? r : new IllegalStateException(c.error());
+    if (error instanceof CompletionException && error.getCause() instanceof RuntimeException r) {
+      error = r;
+    }
+    if (error == null) {
+      try {
+        attempts.incrementAndGet();
+        recorder.record(c.partition(), c.routed(), c.previous(), c.attempt(), c.result(), c.startedAt(),
+            System.currentTimeMillis());
+        recordedSinceCommit++;
+      } catch (KafkaException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        error = e;
+      }
+    }
+    if (c.record() == null) {
+      if (error != null) {
+        // The entry stays due; the next round tries it again.
+        log.warn("{}: retry failed: {}", c.routed().queueId(), error.toString());
+      }
+      return;
+    }
+    if (error != null) {
+      failures.failed(c.record(), error);
+      if (failed == null) {
+        failed = new RecordFailedException(c.record(), c.routed().queueId(), error);
+      }
+      return;
+    }
+    failures.succeeded(c.record());
+    String key = RetryEntry.keyOf(c.routed());
+    if (store.get(c.partition(), key).isPresent()) {
+      createdInBatch.computeIfAbsent(c.partition(), p -> new HashSet<>()).add(key);
+    }
+    tracker.finished(new TopicPartition(c.record().topic(), c.partition()), c.record().offset());
+  }
+
+  /**
+   * Attempts what is due, in the retry lane (its own in-flight budget), except recipients whose
+   * routing is out of date: routed under rules that have changed since (sendmail routes again on
+   * every queue run), or not placed by the router yet. Those go back to the router, which gives
+   * them their destination under the rules in force.
    */
   private void retryDue() {
+    long nowNanos = System.nanoTime();
+    if (nowNanos - lastRetryRoundNanos < RETRY_ROUND_NANOS || retriesInFlight >= maxRetriesInFlight || failed != null) {
+      return;
+    }
+    lastRetryRoundNanos = nowNanos;
     long now = System.currentTimeMillis();
     String routing = currentRouting.get();
     for (int partition : owned) {
-      for (RetryEntry entry : store.due(partition, now, RETRIES_PER_ROUND)) {
-        if (!running) {
+      for (RetryEntry entry : store.due(partition, now, maxRetriesInFlight + retriesInFlight)) {
+        if (!running || retriesInFlight >= maxRetriesInFlight) {
           return;
         }
         RecipientRouted routed = entry.routed();
+        String key = partition + "/" + RetryEntry.keyOf(routed);
+        if (retrying.contains(key)) {
+          continue;
+        }
         if (routed.destination().isReroute() || routed.routedUnderOtherRules(routing)) {
           try {
             handBack.handBack(partition, entry, System.currentTimeMillis());
@@ -285,29 +511,17 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
           }
           continue;
         }
-        attempt(partition, routed, entry, entry.attempts() + 1);
-        producer.flush();
-        sends.check();
+        retrying.add(key);
+        start(null, partition, routed, entry, entry.attempts() + 1);
       }
     }
   }
 
-  private void attempt(int partition, RecipientRouted routed, RetryEntry previous, int attempt) {
-    long started = System.currentTimeMillis();
-    OutboundMessage message =
-        new OutboundMessage(
-            routed.queueId(),
-            routed.envelopeSender(),
-            routed.recipients(),
-            routed.message().receivedHeader(),
-            new StoredBody(bodies, routed),
-            routed.message().dsn());
-    TransactionResult result =
-        routed.destination().isReroute()
-            ? routingDeferred(routed)
-            : mailers.apply(routed).deliver(routed.destination(), message);
-    attempts.incrementAndGet();
-    recorder.record(partition, routed, previous, attempt, result, started, System.currentTimeMillis());
+  private static TransactionResult unreadable(RecipientRouted routed, IOException e) {
+    ReplyRecord reply = ReplyRecord.of(Reply.temp(451, EnhancedStatus.X_4_3_0,
+        "Cannot read the queued message " + routed.queueId() + ": " + e));
+    return new TransactionResult(routed.destination().host(), routed.recipients().stream()
+        .map(r -> new RecipientResult(r, RecipientResult.Outcome.DEFERRED, reply)).toList());
   }
 
   /**
@@ -336,9 +550,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   }
 
   /**
-   * Stops after the message in hand. No {@code wakeup()}: it could interrupt the commit of a message
-   * already delivered, and that message would then be sent again by the next owner of its
-   * partition. The short poll time-out bounds the wait instead.
+   * Stops: no new message is started; those in flight are finished, recorded and committed. No
+   * {@code wakeup()}: it could interrupt the commit of a message already delivered, and that
+   * message would then be sent again by the next owner of its partition. The short poll time-out
+   * bounds the wait instead.
    */
   @Override
   public void close() {
@@ -360,16 +575,35 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      producer.flush();
-      for (TopicPartition tp : partitions) {
-        owned.remove(tp.partition());
-        store.clear(tp.partition());
+      if (partitions.isEmpty()) {
+        return;
       }
+      // What is in flight is finished and committed while the partitions are still ours (a
+      // worker that stops has waited for it already).
+      if (running) {
+        finishInFlight();
+      }
+      Completion c;
+      while ((c = completions.poll()) != null) {
+        finish(c);
+      }
+      recordedSinceCommit++; // flush whatever retry-state changes are pending, too
+      commit();
+      forget(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      onPartitionsRevoked(partitions);
+      forget(partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        owned.remove(tp.partition());
+        store.clear(tp.partition());
+        tracker.forget(tp);
+        paused.remove(tp);
+      }
     }
   }
 }

@@ -24,9 +24,13 @@ final class ClientFixture implements AutoCloseable {
 
   private ClientFixture(Timeouts timeouts, int maxIdle, Duration idleTimeout, ClientSecurity security)
       throws IOException {
+    this(timeouts, new ConnectionPool(maxIdle, idleTimeout), security);
+  }
+
+  private ClientFixture(Timeouts timeouts, ConnectionPool pool, ClientSecurity security) throws IOException {
     host = FakeSmartHost.start();
     connector = new SmtpConnector("mailstream.test", timeouts, 1, security);
-    pool = new ConnectionPool(maxIdle, idleTimeout);
+    this.pool = pool;
     mailer = new SmtpMailer(connector, pool, NextHops.direct());
   }
 
@@ -45,6 +49,19 @@ final class ClientFixture implements AutoCloseable {
 
   static ClientFixture withPool(int maxIdle, Duration idleTimeout) throws IOException {
     return new ClientFixture(SHORT, maxIdle, idleTimeout);
+  }
+
+  /** At most {@code maxPerDestination} connections to the host at once. */
+  static ClientFixture withPool(int maxIdle, Duration idleTimeout, int maxPerDestination) throws IOException {
+    return new ClientFixture(SHORT,
+        new ConnectionPool(maxIdle, idleTimeout, maxPerDestination, HostStatus.off(), ConnectionPool.DEFAULT_HOST_WAIT),
+        ClientSecurity.plain());
+  }
+
+  /** A mailer whose pool keeps this host status, and waits {@code hostWait} for a host that does not answer. */
+  static ClientFixture withHostStatus(Timeouts timeouts, HostStatus hosts, Duration hostWait) throws IOException {
+    return new ClientFixture(timeouts, new ConnectionPool(2, Duration.ofMinutes(1), 20, hosts, hostWait),
+        ClientSecurity.plain());
   }
 
   TransactionResult send(OutboundMessage m) {

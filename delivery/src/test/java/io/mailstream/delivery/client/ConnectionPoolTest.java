@@ -26,7 +26,7 @@ class ConnectionPoolTest {
   }
 
   @Test
-  void sequentialMessagesShareOneConnectionWithRsetBetween() throws Exception {
+  void sequentialMessagesShareOneConnectionWithoutRset() throws Exception {
     try (ClientFixture f = ClientFixture.withPool(2, Duration.ofMinutes(1))) {
       for (int i = 0; i < 10; i++) {
         assertTrue(send(f, i).all(Outcome.DELIVERED));
@@ -34,7 +34,8 @@ class ConnectionPoolTest {
 
       assertEquals(10, f.host.awaitMessages(10, WAIT).size());
       assertEquals(1, f.host.connectionsAccepted());
-      assertEquals(9, f.host.count("RSET"));
+      // RFC 5321 4.1.4: a completed transaction leaves the session ready for the next MAIL.
+      assertEquals(0, f.host.count("RSET"));
       assertEquals(1, f.host.count("EHLO"));
       assertEquals(1, f.pool.idleCount(f.host.destination().key()));
     }
@@ -89,28 +90,54 @@ class ConnectionPoolTest {
   }
 
   @Test
-  void aConnectionThatFailsRsetIsReplaced() throws Exception {
+  void aReusedConnectionThatSays421AtOnceIsReplacedAndTheMessageGoesOverANewOne() throws Exception {
     try (ClientFixture f = ClientFixture.withPool(2, Duration.ofMinutes(1))) {
       assertTrue(send(f, 1).all(Outcome.DELIVERED));
-      f.host.on(Verb.RSET, "421 4.4.2 Idle too long, closing");
+      f.host.onceOn(Verb.MAIL, "421 4.4.2 Idle too long, closing");
 
       assertTrue(send(f, 2).all(Outcome.DELIVERED));
 
       assertEquals(2, f.host.connectionsAccepted());
-      assertEquals(2, f.host.awaitMessages(2, WAIT).size());
       assertEquals(2, f.host.awaitMessages(2, WAIT).get(1).connection());
     }
   }
 
   @Test
-  void aConnectionTheServerClosedWhileIdleIsNotReused() throws Exception {
+  void aReusedConnectionTheServerDropsAtMailIsReplaced() throws Exception {
     try (ClientFixture f = ClientFixture.withPool(2, Duration.ofMinutes(1))) {
-      f.host.dropOn(Verb.RSET);
       assertTrue(send(f, 1).all(Outcome.DELIVERED));
+      f.host.dropOnceOn(Verb.MAIL);
 
       assertTrue(send(f, 2).all(Outcome.DELIVERED));
-
       assertEquals(2, f.host.connectionsAccepted());
+    }
+  }
+
+  @Test
+  void aFreshConnectionThatSays421IsNotTriedAgain() throws Exception {
+    try (ClientFixture f = ClientFixture.withPool(2, Duration.ofMinutes(1))) {
+      f.host.onceOn(Verb.MAIL, "421 4.3.2 Shutting down");
+
+      assertTrue(send(f, 1).all(Outcome.DEFERRED));
+
+      assertEquals(1, f.host.connectionsAccepted());
+    }
+  }
+
+  @Test
+  void atMostTheDestinationLimitOfConnectionsIsOpened() throws Exception {
+    try (ClientFixture f = ClientFixture.withPool(2, Duration.ofMinutes(1), 3)) {
+      List<java.util.concurrent.CompletableFuture<TransactionResult>> all = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        String body = "Subject: " + i + "\r\n\r\nx\r\n";
+        all.add(f.mailer.deliverAsync(f.host.destination(), message("s@x.test", List.of("r" + i + "@y.test"), body)));
+      }
+      for (var r : all) {
+        assertTrue(r.get().all(Outcome.DELIVERED));
+      }
+
+      assertEquals(30, f.host.awaitMessages(30, WAIT).size());
+      assertTrue(f.host.connectionsAccepted() <= 3, f.host.connectionsAccepted() + " connections");
     }
   }
 

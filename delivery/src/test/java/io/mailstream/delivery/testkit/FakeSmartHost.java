@@ -53,6 +53,7 @@ public final class FakeSmartHost implements AutoCloseable {
   // Guarded by this; every change is followed by notifyAll() for the waits.
   private final List<ReceivedMessage> messages = new ArrayList<>();
   private final List<String> commands = new ArrayList<>();
+  private final List<String> readAhead = new ArrayList<>();
   private final List<AuthAttempt> authAttempts = new ArrayList<>();
   private int accepted;
   private int open;
@@ -92,6 +93,18 @@ public final class FakeSmartHost implements AutoCloseable {
   /** Answers every {@code verb} with these reply lines, e.g. {@code "550 5.7.1 Denied"}. */
   public FakeSmartHost on(Verb verb, String... replyLines) {
     script.set(verb, new Respond(List.of(replyLines)));
+    return this;
+  }
+
+  /** Answers only the next {@code verb} (on any connection) with these lines, then as before. */
+  public FakeSmartHost onceOn(Verb verb, String... replyLines) {
+    script.setOnce(verb, new Respond(List.of(replyLines)));
+    return this;
+  }
+
+  /** Closes the connection instead of answering only the next {@code verb}, then as before. */
+  public FakeSmartHost dropOnceOn(Verb verb) {
+    script.setOnce(verb, new Drop());
     return this;
   }
 
@@ -246,6 +259,18 @@ public final class FakeSmartHost implements AutoCloseable {
   synchronized void recordCommand(String line) {
     commands.add(line);
     notifyAll();
+  }
+
+  synchronized void recordReadAhead(String line) {
+    readAhead.add(line);
+  }
+
+  /**
+   * The commands that arrived with more input already behind them (the client did not wait for
+   * their reply): what a pipelining client sends before the last command of a group.
+   */
+  public synchronized List<String> commandsReadAhead() {
+    return List.copyOf(readAhead);
   }
 
   synchronized void recordMessage(ReceivedMessage m) {

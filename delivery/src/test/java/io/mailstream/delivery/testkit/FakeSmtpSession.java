@@ -58,6 +58,9 @@ final class FakeSmtpSession implements Runnable {
       while ((line = readLine()) != null) {
         String command = new String(line, StandardCharsets.UTF_8).stripTrailing();
         host.recordCommand(command);
+        if (in.available() > 0) {
+          host.recordReadAhead(command);
+        }
         if (!handle(command)) {
           return;
         }

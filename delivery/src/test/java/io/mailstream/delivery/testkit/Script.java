@@ -33,6 +33,7 @@ final class Script {
       List.of("SIZE 10485760", "8BITMIME", "ENHANCEDSTATUSCODES");
 
   private final Map<Verb, Action> rules = new ConcurrentHashMap<>();
+  private final Map<Verb, Action> once = new ConcurrentHashMap<>();
   private final Map<String, Action> rcptRules = new ConcurrentHashMap<>();
   private final List<String> extensions = new CopyOnWriteArrayList<>(DEFAULT_EXTENSIONS);
   private volatile long dropMidData = -1;
@@ -71,6 +72,10 @@ final class Script {
     return authMechanisms;
   }
 
+  void setOnce(Verb verb, Action action) {
+    once.put(verb, action);
+  }
+
   void set(Verb verb, Action action) {
     rules.put(verb, action);
   }
@@ -94,6 +99,7 @@ final class Script {
 
   void clear() {
     rules.clear();
+    once.clear();
     rcptRules.clear();
     advertise(DEFAULT_EXTENSIONS);
     dropMidData = -1;
@@ -105,7 +111,8 @@ final class Script {
 
   /** The rule for {@code verb}, or null for the default reply. */
   Action rule(Verb verb) {
-    return rules.get(verb);
+    Action first = once.remove(verb);
+    return first != null ? first : rules.get(verb);
   }
 
   /** The rule for RCPT to {@code address}: its own rule first, then the rule for every RCPT. */

@@ -267,7 +267,8 @@ public final class MailstreamNode implements AutoCloseable {
       Rerouting rerouting = new Rerouting(nodeId + "-" + i, () -> live.get().rules().fingerprint());
       deliveryWorkers.add(supervisor.supervise("delivery-" + i, () ->
           new DeliveryWorker(bootstrap, topics, mailers, policy, store.get(),
-              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures)));
+              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures,
+              config.delivery().maxInFlight())));
     }
   }
 

@@ -10,9 +10,14 @@ import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -21,16 +26,37 @@ import org.apache.kafka.common.TopicPartition;
  * Reads a stored message body back: a small one from the accepted record that holds it, a large
  * one from the bodies topic chunk by chunk, so that a 100 MiB message never sits whole in memory.
  * Not thread-safe (it owns a KafkaConsumer): each delivery thread has its own.
+ *
+ * <p>Reads are sized to what they need and what a fetch brings is not thrown away. Kafka returns
+ * whole record batches, so a fetch for one accepted record brings its neighbours too: messages
+ * accepted together, that the same reader is usually asked for next (routed records follow the
+ * accepted ones in order). They are kept, up to {@link #CACHE_BYTES}, and a partition read in order
+ * is not sought again, so that the consumer's prefetch of the next batch is kept as well. The
+ * fetch of a chunked body asks for one chunk at a time ({@code max.partition.fetch.bytes}).
  */
 public final class BodyReader implements AutoCloseable {
+  /** Accepted records kept after a fetch brought them along, for the next reads. */
+  static final int CACHE_BYTES = 8 * 1024 * 1024;
+
+  // A partition read in order this far ahead of its position is polled forward, not sought.
+  private static final long MAX_SKIP = 2_000;
+
   private final KafkaConsumer<String, byte[]> consumer;
   private final String bodiesTopic;
   private final String acceptedTopic;
   private final Duration timeout;
   private final Set<TopicPartition> assigned = new HashSet<>();
+  private final Map<TopicPartition, Map<Long, byte[]>> cached = new HashMap<>();
+  private final LinkedHashMap<String, Integer> cacheOrder = new LinkedHashMap<>();
+  private long cacheBytes;
+  private TopicPartition reading;
 
   public BodyReader(String bootstrap, Topics topics, Duration timeout) {
-    this.consumer = new KafkaConsumer<>(KafkaClients.reader(bootstrap));
+    Properties p = KafkaClients.reader(bootstrap);
+    // One chunk (512 KiB and its record overhead) per partition fetch; several records per poll.
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, BodyChunk.MAX_SIZE + 64 * 1024);
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    this.consumer = new KafkaConsumer<>(p);
     this.bodiesTopic = topics.bodies();
     this.acceptedTopic = topics.accepted();
     this.timeout = timeout;
@@ -72,7 +98,7 @@ public final class BodyReader implements AutoCloseable {
       return;
     }
     TopicPartition tp = new TopicPartition(bodiesTopic, ref.partition());
-    focus(tp, offsets.get(0));
+    position(tp, offsets.get(0), 0); // chunks are large: never read past others'
     int next = 0;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (next < offsets.size()) {
@@ -99,20 +125,6 @@ public final class BodyReader implements AutoCloseable {
     }
   }
 
-  /**
-   * Reads {@code tp} from {@code offset} on, and nothing else. Every partition read once stays
-   * assigned, paused while another is read: changing the assignment for each body would rebuild the
-   * consumer's per-partition metrics (and their JMX beans) every time.
-   */
-  private void focus(TopicPartition tp, long offset) {
-    if (assigned.add(tp)) {
-      consumer.assign(assigned);
-    }
-    consumer.pause(assigned);
-    consumer.resume(Set.of(tp));
-    consumer.seek(tp, offset);
-  }
-
   /** A body that is inline, or inside the accepted record the reference names. */
   private byte[] whole(String queueId, BodyRef ref) throws IOException {
     if (ref.store() == BodyRef.Store.INLINE) {
@@ -120,13 +132,23 @@ public final class BodyReader implements AutoCloseable {
     }
     TopicPartition tp = new TopicPartition(acceptedTopic, ref.partition());
     long offset = ref.chunkOffsets().get(0);
-    focus(tp, offset);
+    byte[] kept = takeCached(tp, offset);
+    if (kept != null) {
+      return bodyOf(queueId, tp, offset, kept);
+    }
+    position(tp, offset, MAX_SKIP);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
+      byte[] found = null;
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
         if (r.offset() == offset) {
-          return bodyOf(queueId, tp, r);
+          found = r.value();
+        } else {
+          keep(tp, r.offset(), r.value());
         }
+      }
+      if (found != null) {
+        return bodyOf(queueId, tp, offset, found);
       }
       if (consumer.position(tp) > offset) {
         throw new BodyUnavailableException(queueId + ": accepted record at " + tp + "@" + offset + " is gone (retention)");
@@ -135,17 +157,81 @@ public final class BodyReader implements AutoCloseable {
     throw new BodyUnavailableException(queueId + ": accepted record at " + tp + "@" + offset + " not readable within " + timeout);
   }
 
-  private static byte[] bodyOf(String queueId, TopicPartition tp, ConsumerRecord<String, byte[]> r) throws IOException {
+  private static byte[] bodyOf(String queueId, TopicPartition tp, long offset, byte[] value) throws IOException {
     MailEvent event;
     try {
-      event = EventCodec.decode(r.value());
+      event = EventCodec.decode(value);
     } catch (CodecException e) {
-      throw new BodyUnavailableException(queueId + ": record at " + tp + "@" + r.offset() + " does not decode: " + e.getMessage());
+      throw new BodyUnavailableException(queueId + ": record at " + tp + "@" + offset + " does not decode: " + e.getMessage());
     }
     if (!(event instanceof MessageAccepted m) || !m.queueId().equals(queueId) || m.body().store() != BodyRef.Store.INLINE) {
-      throw new BodyUnavailableException(queueId + ": record at " + tp + "@" + r.offset() + " does not hold this body");
+      throw new BodyUnavailableException(queueId + ": record at " + tp + "@" + offset + " does not hold this body");
     }
     return m.body().inline();
+  }
+
+  /**
+   * Makes {@code tp} the only partition polled, at {@code offset}: without a seek when the
+   * partition is already there or a little behind (read in order; what lies between is kept), so
+   * that what the consumer fetched ahead is not thrown away. Every partition read once stays
+   * assigned, paused while another is read, keeping its position: changing the assignment for each
+   * body would also rebuild the consumer's per-partition metrics (and their JMX beans) every time.
+   */
+  private void position(TopicPartition tp, long offset, long maxSkip) {
+    if (assigned.add(tp)) {
+      consumer.assign(assigned);
+      consumer.seek(tp, offset);
+    } else {
+      long at = consumer.position(tp);
+      if (at > offset || offset - at > maxSkip) {
+        consumer.seek(tp, offset);
+      }
+    }
+    if (!tp.equals(reading)) {
+      Set<TopicPartition> others = new HashSet<>(assigned);
+      others.remove(tp);
+      consumer.pause(others);
+      consumer.resume(Set.of(tp));
+      reading = tp;
+    }
+  }
+
+  private void keep(TopicPartition tp, long offset, byte[] value) {
+    if (value == null || value.length > CACHE_BYTES / 4) {
+      return;
+    }
+    if (cached.computeIfAbsent(tp, p -> new HashMap<>()).put(offset, value) == null) {
+      cacheOrder.put(tp + "@" + offset, value.length);
+      cacheBytes += value.length;
+    }
+    var it = cacheOrder.entrySet().iterator();
+    while (cacheBytes > CACHE_BYTES && it.hasNext()) {
+      var eldest = it.next();
+      it.remove();
+      cacheBytes -= eldest.getValue();
+      String k = eldest.getKey();
+      int at = k.lastIndexOf('@');
+      TopicPartition p = tpOf(k.substring(0, at));
+      Map<Long, byte[]> m = cached.get(p);
+      if (m != null) {
+        m.remove(Long.parseLong(k.substring(at + 1)));
+      }
+    }
+  }
+
+  private byte[] takeCached(TopicPartition tp, long offset) {
+    Map<Long, byte[]> m = cached.get(tp);
+    byte[] value = m == null ? null : m.remove(offset);
+    if (value != null) {
+      cacheOrder.remove(tp + "@" + offset);
+      cacheBytes -= value.length;
+    }
+    return value;
+  }
+
+  private static TopicPartition tpOf(String s) {
+    int dash = s.lastIndexOf('-');
+    return new TopicPartition(s.substring(0, dash), Integer.parseInt(s.substring(dash + 1)));
   }
 
   @Override

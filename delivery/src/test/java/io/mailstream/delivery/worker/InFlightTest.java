@@ -1,0 +1,181 @@
+package io.mailstream.delivery.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.event.BodyRef;
+import io.mailstream.core.event.ClientInfo;
+import io.mailstream.core.event.Destination;
+import io.mailstream.core.event.EnvelopeRecipient;
+import io.mailstream.core.event.MessageAccepted;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.delivery.Mailer;
+import io.mailstream.delivery.OutboundMessage;
+import io.mailstream.delivery.RecipientResult;
+import io.mailstream.delivery.TransactionResult;
+import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.publish.BounceNotifier;
+import io.mailstream.queue.state.RetryStore;
+import io.mailstream.queue.testkit.StoredBodies;
+import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.queue.topic.RecordFailures;
+import io.mailstream.queue.topic.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many messages in flight per worker: offsets are committed only up to the last contiguous finished
+ * record, and retries run in a lane of their own.
+ */
+@Timeout(90)
+class InFlightTest {
+  private static final Destination HOST = new Destination("relay", "127.0.0.1", 2525, false);
+  private static final ReplyRecord OK = new ReplyRecord(250, "2.0.0", List.of("Ok"));
+  private static final ReplyRecord LATER = new ReplyRecord(451, "4.3.0", List.of("Try later"));
+
+  @TempDir Path dir;
+  Topics topics;
+  DeliveryWorker worker;
+  Thread thread;
+  final Map<String, CompletableFuture<TransactionResult>> pending = new ConcurrentHashMap<>();
+  final Map<String, Integer> calls = new ConcurrentHashMap<>();
+
+  /** Leaves every attempt open until the test completes it. */
+  final Mailer mailer = new Mailer() {
+    @Override
+    public TransactionResult deliver(Destination destination, OutboundMessage message) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<TransactionResult> deliverAsync(Destination destination, OutboundMessage message) {
+      int n = calls.merge(message.queueId(), 1, Integer::sum);
+      CompletableFuture<TransactionResult> f = new CompletableFuture<>();
+      pending.put(message.queueId() + "#" + n, f);
+      return f.thenApply(reply -> reply);
+    }
+  };
+
+  @BeforeEach
+  void setUp() {
+    topics = new Topics(TestKafka.freshTopics(1, false));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (worker != null) {
+      worker.close();
+      while (thread.isAlive()) {
+        for (String attempt : pending.keySet()) {
+          answer(attempt, OK);
+        }
+        thread.join(50);
+      }
+    }
+  }
+
+  void start(int maxInFlight, Duration retry) {
+    worker = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> mailer,
+        new RetryPolicy(List.of(retry), Duration.ofDays(5)), RetryStore.open(dir), BounceNotifier.NONE,
+        Rerouting.unknownRules(), new RecordFailures(3), maxInFlight);
+    thread = new Thread(worker, "delivery-test");
+    thread.start();
+  }
+
+  void route(String queueId) throws Exception {
+    BodyRef ref = StoredBodies.store(topics, queueId, "Subject: t\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
+    List<EnvelopeRecipient> rcpts = List.of(EnvelopeRecipient.of(MailAddress.parse(queueId + "@y.test")));
+    MessageAccepted m = new MessageAccepted(queueId, System.currentTimeMillis(), new MailAddress("a", "x.test"), rcpts,
+        new ClientInfo("client.test", "127.0.0.1", null, "ESMTP", null), null, "", ref, MessageAccepted.DsnRequest.NONE);
+    RecipientRouted routed = new RecipientRouted(m, m.sender(), HOST, rcpts, List.of(), System.currentTimeMillis());
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+      p.send(new ProducerRecord<>(topics.routed(), queueId + "|x", EventCodec.encode(routed))).get();
+    }
+  }
+
+  void answer(String attempt, ReplyRecord reply) throws Exception {
+    CompletableFuture<TransactionResult> f = pending.get(attempt);
+    String queueId = attempt.substring(0, attempt.indexOf('#'));
+    RecipientResult.Outcome outcome = reply.code() / 100 == 2 ? RecipientResult.Outcome.DELIVERED : RecipientResult.Outcome.DEFERRED;
+    f.complete(new TransactionResult("[127.0.0.1] [127.0.0.1]", List.of(new RecipientResult(
+        EnvelopeRecipient.of(MailAddress.parse(queueId + "@y.test")), outcome, reply))));
+  }
+
+  Long committed() {
+    TopicPartition tp = new TopicPartition(topics.routed(), 0);
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+        KafkaClients.consumer(TestKafka.bootstrap(), topics.settings().topicPrefix() + "-delivery"))) {
+      OffsetAndMetadata o = c.committed(Set.of(tp)).get(tp);
+      return o == null ? null : o.offset();
+    }
+  }
+
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void offsetsAreCommittedOnlyUpToTheLastContiguousFinishedMessage() throws Exception {
+    route("a");
+    route("b");
+    route("c");
+    start(10, Duration.ofMinutes(1));
+
+    await(() -> pending.size() == 3, "three attempts in flight at once");
+    answer("b#1", OK);
+    answer("c#1", OK);
+    await(() -> worker.attempts() == 2, "b and c recorded");
+    // Give the worker several commit intervals: still nothing past a, which is in flight.
+    Thread.sleep(300);
+    assertNull(committed(), "nothing committed while the first message is in flight");
+
+    answer("a#1", OK);
+    await(() -> Long.valueOf(3).equals(committed()), "all three committed");
+  }
+
+  @Test
+  void aRetryThatHangsDoesNotHoldUpFreshMail() throws Exception {
+    route("slow");
+    start(4, Duration.ofMillis(200));
+    await(() -> pending.containsKey("slow#1"), "first attempt");
+    answer("slow#1", LATER);
+    await(() -> pending.containsKey("slow#2"), "the retry, which now hangs");
+
+    for (int i = 0; i < 8; i++) {
+      route("fresh" + i);
+    }
+    for (int i = 0; i < 8; i++) {
+      String attempt = "fresh" + i + "#1";
+      await(() -> pending.containsKey(attempt), attempt);
+      answer(attempt, OK);
+    }
+    await(() -> worker.attempts() == 9, "every fresh message recorded while the retry hangs");
+    await(() -> Long.valueOf(9).equals(committed()), "fresh mail committed");
+    assertEquals(1, calls.get("slow") - 1, "one retry in flight, not one per round");
+  }
+}
