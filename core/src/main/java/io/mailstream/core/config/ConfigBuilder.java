@@ -107,7 +107,7 @@ public final class ConfigBuilder {
   }
 
   public ConfigBuilder smartHost(String v) {
-    smartHost = parse("smart-host", v, t -> HostPort.parse(t, 25));
+    smartHost = parse("smart-host", v, t -> HostPort.nextHop(t, 25));
     return this;
   }
 
