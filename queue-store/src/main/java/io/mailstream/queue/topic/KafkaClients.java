@@ -15,9 +15,16 @@ public final class KafkaClients {
 
   /**
    * A producer for mail that must not be lost: acks=all with idempotence, so an acknowledged record
-   * is on every in-sync replica exactly once. linger.ms=1 and a large batch let concurrent SMTP
-   * sessions share one produce request and so one fsync (group commit). Blocking and delivery are
-   * bounded by the accept deadline, after which the client is told 451 instead of waiting.
+   * is on every in-sync replica exactly once. Blocking and delivery are bounded by the accept
+   * deadline, after which the client is told 451 instead of waiting.
+   *
+   * <p>Group commit: one produce request in flight at a time, sent at once (no linger). Whatever
+   * the sessions hand over while a request is being appended and fsynced goes out together in the
+   * next one, so the batch grows with the load and each message waits for at most one fsync besides
+   * its own. With five in flight (Kafka's default) the broker still handles a connection's requests
+   * one after the other, each with its own fsync of a few records, and under load a message waited
+   * behind four of them: twice the accept latency and twice the fsyncs, measured with the
+   * three-relay benchmark (BENCHMARKS.md).
    */
   public static Properties producer(String bootstrap, Duration deadline) {
     Properties p = new Properties();
@@ -25,7 +32,8 @@ public final class KafkaClients {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
     // A body chunk (512 KiB) plus record overhead must fit one request.
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
