@@ -1,0 +1,93 @@
+#!/bin/bash
+# A dead next hop must not stall the queue (issue: "a dead host does not stall the queue").
+#
+# Usage: load-tests/dead-host.sh [N [SIZE [CONC [DEAD_N]]]]     (default 3000 4096 20 1000)
+#
+# Two runs of load-tests/bench.sh (N messages of SIZE over CONC connections to y.test, relayed to
+# the smart host, a counting sink on 127.0.0.1:2526), each against a fresh embedded node:
+#   alone      only that load;
+#   dead-host  the same load while a second generator sends DEAD_N messages over 10 connections to
+#              dead.test, which the mailertable routes to a tarpit on 127.0.0.1:2540 (accepts every
+#              connection and never answers: the worst kind of down host).
+# It prints both end-to-end rates for y.test, their ratio, how many connections the tarpit got
+# and the node's deferrals, and writes them to RESULTS (load-tests/results/dead-host-<UTC time>).
+# Env: MS_JAVA_OPTS (-Xmx1g)  BUILD=0 to use the jars as they are.  Loopback only.
+set -u
+N=${1:-3000} SIZE=${2:-4096} CONC=${3:-20} DEAD_N=${4:-1000}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g}
+TOOLS_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+OUT=${RESULTS:-$HERE/results/dead-host-$(date -u +%Y%m%dT%H%M%SZ)}
+die() { echo "dead-host.sh: $*" >&2; exit 1; }
+
+if [ "${BUILD:-1}" = 1 ]; then
+  (cd "$ROOT" && ./mvnw -o -B -q package -DskipTests -pl ops,load-tests -am) >&2 || die "build failed"
+fi
+MS_JAR=$ROOT/ops/target/mailstream.jar
+LT_JAR=$(ls "$HERE"/target/mailstream-load-tests-*-all.jar 2>/dev/null | head -1)
+[ -f "$MS_JAR" ] && [ -n "$LT_JAR" ] || die "jars missing; build with BUILD=1"
+mkdir -p "$OUT" || die "cannot create $OUT"
+WORK=$(mktemp -d /tmp/mailstream-deadhost.XXXXXX)
+NODE="" TARPIT="" DEADGEN=""
+cleanup() { for p in $DEADGEN $TARPIT $NODE; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+cat > "$WORK/mailertable" <<'MT'
+dead.test	smtp:[127.0.0.1]
+MT
+cat > "$WORK/mailstream.yaml" <<YAML
+hostname: relay.bench
+data-dir: $WORK/data
+listen:
+  - 127.0.0.1:2530
+relay-from:
+  - 127.0.0.0/8
+smart-host: "[127.0.0.1]:2526"
+routing:
+  mailertable: mailertable
+mailers:
+  smtp: 2540
+YAML
+
+start_node() { # $1 label
+  rm -rf "$WORK/data"
+  # shellcheck disable=SC2086
+  java $MS_JAVA_OPTS -jar "$MS_JAR" start --config "$WORK/mailstream.yaml" > "$OUT/$1-node.out" 2>&1 &
+  NODE=$!
+  for _ in $(seq 120); do grep -q "running stages" "$OUT/$1-node.out" && return 0
+    kill -0 $NODE 2>/dev/null || die "node did not start: $OUT/$1-node.out"; sleep 1; done
+  die "node did not start in 120 s"
+}
+stop_node() { kill $NODE; wait $NODE 2>/dev/null; NODE=""; }
+rate() { sed -n 's/^e2e_time_s=.* e2e_msgs_per_s=\(.*\)/\1/p' "$OUT/$1-bench.out"; }
+
+echo "== alone: $N x $SIZE B over $CONC connections to y.test"
+start_node alone
+BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/alone-bench.out" 2>&1
+stop_node
+
+echo "== dead-host: the same, with $DEAD_N messages to dead.test (a tarpit) at the same time"
+java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.Tarpit --port 2540 > "$OUT/tarpit.out" 2>&1 &
+TARPIT=$!
+for _ in $(seq 100); do grep -q '^LISTENING' "$OUT/tarpit.out" && break; sleep 0.1; done
+start_node dead-host
+java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port 2530 \
+  --messages "$DEAD_N" --size "$SIZE" --connections 10 --to-domain dead.test > "$OUT/dead-gen.out" 2>&1 &
+DEADGEN=$!
+BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/dead-host-bench.out" 2>&1
+wait $DEADGEN; DEADGEN=""
+deferred=$(grep -c 'stat=Deferred' "$OUT/dead-host-node.out")
+stop_node
+kill $TARPIT; wait $TARPIT 2>/dev/null; TARPIT=""
+
+alone=$(rate alone) dead=$(rate dead-host)
+dead_accepted=$(sed -n 's/^RESULT.* accepted=\([0-9]*\).*/\1/p' "$OUT/dead-gen.out")
+{
+  echo "alone_e2e_msgs_per_s=$alone"
+  echo "with_dead_host_e2e_msgs_per_s=$dead"
+  awk -v a="$alone" -v d="$dead" 'BEGIN{ if (a > 0) printf "ratio=%.2f\n", d / a }'
+  echo "dead_test_accepted=${dead_accepted:-0} of $DEAD_N"
+  grep '^TARPIT' "$OUT/tarpit.out"
+  echo "dead_host_deferrals_logged=$deferred"
+} | tee "$OUT/summary.txt"
