@@ -21,7 +21,9 @@
 #         Mailstream java $MS_JAVA_OPTS -jar ops/target/mailstream.jar start --listen 127.0.0.1:2530 ...
 #
 # Env: RELAYS ("postfix sendmail mailstream kafka-raw")  PEERS (../shared/peers from the repo root)
-#      MS_JAVA_OPTS (-Xmx1g, as ./mailstream)  TOOLS_JAVA_OPTS (probe/report JVMs:
+#      MS_JAVA_OPTS (-Xmx1g, as ./mailstream)  MS_CONFIG (a mailstream.yaml read before the options
+#      above, e.g. with raised limits; see matrix.sh)  SOURCE_OPTS, PF_MAIN_EXTRA (bench-relay.sh's
+#      and postfix-relay.sh's, passed through)  TOOLS_JAVA_OPTS (probe/report JVMs:
 #      -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)  PROBE_CONC (2)  PROBE_N (N)
 #      RESULTS (load-tests/results/<UTC timestamp>)  TIMEOUT (600 s for the sink, as bench-relay.sh)
 #      DRAIN_TIMEOUT (120 s; see drain())  BUILD=0 to use the jars as they are
@@ -238,7 +240,7 @@ run_mailstream() {
   port_busy 2530 && die "127.0.0.1:2530 is in use"
   local data; data=$(mktemp -d /tmp/mailstream-compare-data.XXXXXX); MS_DATA=$data
   # shellcheck disable=SC2086
-  java $MS_JAVA_OPTS -jar "$MS_JAR" start --listen 127.0.0.1:2530 --smart-host 127.0.0.1:$SINK_PORT \
+  java $MS_JAVA_OPTS -jar "$MS_JAR" start ${MS_CONFIG:+--config "$MS_CONFIG"} --listen 127.0.0.1:2530 --smart-host 127.0.0.1:$SINK_PORT \
     --relay-from 127.0.0.0/8 --hostname relay.bench --data-dir "$data" > "$OUT/mailstream.log" 2>&1 &
   MS_PID=$!
   for _ in $(seq 600); do grep -q 'running stages' "$OUT/mailstream.log" && break
