@@ -88,6 +88,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("num.partitions", "1");
+    // The log cleaner keeps its key-to-offset map in a heap buffer of this size for as long as the
+    // broker runs: Kafka's 128 MiB default was a third of the embedded node's live heap. The
+    // compacted topics here (retry state, config, group offsets) hold thousands of keys, not the
+    // millions that buffer is sized for; 16 MiB still maps some 600,000 keys per cleaning.
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
     return p;
   }
 
