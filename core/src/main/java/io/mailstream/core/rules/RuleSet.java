@@ -68,6 +68,14 @@ public final class RuleSet {
     return !tables.generics().isEmpty();
   }
 
+  /**
+   * Whether a domaintable is configured: ruleset 3 renames domains in every header address too, so
+   * headers are rewritten even without masquerading.
+   */
+  public boolean hasDomainTable() {
+    return tables.domaintable() != null && tables.domaintable().size() > 0;
+  }
+
   /** Whether {@code domain} is delivered here (class w). */
   public boolean isLocal(String domain) {
     return tables.localHostNames().contains(domain);
@@ -113,7 +121,7 @@ public final class RuleSet {
       return;
     }
     if (a.hasAddressLiteral()) {
-      deliver(original, a, literal(a), trace, out);
+      deliver(original, a, literal(a, trace), trace, out);
       return;
     }
     Optional<MailerRoute> m = tables.mailertable().route(a, trace);
@@ -138,7 +146,7 @@ public final class RuleSet {
     if (a.domain() == null || tables.localHostNames().contains(a.domainKey(), trace)) {
       localMailbox(recipient, a.unquotedLocalPart(), trace, out);
     } else if (a.hasAddressLiteral()) {
-      deliver(recipient, a, literal(a), trace, out);
+      deliver(recipient, a, literal(a, trace), trace, out);
     } else {
       Optional<MailerRoute> m = tables.mailertable().route(a, trace);
       if (m.isEmpty()) {
@@ -168,7 +176,15 @@ public final class RuleSet {
     return hops;
   }
 
-  private Destination literal(MailAddress a) {
+  /**
+   * proto.m4's ruleset 0 for a numeric address spec: to the SMART_HOST with its mailer when there
+   * is one ("Add smart host to path"), else to the address itself. The mailertable is never asked.
+   */
+  private Destination literal(MailAddress a, Trace trace) {
+    if (smartHost != null) {
+      trace.note("address literal " + a.domain() + ": SMART_HOST " + smartHost.key() + " (ruleset 0 sends numeric addresses there)");
+      return smartHost;
+    }
     String literal = a.domain().substring(1, a.domain().length() - 1);
     return new Destination("esmtp", literal.replaceFirst("(?i)^IPv6:", ""), routing.port("esmtp"), false);
   }
