@@ -13,6 +13,8 @@
 #
 #   /parse ADDRESS                  ruleset 0's mailer, host and user for an envelope recipient
 #   /try FLAGS MAILER ADDRESS       the address as MAILER sends it; FLAGS as /tryflags (ES HS ER HR)
+#   /local USER                     a user ruleset 0 gave the local mailer, through ruleset 5
+#                                   (localaddr: MAIL_HUB, FEATURE(nullclient)) as delivery does
 #
 # Not run by the build; run it after changing a case and commit what it wrote:
 #   core/src/test/resources/sendmail-bt/ask-sendmail.sh [case-dir...]
@@ -47,8 +49,11 @@ define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath,ClassFileInUnsafeDirPath
 FEATURE(\`nocanonify')dnl
 HEAD
     sed -E "s|hash ([A-Za-z0-9_.-]+)'|hash $work/\\1'|" "$case/sendmail.mc"
-    echo "MAILER(\`local')dnl"
-    echo "MAILER(\`smtp')dnl"
+    # FEATURE(nullclient) adds the mailers itself and refuses them a second time.
+    if ! grep -q nullclient "$case/sendmail.mc"; then
+      echo "MAILER(\`local')dnl"
+      echo "MAILER(\`smtp')dnl"
+    fi
   } > "$work/case.mc"
   m4 "$cfdir/m4/cf.m4" "$work/case.mc" > "$work/case.cf"
   # One sendmail per query, so that a /tryflags never carries over to the next query.
@@ -58,13 +63,23 @@ HEAD
     case "$q" in ''|'#'*) continue ;; esac
     if [[ $q == /parse\ * ]]; then
       input="$q"
+    elif [[ $q == /local\ * ]]; then
+      input="5 ${q#/local }"
     else
       read -r _ flags mailer addr <<<"$q"
       input=$(printf '/tryflags %s\n/try %s %s' "$flags" "$mailer" "$addr")
     fi
     out=$(printf '%s\n' "$input" | sendmail -bt -C "$work/case.cf" 2>&1 | sed "s|$work|CASE|g")
     { echo "\$ sendmail -bt -C case.cf <<< '${input//$'\n'/\\n}'"; echo "$out"; } >> "$case/transcript"
-    if [[ $q == /parse\ * ]]; then
+    if [[ $q == /local\ * ]]; then
+      # "$# relay $@ hub . example $: u < @ hub . example >", or no triple: the local mailer.
+      answer=$(grep -E '^localaddr +returns: ' <<<"$out" | tail -1 | sed -E 's/^localaddr +returns: //; s/ //g')
+      if [[ $answer =~ ^\$#([^$]+)\$@([^$]+)\$:(.*)$ ]]; then
+        answer="mailer ${BASH_REMATCH[1]}, host ${BASH_REMATCH[2]}, user $(tr -d '<>' <<<"${BASH_REMATCH[3]}")"
+      else
+        answer="mailer local, user ${q#/local }"
+      fi
+    elif [[ $q == /parse\ * ]]; then
       answer=$(grep -E '^mailer [^ ]+, ' <<<"$out" | tail -1)
       [ -n "$answer" ] || answer=$(grep -E '^(@|[0-9]{3} )' <<<"$out" | tail -1)
     else

@@ -35,7 +35,8 @@ public final class RuleSet {
     this.smartHost = smartHost;
     this.routing = routing;
     this.hostname = hostname;
-    this.fingerprint = RouteFingerprint.of(tables.localHostNames(), tables.mailertable(), smartHost, routing.mailerPorts());
+    this.fingerprint =
+        RouteFingerprint.of(tables.localHostNames(), tables.mailertable(), smartHost, routing.mailerPorts(), routing.mailHub());
   }
 
   /**
@@ -291,8 +292,21 @@ public final class RuleSet {
     }
   }
 
+  /**
+   * The local mailer, or with MAIL_HUB its ruleset 5 (F=5 on the local mailer): a local user that
+   * no alias took goes to the hub through the relay mailer as {@code user@hub}.
+   */
   private void localMailbox(MailAddress original, String user, Trace trace, List<Resolved> out) {
-    deliver(original, new MailAddress(user, hostname), Destination.local(), trace, out);
+    String hub = routing.mailHub();
+    if (hub == null) {
+      deliver(original, new MailAddress(user, hostname), Destination.local(), trace, out);
+      return;
+    }
+    boolean bracketed = hub.startsWith("[");
+    String host = bracketed ? hub.substring(1, hub.length() - 1) : hub;
+    trace.note("MAIL_HUB " + hub + ": local user " + user + " goes to the hub");
+    deliver(original, new MailAddress(user, hub), new Destination("relay", host, routing.port("relay"), !bracketed),
+        trace, out);
   }
 
   private void deliver(MailAddress original, MailAddress recipient, Destination d, Trace trace, List<Resolved> out) {
