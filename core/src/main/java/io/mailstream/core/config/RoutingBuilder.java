@@ -103,6 +103,10 @@ public final class RoutingBuilder {
       mailHub = null;
       return this;
     }
+    if (h.contains("@")) {
+      throw new IllegalArgumentException("routing.mail-hub: '" + host + "' is an address; name the hub host only:"
+          + " each local user goes there as user@hub");
+    }
     boolean bracketed = h.startsWith("[") && h.endsWith("]");
     String name = bracketed ? h.substring(1, h.length() - 1) : h;
     if (name.isEmpty() || name.matches(".*[\\s@\\[\\]/].*") || (!bracketed && name.contains(":"))) {

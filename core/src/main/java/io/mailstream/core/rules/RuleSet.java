@@ -77,6 +77,11 @@ public final class RuleSet {
     return tables.domaintable() != null && tables.domaintable().size() > 0;
   }
 
+  /** Mailertable entries that load but never match (a key ending in a dot); the node warns. */
+  public List<MapEntry> mailertableEntriesNeverMatched() {
+    return tables.mailertable().ignored();
+  }
+
   /** Whether {@code domain} is delivered here (class w). */
   public boolean isLocal(String domain) {
     return tables.localHostNames().contains(domain);

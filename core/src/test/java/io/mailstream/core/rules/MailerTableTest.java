@@ -151,6 +151,16 @@ class MailerTableTest {
   }
 
   @Test
+  void aKeyEndingInADotLoadsButNeverMatches() throws Exception {
+    // sendmail 8.17 -bt: sendmail-bt/03-mailertable-key-with-dot
+    MailerTable t = MailerTable.of(entries("mailertable", "other.example.\tesmtp:[10.0.0.1]\n.dotted.example.\tesmtp:[10.0.0.2]\n"));
+    assertTrue(t.route(address("u@other.example"), new Trace()).isEmpty());
+    assertTrue(t.route(address("u@other.example."), new Trace()).isEmpty());
+    assertTrue(t.route(address("u@a.dotted.example"), new Trace()).isEmpty());
+    assertEquals(List.of(1, 2), t.ignored().stream().map(MapEntry::line).toList());
+  }
+
+  @Test
   void traceNamesTheLineThatMatched() throws Exception {
     MailerTable t = MailerTable.of(entries("/etc/mail/mailertable", MAIN));
     Trace trace = new Trace();
