@@ -37,6 +37,12 @@ final class MailboxParser {
     return new MailAddress(local, domain);
   }
 
+  /** A local part alone, checked as the local part of a mailbox is; its domain is null. */
+  static MailAddress unqualified(String local) throws AddressException {
+    checkLocalPart(local);
+    return new MailAddress(local, null);
+  }
+
   /**
    * Reads the inside of a path's angle brackets: {@code ""} for the null path, a mailbox, or a
    * mailbox behind an obsolete source route ({@code @a.example,@b.example:user@c.example}).

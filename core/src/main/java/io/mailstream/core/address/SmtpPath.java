@@ -9,6 +9,15 @@ public final class SmtpPath {
    * parameters begin. The null path {@code <>} is accepted only when {@code allowNull} is set.
    */
   public static Parsed parse(String arg, boolean allowNull) throws AddressException {
+    return parse(arg, allowNull, false);
+  }
+
+  /**
+   * As {@link #parse(String, boolean)}; with {@code allowUnqualified} a mailbox without
+   * {@code @domain} ({@code <root>}) is read too, with a null domain: sendmail takes a bare local
+   * user as a recipient and qualifies it with {@code $j}.
+   */
+  public static Parsed parse(String arg, boolean allowNull, boolean allowUnqualified) throws AddressException {
     if (!arg.startsWith("<")) {
       throw new AddressException("path must be enclosed in angle brackets");
     }
@@ -16,7 +25,11 @@ public final class SmtpPath {
     if (end < 0) {
       throw new AddressException("missing '>' at end of path");
     }
-    MailAddress address = MailboxParser.parsePath(arg.substring(1, end), allowNull);
+    String inner = arg.substring(1, end);
+    MailAddress address = allowUnqualified && !inner.isEmpty() && !inner.startsWith("@")
+            && MailboxParser.lastAtOutsideQuotes(inner) < 0
+        ? MailboxParser.unqualified(inner)
+        : MailboxParser.parsePath(inner, allowNull);
     String rest = arg.substring(end + 1);
     if (!rest.isEmpty() && rest.charAt(0) != ' ') {
       throw new AddressException("unexpected text after path");

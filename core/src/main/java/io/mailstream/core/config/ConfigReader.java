@@ -142,6 +142,7 @@ public final class ConfigReader {
       case "auth.allow-plaintext" -> b.smtp().allowPlaintextAuth(bool(k, value));
       case "routing.virtuser-domains" -> b.routing().virtuserDomains(list(k, value));
       case "routing.generics-domains" -> b.routing().genericsDomains(list(k, value));
+      case "routing.mail-hub" -> b.routing().mailHub(text(k, value));
       case "masquerade.as" -> b.routing().masqueradeAs(text(k, value));
       case "masquerade.domains" -> b.routing().masqueradeDomains(list(k, value));
       case "masquerade.exceptions" -> b.routing().masqueradeExceptions(list(k, value));

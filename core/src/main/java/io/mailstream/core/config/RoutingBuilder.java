@@ -20,6 +20,7 @@ public final class RoutingBuilder {
   private List<String> masqueradeDomains = List.of();
   private List<String> masqueradeExceptions = List.of();
   private List<String> exposedUsers = List.of();
+  private String mailHub;
 
   static final Set<String> MAPS =
       Set.of("mailertable", "virtusertable", "aliases", "domaintable", "genericstable", "local-host-names",
@@ -90,6 +91,32 @@ public final class RoutingBuilder {
     return this;
   }
 
+  /**
+   * MAIL_HUB: a host name or {@code [address]}, without a port (the relay mailer's, {@code
+   * mailers.relay}, applies).
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public RoutingBuilder mailHub(String host) {
+    String h = host == null ? "" : host.strip();
+    if (h.isEmpty()) {
+      mailHub = null;
+      return this;
+    }
+    if (h.contains("@")) {
+      throw new IllegalArgumentException("routing.mail-hub: '" + host + "' is an address; name the hub host only:"
+          + " each local user goes there as user@hub");
+    }
+    boolean bracketed = h.startsWith("[") && h.endsWith("]");
+    String name = bracketed ? h.substring(1, h.length() - 1) : h;
+    if (name.isEmpty() || name.matches(".*[\\s@\\[\\]/].*") || (!bracketed && name.contains(":"))) {
+      throw new IllegalArgumentException("routing.mail-hub: expected a host name or [address] without a port"
+          + " (the relay mailer's port, mailers.relay, applies), got '" + host + "'");
+    }
+    mailHub = bracketed ? "[" + name + "]" : domain(name);
+    return this;
+  }
+
   RoutingSettings build() {
     RoutingSettings.Masquerade m =
         new RoutingSettings.Masquerade(
@@ -101,7 +128,7 @@ public final class RoutingBuilder {
         maps.get("genericstable"), maps.get("local-host-names"), maps.get("relay-domains"), maps.get("access"),
         flag("routing.relay-hosts-only"), virtuserDomains, flag("routing.virtuser-entire-domain"), genericsDomains,
         flag("routing.generics-entire-domain"), flag("routing.allow-program-aliases"),
-        flag("routing.allow-file-aliases"), mailerPorts, m, maps.get("authinfo"));
+        flag("routing.allow-file-aliases"), mailerPorts, m, maps.get("authinfo"), mailHub);
   }
 
   private boolean flag(String key) {

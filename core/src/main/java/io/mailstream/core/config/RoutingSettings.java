@@ -31,6 +31,9 @@ import java.util.Set;
  * @param masquerade MASQUERADE_AS and the masquerading features
  * @param authinfo FEATURE(authinfo): credentials for next hops that require AUTH (read by the
  *     delivery stage)
+ * @param mailHub MAIL_HUB (and FEATURE(nullclient)'s hub): where mail for a local user that no
+ *     alias takes goes, through the relay mailer, as {@code user@hub}; {@code hub} or {@code
+ *     [address]}; null to deliver such mail here
  */
 public record RoutingSettings(
     Path mailertable,
@@ -50,7 +53,8 @@ public record RoutingSettings(
     boolean allowFileAliases,
     Map<String, Integer> mailerPorts,
     Masquerade masquerade,
-    Path authinfo) {
+    Path authinfo,
+    String mailHub) {
 
   public RoutingSettings {
     virtuserDomains = Set.copyOf(virtuserDomains);
@@ -94,5 +98,5 @@ public record RoutingSettings(
 
   public static final RoutingSettings NONE =
       new RoutingSettings(null, null, null, null, null, null, null, null, false, Set.of(), false, Set.of(), false,
-          false, false, Map.of(), Masquerade.NONE, null);
+          false, false, Map.of(), Masquerade.NONE, null, null);
 }

@@ -36,9 +36,17 @@ import java.util.regex.Pattern;
  * <p>In the host, domain and address look-ups, SKIP "will abort the current search for this entry
  * without accepting or rejecting it". Keys compare without case, as makemap folds them.
  *
- * <p>Entries with sendmail's other tags (GreetPause:, ClientRate:, Spam:, TLS_Clt:, ...) are kept
- * aside in {@link #unused()} so that the node can say they have no effect; an unknown tag is an
- * error, since it is most likely a misspelt one of the three.
+ * <p>{@code GreetPause:} (FEATURE(greet_pause)), {@code ClientRate:} (FEATURE(ratecontrol)) and
+ * {@code ClientConn:} (FEATURE(conncontrol)) entries are read too. A tag with no key ({@code
+ * ClientRate:<TAB>10}, as Debian's access file has) is the value for every client no other entry
+ * names: proto.m4's RateControl and ConnControl look up {@code E:} last, the tag alone. sendmail
+ * 8.17 never looks up a tag-only {@code GreetPause:} (that needs {@code _FFR_LOOKUPTAG_}, which
+ * no stock cf sets; the pause for other clients is FEATURE(greet_pause)'s argument), so that one
+ * loads but goes to {@link #ignored()}.
+ *
+ * <p>Entries with sendmail's other tags (Spam:, TLS_Clt:, ...) are kept aside in {@link #unused()}
+ * so that the node can say they have no effect; an unknown tag is an error, since it is most likely
+ * a misspelt one of the three.
  */
 public final class AccessDb {
   /** The tags Mailstream reads. */
@@ -67,12 +75,14 @@ public final class AccessDb {
   }
 
   private static final Set<String> UNUSED_TAGS =
-      Set.of("spam", "clientrate", "clientconn", "tls_srv", "tls_clt", "tls_rcpt", "try_tls",
+      Set.of("spam", "tls_srv", "tls_clt", "tls_rcpt", "try_tls",
           "srv_features", "tls_srv_features", "tls_clt_features", "authinfo", "certissuer", "certsubject",
           "qgrp", "compat");
-  private static final AccessDb EMPTY = new AccessDb(Map.of(), Map.of(), List.of(), List.of());
+  private static final AccessDb EMPTY = new AccessDb(Map.of(), Map.of(), Map.of(), List.of(), List.of());
   // FEATURE(greet_pause)'s own tag: a number of milliseconds, not an action.
   private static final String GREET_PAUSE = "greetpause";
+  // The key of a tag-only entry in the limit maps: proto.m4's "E:" look-up of the tag alone.
+  private static final String EVERY_CLIENT = "";
 
   // An IPv4 network written with a trailing dot ("192.168.0."), as seed 004 and many how-tos do.
   private static final Pattern DOTTED_NETWORK =
@@ -80,19 +90,50 @@ public final class AccessDb {
 
   private final Map<String, AccessMatch> rules;
   private final Map<String, GreetPause> pauses;
+  private final Map<String, ClientLimit> limits;
   private final List<MapEntry> unused;
   private final List<Ignored> ignored;
 
-  private AccessDb(
-      Map<String, AccessMatch> rules, Map<String, GreetPause> pauses, List<MapEntry> unused, List<Ignored> ignored) {
+  private AccessDb(Map<String, AccessMatch> rules, Map<String, GreetPause> pauses, Map<String, ClientLimit> limits,
+      List<MapEntry> unused, List<Ignored> ignored) {
     this.rules = Map.copyOf(rules);
     this.pauses = Map.copyOf(pauses);
+    this.limits = Map.copyOf(limits);
     this.unused = List.copyOf(unused);
     this.ignored = List.copyOf(ignored);
   }
 
   /** A {@code GreetPause:} entry: how long to hold the banner for the clients its key names. */
   public record GreetPause(MapEntry entry, Duration pause) {}
+
+  /**
+   * A {@code ClientRate:} or {@code ClientConn:} entry: connections per minute, or open at once,
+   * from the clients its key names; 0 is no limit, as in proto.m4 ({@code R<0> $@ OK}).
+   */
+  public record ClientLimit(MapEntry entry, int limit) {}
+
+  /** The two per-client connection limits of FEATURE(ratecontrol) and FEATURE(conncontrol). */
+  public enum Limit {
+    /** {@code ClientRate:}: connections per minute (confCONNECTION_RATE_WINDOW_SIZE's 60 s). */
+    RATE("clientrate"),
+    /** {@code ClientConn:}: connections open at once. */
+    CONN("clientconn");
+
+    private final String tag;
+
+    Limit(String tag) {
+      this.tag = tag;
+    }
+
+    static Limit named(String lowerTag) {
+      for (Limit l : values()) {
+        if (l.tag.equals(lowerTag)) {
+          return l;
+        }
+      }
+      return null;
+    }
+  }
 
   /** An entry that loads but can never match, and why; the node warns about each. */
   public record Ignored(MapEntry entry, String reason) {}
@@ -110,6 +151,7 @@ public final class AccessDb {
   public static AccessDb of(List<MapEntry> entries) throws MapFileException {
     Map<String, AccessMatch> rules = new HashMap<>();
     Map<String, GreetPause> pauses = new HashMap<>();
+    Map<String, ClientLimit> limits = new HashMap<>();
     List<MapEntry> unused = new ArrayList<>();
     List<Ignored> ignored = new ArrayList<>();
     for (MapEntry e : entries) {
@@ -129,8 +171,21 @@ public final class AccessDb {
       // IPv6:... and [IPv6:...] are untagged keys with colons in them.
       if (colon > 0 && !tagName.equals("ipv6") && !key.startsWith("[")) {
         tag = tagNamed(tagName);
+        if (tagName.equals(GREET_PAUSE) && bare.isEmpty()) {
+          greetPause(e); // checked like any other, though sendmail never reads it
+          ignored.add(new Ignored(e, "sendmail 8.17 never looks up a GreetPause: entry without a key"
+              + " (proto.m4 does only with _FFR_LOOKUPTAG_); clients no entry names get FEATURE(greet_pause)'s"
+              + " pause, smtp.greet-pause"));
+          continue;
+        }
         if (tagName.equals(GREET_PAUSE)) {
           Tables.putUnique(pauses, greetPauseKey(e, key.substring(colon + 1)), greetPause(e), e, GreetPause::entry);
+          continue;
+        }
+        Limit limit = Limit.named(tagName);
+        if (limit != null) {
+          String k = bare.isEmpty() ? EVERY_CLIENT : addressKey(e, bare);
+          Tables.putUnique(limits, limit.tag + ":" + k, clientLimit(e), e, ClientLimit::entry);
           continue;
         }
         if (tag == null && UNUSED_TAGS.contains(tagName)) {
@@ -156,7 +211,51 @@ public final class AccessDb {
       }
       Tables.putUnique(rules, (tag == null ? "" : tag.key()) + k, rule, e, AccessMatch::entry);
     }
-    return new AccessDb(rules, pauses, unused, ignored);
+    return new AccessDb(rules, pauses, limits, unused, ignored);
+  }
+
+  // RateControl and ConnControl look up ${client_addr} only, never the client's name.
+  private static String addressKey(MapEntry e, String key) throws MapFileException {
+    try {
+      String k = AccessKeys.normalize(key);
+      if (AccessKeys.kind(k) != AccessKeys.Kind.ADDRESS) {
+        throw new IllegalArgumentException(e.key().substring(0, e.key().indexOf(':') + 1)
+            + " takes an IP address or network (sendmail looks up the client's address only), not '" + k + "'");
+      }
+      return k;
+    } catch (IllegalArgumentException ex) {
+      throw Tables.error(e, ex.getMessage());
+    }
+  }
+
+  private static ClientLimit clientLimit(MapEntry e) throws MapFileException {
+    String v = e.value().strip();
+    if (!v.matches("[0-9]{1,9}")) {
+      throw Tables.error(e, e.key().substring(0, e.key().indexOf(':') + 1) + " takes a number of connections, got '" + v + "'");
+    }
+    return new ClientLimit(e, Integer.parseInt(v));
+  }
+
+  /**
+   * FEATURE(ratecontrol) and FEATURE(conncontrol): the entry for the client's address or its
+   * networks, else the tag-only entry for every client.
+   *
+   * @return the limit for this client (0: none), when an entry gives one
+   */
+  public Optional<ClientLimit> clientLimit(Limit limit, InetAddress address, Trace trace) {
+    if (limits.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> keys = new ArrayList<>(AccessKeys.addressPrefixes(address));
+    keys.add(EVERY_CLIENT);
+    for (String k : keys) {
+      ClientLimit l = limits.get(limit.tag + ":" + k);
+      if (l != null) {
+        trace.matched(l.entry(), limit.name() + " " + l.limit());
+        return Optional.of(l);
+      }
+    }
+    return Optional.empty();
   }
 
   private static String greetPauseKey(MapEntry e, String key) throws MapFileException {
@@ -208,7 +307,7 @@ public final class AccessDb {
   }
 
   public boolean isEmpty() {
-    return rules.isEmpty() && pauses.isEmpty();
+    return rules.isEmpty() && pauses.isEmpty() && limits.isEmpty();
   }
 
   /** Entries with tags that only other sendmail features read; they have no effect here. */

@@ -20,7 +20,9 @@ import java.util.Set;
  * ignored. Values are {@code mailer:host} (see {@link MailerRoute}); {@code %1} in a value is the
  * wildcarded part of the host ({@code b.a} for {@code b.a.dot.test} matching {@code .dot.test}),
  * {@code %2} its first label (undocumented in cf/README, present in proto.m4), {@code %0} the key.
- * With {@code .} the wildcarded part is the whole host.
+ * With {@code .} the wildcarded part is the whole host. A key written with a trailing dot ({@code
+ * other.example.}) never matches, as in sendmail 8.17, which looks the host up without its dot: it
+ * loads, and {@link #ignored()} names it so that the node can warn.
  *
  * <p>The table is consulted for recipients that are not local (class w is handled first, as in
  * ruleset 0) and never for address literals: sendmail sends {@code user@[192.0.2.1]} to that
@@ -33,9 +35,21 @@ public final class MailerTable {
   private static final MailerTable EMPTY = new MailerTable(Map.of());
 
   private final Map<String, Rule> rules;
+  private final List<MapEntry> ignored;
 
   private MailerTable(Map<String, Rule> rules) {
     this.rules = Map.copyOf(rules);
+    this.ignored = rules.values().stream().map(Rule::source).filter(MailerTable::neverMatches)
+        .sorted(java.util.Comparator.comparing(MapEntry::where)).toList();
+  }
+
+  /** Entries whose key ends with a dot: they load, and sendmail never matches them. */
+  public List<MapEntry> ignored() {
+    return ignored;
+  }
+
+  private static boolean neverMatches(MapEntry e) {
+    return e.key().length() > 1 && e.key().endsWith(".");
   }
 
   /** Reads a mailertable in makemap's text format. */
@@ -80,7 +94,7 @@ public final class MailerTable {
     }
     if (recipient.hasAddressLiteral()) {
       trace.note("mailertable: not consulted for the address literal " + recipient.domain()
-          + " (sendmail sends to it directly)");
+          + " (ruleset 0 sends it to the SMART_HOST or to the address itself)");
       return Optional.empty();
     }
     String host = recipient.domainKey();
@@ -115,12 +129,13 @@ public final class MailerTable {
     }
     if (raw.startsWith("[")) {
       throw Tables.error(e,
-          "'" + raw + "': address literals never reach the mailertable (sendmail sends to them directly)");
+          "'" + raw + "': address literals never reach the mailertable (ruleset 0 sends them to the SMART_HOST or to the address itself)");
     }
     if (raw.contains("@") || raw.startsWith("..") || raw.contains("..")) {
       throw Tables.error(e, "'" + raw + "' is neither a host name, a .domain nor '.'");
     }
-    return DomainNames.key(raw);
+    // Kept with its dot, which no looked-up host has, so it never matches (see the class comment).
+    return neverMatches(e) ? raw.toLowerCase(Locale.ROOT) : DomainNames.key(raw);
   }
 
   private static Template template(MapEntry e) throws MapFileException {

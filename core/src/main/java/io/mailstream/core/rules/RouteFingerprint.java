@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 /**
  * A short hash of everything that decides the mailer and host of a recipient the router has
- * already expanded: class w, the mailertable, the SMART_HOST and the mailers' ports. Every routed
+ * already expanded: class w, the mailertable, the SMART_HOST, the mailers' ports and MAIL_HUB. Every routed
  * recipient carries the fingerprint of the rules that routed it; a retry under rules with another
  * fingerprint is routed again first (sendmail routes again on every queue run), while a change that
  * cannot move a recipient (an access entry, an alias, masquerading) leaves queued mail alone.
@@ -22,7 +22,8 @@ import java.util.TreeSet;
 final class RouteFingerprint {
   private RouteFingerprint() {}
 
-  static String of(LocalHostNames local, MailerTable mailertable, Destination smartHost, Map<String, Integer> ports) {
+  static String of(
+      LocalHostNames local, MailerTable mailertable, Destination smartHost, Map<String, Integer> ports, String mailHub) {
     StringBuilder text = new StringBuilder();
     text.append("w ").append(new TreeSet<>(local.names())).append('\n');
     for (String entry : mailertable.decisions()) {
@@ -30,6 +31,10 @@ final class RouteFingerprint {
     }
     text.append("smart-host ").append(smartHost == null ? "-" : smartHost.key()).append('\n');
     text.append("ports ").append(new TreeMap<>(ports)).append('\n');
+    if (mailHub != null) {
+      // Only when set, so that rules without one keep the fingerprint they had before MAIL_HUB existed.
+      text.append("mail-hub ").append(mailHub).append('\n');
+    }
     return shortHash(text.toString());
   }
 

@@ -35,7 +35,8 @@ public final class RuleSet {
     this.smartHost = smartHost;
     this.routing = routing;
     this.hostname = hostname;
-    this.fingerprint = RouteFingerprint.of(tables.localHostNames(), tables.mailertable(), smartHost, routing.mailerPorts());
+    this.fingerprint =
+        RouteFingerprint.of(tables.localHostNames(), tables.mailertable(), smartHost, routing.mailerPorts(), routing.mailHub());
   }
 
   /**
@@ -66,6 +67,19 @@ public final class RuleSet {
   /** Whether a genericstable is configured, so that sender headers may be rewritten. */
   public boolean hasGenerics() {
     return !tables.generics().isEmpty();
+  }
+
+  /**
+   * Whether a domaintable is configured: ruleset 3 renames domains in every header address too, so
+   * headers are rewritten even without masquerading.
+   */
+  public boolean hasDomainTable() {
+    return tables.domaintable() != null && tables.domaintable().size() > 0;
+  }
+
+  /** Mailertable entries that load but never match (a key ending in a dot); the node warns. */
+  public List<MapEntry> mailertableEntriesNeverMatched() {
+    return tables.mailertable().ignored();
   }
 
   /** Whether {@code domain} is delivered here (class w). */
@@ -113,7 +127,7 @@ public final class RuleSet {
       return;
     }
     if (a.hasAddressLiteral()) {
-      deliver(original, a, literal(a), trace, out);
+      deliver(original, a, literal(a, trace), trace, out);
       return;
     }
     Optional<MailerRoute> m = tables.mailertable().route(a, trace);
@@ -138,7 +152,7 @@ public final class RuleSet {
     if (a.domain() == null || tables.localHostNames().contains(a.domainKey(), trace)) {
       localMailbox(recipient, a.unquotedLocalPart(), trace, out);
     } else if (a.hasAddressLiteral()) {
-      deliver(recipient, a, literal(a), trace, out);
+      deliver(recipient, a, literal(a, trace), trace, out);
     } else {
       Optional<MailerRoute> m = tables.mailertable().route(a, trace);
       if (m.isEmpty()) {
@@ -168,7 +182,15 @@ public final class RuleSet {
     return hops;
   }
 
-  private Destination literal(MailAddress a) {
+  /**
+   * proto.m4's ruleset 0 for a numeric address spec: to the SMART_HOST with its mailer when there
+   * is one ("Add smart host to path"), else to the address itself. The mailertable is never asked.
+   */
+  private Destination literal(MailAddress a, Trace trace) {
+    if (smartHost != null) {
+      trace.note("address literal " + a.domain() + ": SMART_HOST " + smartHost.key() + " (ruleset 0 sends numeric addresses there)");
+      return smartHost;
+    }
     String literal = a.domain().substring(1, a.domain().length() - 1);
     return new Destination("esmtp", literal.replaceFirst("(?i)^IPv6:", ""), routing.port("esmtp"), false);
   }
@@ -275,8 +297,21 @@ public final class RuleSet {
     }
   }
 
+  /**
+   * The local mailer, or with MAIL_HUB its ruleset 5 (F=5 on the local mailer): a local user that
+   * no alias took goes to the hub through the relay mailer as {@code user@hub}.
+   */
   private void localMailbox(MailAddress original, String user, Trace trace, List<Resolved> out) {
-    deliver(original, new MailAddress(user, hostname), Destination.local(), trace, out);
+    String hub = routing.mailHub();
+    if (hub == null) {
+      deliver(original, new MailAddress(user, hostname), Destination.local(), trace, out);
+      return;
+    }
+    boolean bracketed = hub.startsWith("[");
+    String host = bracketed ? hub.substring(1, hub.length() - 1) : hub;
+    trace.note("MAIL_HUB " + hub + ": local user " + user + " goes to the hub");
+    deliver(original, new MailAddress(user, hub), new Destination("relay", host, routing.port("relay"), !bracketed),
+        trace, out);
   }
 
   private void deliver(MailAddress original, MailAddress recipient, Destination d, Trace trace, List<Resolved> out) {

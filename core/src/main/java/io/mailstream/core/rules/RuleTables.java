@@ -87,6 +87,6 @@ record RuleTables(
     if (m.alwaysAddDomain()) {
       b.feature(Feature.ALWAYS_ADD_DOMAIN);
     }
-    return new Masquerader(b.build(), generics);
+    return new Masquerader(b.build(), generics, domaintable == null ? DomainTable.empty() : domaintable);
   }
 }

@@ -286,7 +286,7 @@ class AccessDbTest {
   @Test
   void keepsOtherFeaturesEntriesAsideAndSaysSo() throws Exception {
     AccessDb db = AccessDb.of(TestTables.entries("access", """
-        ClientRate:10.1.2.3	4
+        TLS_Clt:10.1.2.3	VERIFY
         Spam:abuse@	FRIEND
         Connect:10.1.2.3	OK
         """));
@@ -333,6 +333,43 @@ class AccessDbTest {
   private static InetAddress ip(String literal) throws UnknownHostException {
     return InetAddress.getByName(literal);
   }
+  /**
+   * Debian's own /etc/mail/access (core/src/test/resources/debian/access) failed with "access:105:
+   * empty key". What sendmail 8.17 makes of its tag-only entries is in debian/access-defaults.bt:
+   * ClientRate: and ClientConn: are every other client's limits, GreetPause: is never looked up.
+   */
+  @Test
+  void debianAccessFileLoadsWithItsTagOnlyDefaults() throws Exception {
+    java.nio.file.Path file = java.nio.file.Path.of(getClass().getResource("/debian/access").toURI());
+    AccessDb db = AccessDb.load(file);
+    Trace t = new Trace();
+    assertEquals(10, db.clientLimit(AccessDb.Limit.RATE, ip("10.1.2.3"), t).orElseThrow().limit());
+    assertTrue(t.steps().get(0).contains("access:106 "), t.toString());
+    assertEquals(10, db.clientLimit(AccessDb.Limit.CONN, ip("10.1.2.3"), new Trace()).orElseThrow().limit());
+    assertEquals(0, db.clientLimit(AccessDb.Limit.RATE, ip("127.0.0.1"), new Trace()).orElseThrow().limit());
+    assertEquals(0, db.clientLimit(AccessDb.Limit.CONN, ip("::1"), new Trace()).orElseThrow().limit());
+    assertEquals(Optional.of(java.time.Duration.ZERO), db.greetPause(null, ip("127.0.0.1"), new Trace()));
+    assertEquals(Optional.empty(), db.greetPause("foo.example", ip("10.1.2.3"), new Trace()));
+    assertEquals(List.of(105), db.ignored().stream().map(i -> i.entry().line()).toList());
+    assertTrue(db.ignored().get(0).reason().contains("never looks up a GreetPause: entry without a key"));
+    assertTrue(answer(db, "client 127.0.0.1").endsWith("access:76 RELAY"), answer(db, "client 127.0.0.1"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badLimits")
+  void refusesClientLimitsThatSendmailCouldNotUse(String text, String reason) {
+    MapFileException e = assertThrows(MapFileException.class, () -> AccessDb.of(TestTables.entries("access", text)));
+    assertEquals("access:1: " + reason, e.getMessage());
+  }
+
+  static Stream<Arguments> badLimits() {
+    return Stream.of(
+        Arguments.of("ClientRate:\tmany", "ClientRate: takes a number of connections, got 'many'"),
+        Arguments.of("ClientConn:host.example\t5",
+            "ClientConn: takes an IP address or network (sendmail looks up the client's address only), not 'host.example'"),
+        Arguments.of("GreetPause:\tsoon", "GreetPause: takes a number of milliseconds, got 'soon'"));
+  }
+
   @Test
   void greetPauseEntriesGiveTheirClientsOwnPause() throws Exception {
     AccessDb db = AccessDb.of(TestTables.entries("access", """

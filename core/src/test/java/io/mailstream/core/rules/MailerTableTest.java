@@ -151,6 +151,16 @@ class MailerTableTest {
   }
 
   @Test
+  void aKeyEndingInADotLoadsButNeverMatches() throws Exception {
+    // sendmail 8.17 -bt: sendmail-bt/03-mailertable-key-with-dot
+    MailerTable t = MailerTable.of(entries("mailertable", "other.example.\tesmtp:[10.0.0.1]\n.dotted.example.\tesmtp:[10.0.0.2]\n"));
+    assertTrue(t.route(address("u@other.example"), new Trace()).isEmpty());
+    assertTrue(t.route(address("u@other.example."), new Trace()).isEmpty());
+    assertTrue(t.route(address("u@a.dotted.example"), new Trace()).isEmpty());
+    assertEquals(List.of(1, 2), t.ignored().stream().map(MapEntry::line).toList());
+  }
+
+  @Test
   void traceNamesTheLineThatMatched() throws Exception {
     MailerTable t = MailerTable.of(entries("/etc/mail/mailertable", MAIN));
     Trace trace = new Trace();
@@ -188,10 +198,10 @@ class MailerTableTest {
         Arguments.of("a.example\terror:250 ok", "reply code must be 4xx or 5xx, got 250"),
         Arguments.of("a.example\terror:5.7.1:450 x", "enhanced status 5.7.1 disagrees with reply code 450"),
         Arguments.of("[192.0.2.1]\tesmtp:gw.example",
-            "'[192.0.2.1]': address literals never reach the mailertable (sendmail sends to them directly)"),
+            "'[192.0.2.1]': address literals never reach the mailertable (ruleset 0 sends them to the SMART_HOST or to the address itself)"),
         Arguments.of("user@a.example\tesmtp:gw.example", "'user@a.example' is neither a host name, a .domain nor '.'"),
-        Arguments.of("a.example\tesmtp:gw.example\nA.Example.\tsmtp:other.example",
-            "duplicate key 'A.Example.' (first at line 1)"));
+        Arguments.of("a.example\tesmtp:gw.example\nA.Example\tsmtp:other.example",
+            "duplicate key 'A.Example' (first at line 1)"));
   }
 
   @ParameterizedTest(name = "{1}")

@@ -53,7 +53,8 @@ class RouteAgainTest {
         "staff@example.com     | local - staff@gw.example.com",
         "bob@corp.example      | relay [mail.corp.example] bob@corp.example",
         "bob@other.example     | relay [smart.example] bob@other.example",
-        "bob@[192.0.2.7]       | esmtp [192.0.2.7] bob@[192.0.2.7]",
+        // proto.m4 ruleset 0: a numeric address goes to the SMART_HOST when there is one.
+        "bob@[192.0.2.7]       | relay [smart.example] bob@[192.0.2.7]",
         // A mailertable entry naming a user gives mailer and host; the address is not rewritten twice.
         "bob@users.example     | esmtp [mx.users.example] bob@users.example",
         "bob@inside.example    | local - bob@gw.example.com",

@@ -58,6 +58,29 @@ class OutcomeLogTest {
     }
   }
 
+  /**
+   * RCPT TO:<postmaster>, aliased to root and delivered here: the line names the mailbox and, as
+   * sendmail's does, the address the client gave (orig_to=), which the router kept as ORCPT.
+   */
+  @Test
+  void anAliasedRecipientIsLoggedWithTheAddressTheClientGave() {
+    EnvelopeRecipient root = new EnvelopeRecipient(new MailAddress("root", "mail.corp.example"), null,
+        "rfc822;postmaster+40corp.example");
+    RecipientRouted routed = routed(Destination.local(), List.of(root));
+    String line = OutcomeLog.line(routed, new io.mailstream.delivery.RecipientResult(root,
+        io.mailstream.delivery.RecipientResult.Outcome.DELIVERED,
+        io.mailstream.core.event.ReplyRecord.of(io.mailstream.core.smtp.Reply.ok(250,
+            io.mailstream.core.smtp.EnhancedStatus.X_2_0_0, "Delivered"))), "localhost", 1_000, 1_000);
+    assertEquals("Q1: to=<root@mail.corp.example>, orig_to=<postmaster@corp.example>, delay=00:00:00,"
+        + " xdelay=00:00:00, mailer=local, relay=localhost, dsn=2.0.0, stat=Sent (250 2.0.0 Delivered)", line);
+
+    EnvelopeRecipient same = new EnvelopeRecipient(new MailAddress("bob", "corp.example"), null, "rfc822;Bob@corp.example");
+    assertEquals(-1, OutcomeLog.line(routed(Destination.local(), List.of(same)), new io.mailstream.delivery.RecipientResult(
+        same, io.mailstream.delivery.RecipientResult.Outcome.DELIVERED, io.mailstream.core.event.ReplyRecord.of(
+            io.mailstream.core.smtp.Reply.ok(250, io.mailstream.core.smtp.EnhancedStatus.X_2_0_0, "Delivered"))),
+        "localhost", 1_000, 1_000).indexOf("orig_to"), "no orig_to when only the case differs");
+  }
+
   private static RecipientRouted routed(Destination d, List<EnvelopeRecipient> recipients) {
     MessageAccepted m = new MessageAccepted("Q1", 1_000, new MailAddress("alice", "dmz.example"), recipients,
         new ClientInfo("client.test", "127.0.0.1", null, "ESMTP", null), null, "", new BodyRef(0, List.of(), 0),

@@ -56,10 +56,23 @@ final class ConnectionLimits {
   }
 
   Decision admit(InetAddress address, SmtpSettings smtp, String hostname) {
+    return admit(address, smtp, new PerClient(smtp.connectionRateThrottle(), smtp.maxConnectionsPerIp()), hostname);
+  }
+
+  /**
+   * The limits for one client: smtp's, or what its access entries say ({@code ClientRate:},
+   * {@code ClientConn:}).
+   *
+   * @param rate connections per minute, 0 for no limit
+   * @param open connections open at once, 0 for no limit
+   */
+  record PerClient(int rate, int open) {}
+
+  Decision admit(InetAddress address, SmtpSettings smtp, PerClient limits, String hostname) {
     long now = nanoTime.getAsLong();
     if (open.incrementAndGet() > smtp.maxConnections()) {
       open.decrementAndGet();
-      countAttempt(address, now, smtp.connectionRateThrottle());
+      countAttempt(address, now, limits.rate());
       return refuse(
           ControlReplies.tooManyConnections(hostname),
           "max-connections " + smtp.maxConnections() + " reached");
@@ -71,7 +84,7 @@ final class ConnectionLimits {
         if (c.forgotten) {
           continue; // a release on another event loop forgot it after live() returned: start over
         }
-        decision = admit(address, c, now, smtp, hostname);
+        decision = admit(address, c, now, limits, hostname);
         break;
       }
     }
@@ -80,19 +93,19 @@ final class ConnectionLimits {
   }
 
   // Called holding c's lock, c not forgotten.
-  private Decision admit(InetAddress address, Client c, long now, SmtpSettings smtp, String hostname) {
-    int recent = c.attempt(now, smtp.connectionRateThrottle());
-    if (smtp.connectionRateThrottle() > 0 && recent > smtp.connectionRateThrottle()) {
+  private Decision admit(InetAddress address, Client c, long now, PerClient limits, String hostname) {
+    int recent = c.attempt(now, limits.rate());
+    if (limits.rate() > 0 && recent > limits.rate()) {
       open.decrementAndGet();
       return refuse(
           ControlReplies.connectionRateExceeded(hostname),
-          "connection-rate-throttle " + smtp.connectionRateThrottle() + " per minute exceeded");
+          "connection-rate-throttle " + limits.rate() + " per minute exceeded");
     }
-    if (c.open >= smtp.maxConnectionsPerIp()) {
+    if (limits.open() > 0 && c.open >= limits.open()) {
       open.decrementAndGet();
       return refuse(
           ControlReplies.tooManyOpenConnections(hostname),
-          "max-connections-per-ip " + smtp.maxConnectionsPerIp() + " reached");
+          "max-connections-per-ip " + limits.open() + " reached");
     }
     c.open++;
     return new Decision(new Once(address, c), null, null);

@@ -1,8 +1,10 @@
 package io.mailstream.ingress.server;
 
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.rules.AccessDb;
 import io.mailstream.core.smtp.Reply;
 import io.mailstream.ingress.session.Peer;
+import io.mailstream.ingress.session.Policy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,8 +33,13 @@ final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
     if (address == null) {
       return true; // not an IP connection: nothing to count it against
     }
-    MailstreamConfig config = context.setup().get().config();
-    ConnectionLimits.Decision d = limits.admit(address, config.smtp(), config.hostname());
+    SessionSetup setup = context.setup().get();
+    MailstreamConfig config = setup.config();
+    Policy policy = setup.policy();
+    ConnectionLimits.PerClient perClient = new ConnectionLimits.PerClient(
+        policy.connectionLimit(AccessDb.Limit.RATE, address, config.smtp().connectionRateThrottle()),
+        policy.connectionLimit(AccessDb.Limit.CONN, address, config.smtp().maxConnectionsPerIp()));
+    ConnectionLimits.Decision d = limits.admit(address, config.smtp(), perClient, config.hostname());
     if (d.admitted()) {
       ch.closeFuture().addListener(f -> d.ticket().close());
       return true;

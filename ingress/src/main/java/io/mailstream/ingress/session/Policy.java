@@ -7,6 +7,7 @@ import io.mailstream.core.rules.AccessMatch;
 import io.mailstream.core.rules.RelayDomains;
 import io.mailstream.core.rules.RuleSet;
 import io.mailstream.core.rules.Trace;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -53,6 +54,15 @@ public final class Policy {
   /** FEATURE(greet_pause): a {@code GreetPause:} entry's pause for this client, if one names it. */
   Optional<Duration> greetPause(Peer peer) {
     return access.greetPause(peer.hostname(), peer.address(), new Trace());
+  }
+
+  /**
+   * FEATURE(ratecontrol) or FEATURE(conncontrol): the client's {@code ClientRate:} or {@code
+   * ClientConn:} entry, or the tag-only one for every client, else {@code configured} (the smtp
+   * setting). 0 is no limit.
+   */
+  public int connectionLimit(AccessDb.Limit limit, InetAddress address, int configured) {
+    return access.clientLimit(limit, address, new Trace()).map(AccessDb.ClientLimit::limit).orElse(configured);
   }
 
   /** check_mail: the sender against {@code From:}; "we MUST accept &lt;&gt; (RFC 1123)". */

@@ -38,7 +38,8 @@ final class RcptRequest {
     }
     SmtpPath.Parsed parsed;
     try {
-      parsed = SmtpPath.parse(path, false);
+      // sendmail takes RCPT TO:<root>, a bare local user; the session qualifies it with $j.
+      parsed = SmtpPath.parse(path, false, true);
     } catch (AddressException e) {
       return Checked.refuse(Replies.badRecipient(e.getMessage()));
     }

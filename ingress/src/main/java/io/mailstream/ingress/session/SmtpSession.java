@@ -1,5 +1,6 @@
 package io.mailstream.ingress.session;
 
+import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.config.Limits;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.event.ClientInfo;
@@ -344,6 +345,7 @@ public final class SmtpSession {
     if (parsed.refused()) {
       return parsed;
     }
+    parsed = qualified(parsed.value());
     // RFC 5321 4.5.1: <Postmaster> without a domain is ours and always accepted; the policy
     // says so.
     Verdict v = policy.rcpt(parsed.value().address(), peer, authUser);
@@ -356,6 +358,19 @@ public final class SmtpSession {
       return Checked.refuse(Replies.tooManyRecipients());
     }
     return parsed;
+  }
+
+  /**
+   * A bare local user ({@code RCPT TO:<root>}) is this host's, as sendmail's ruleset 3 makes it:
+   * qualified with $j, so that routing, the mail log and the next hop see {@code root@$j}.
+   * {@code <Postmaster>} stays as it is (RFC 5321 4.5.1).
+   */
+  private Checked<EnvelopeRecipient> qualified(EnvelopeRecipient r) {
+    MailAddress a = r.address();
+    if (a.domain() != null || a.localPart().equalsIgnoreCase("postmaster")) {
+      return Checked.ok(r);
+    }
+    return Checked.ok(new EnvelopeRecipient(new MailAddress(a.localPart(), config.hostname()), r.notifyOn(), r.orcpt()));
   }
 
   private Reply proceedRcpt(EnvelopeRecipient r) {

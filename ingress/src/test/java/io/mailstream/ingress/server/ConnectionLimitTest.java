@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.core.rules.AccessDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.mailstream.ingress.testing.MemoryPublisher;
 import io.mailstream.ingress.testing.TestConfig;
 import java.net.InetAddress;
@@ -110,6 +114,37 @@ class ConnectionLimitTest {
     }
   }
 
+  @Test
+  void accessClientConnAndClientRateEntriesOverrideTheSettingsPerClient(@TempDir Path tmp) throws Exception {
+    // As Debian's /etc/mail/access writes them: loopback unlimited, a tag-only default for the rest.
+    Path file = Files.writeString(tmp.resolve("access"),
+        "ClientConn:127.0.0.1\t0\nClientConn:\t1\nClientRate:127.0.0.3\t1\n");
+    AccessDb access = AccessDb.load(file);
+    try (Server s = new Server(access, "max-connections-per-ip 50")) {
+      List<SocketWire> open = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        open.add(s.greeted("127.0.0.1")); // ClientConn:127.0.0.1 0: no limit
+      }
+      SocketWire first = s.greeted("127.0.0.2");
+      try (SocketWire second = s.connect("127.0.0.2")) { // the tag-only default: 1
+        assertEquals("421 4.3.2 mx.test Too many open connections.", second.readLine(WAIT));
+        assertNull(second.readLine(WAIT));
+      }
+      try (SocketWire w = s.greeted("127.0.0.3")) {
+        w.send("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("221 Bye", w.readLine(WAIT));
+      }
+      try (SocketWire w = s.connect("127.0.0.3")) { // ClientRate:127.0.0.3 1 per minute
+        assertEquals("421 4.3.2 mx.test Connection rate limit exceeded.", w.readLine(WAIT));
+      }
+      transaction(first);
+      first.close();
+      for (SocketWire w : open) {
+        w.close();
+      }
+    }
+  }
+
   private static void transaction(SocketWire w) throws Exception {
     w.send(("EHLO other.test\r\nMAIL FROM:<a@other.test>\r\nRCPT TO:<r@local.test>\r\nDATA\r\n")
         .getBytes(StandardCharsets.US_ASCII));
@@ -131,8 +166,12 @@ class ConnectionLimitTest {
     final InetSocketAddress address;
 
     Server(String... smtp) throws Exception {
+      this(null, smtp);
+    }
+
+    Server(AccessDb access, String... smtp) throws Exception {
       MailstreamConfig config = TestConfig.withSmtp(TestConfig.standard(), List.of(smtp));
-      server = IngressServer.builder().config(config).publisher(publisher).build().start();
+      server = IngressServer.builder().config(config).publisher(publisher).access(access).build().start();
       address = server.boundAddresses().get(0);
     }
 

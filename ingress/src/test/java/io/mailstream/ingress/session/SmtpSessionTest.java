@@ -62,7 +62,10 @@ class SmtpSessionTest {
         row("127.0.0.2", List.of(EHLO, MAIL), "RCPT TO:<Postmaster>", "250 2.1.5 Ok"),
         row("127.0.0.2", List.of(EHLO, MAIL), "RCPT TO:<postmaster>", "250 2.1.5 Ok"),
         row("127.0.0.2", List.of(EHLO, MAIL), "RCPT TO:<@relay.test:near@local.test>", "250 2.1.5 Ok"),
-        row("127.0.0.1", List.of(EHLO, MAIL), "RCPT TO:<b>", "501 5.1.3 Bad recipient address syntax: no @domain in address"),
+        // sendmail takes a bare local user, from any client: it is this host's ($j).
+        row("127.0.0.2", List.of(EHLO, MAIL), "RCPT TO:<root>", "250 2.1.5 Ok"),
+        row("127.0.0.1", List.of(EHLO, MAIL), "RCPT TO:<b..c>", "501 5.1.3 Bad recipient address syntax: misplaced dot in local part"),
+        row("127.0.0.1", List.of(EHLO, MAIL), "RCPT TO:<@relay.test:b>", "501 5.1.3 Bad recipient address syntax: no @domain in address"),
         row("127.0.0.1", List.of(EHLO, MAIL), "RCPT TO:<b@local.test> ORCPT=rfc822", "501 5.5.4 Bad parameter syntax: ORCPT=rfc822"),
         row("127.0.0.1", List.of(EHLO, MAIL, RCPT, RCPT), "RCPT TO:<c@local.test>", "452 4.5.3 Too many recipients"),
         row("127.0.0.1", List.of(EHLO, MAIL), "DATA", "554 5.5.1 Error: no valid recipients"),
@@ -198,6 +201,19 @@ class SmtpSessionTest {
             + "\tSun, 22 Nov 2026 02:48:24 +0000\r\n",
         sub.receivedHeader());
     assertEquals(2, sub.recipients().size());
+  }
+
+  @Test
+  void aBareLocalUserIsQualifiedWithThisHostsName() throws Exception {
+    SmtpSession s = session("127.0.0.2");
+    s.on(Command.parse(EHLO));
+    s.on(Command.parse(MAIL));
+    assertEquals("250 2.1.5 Ok", s.on(Command.parse("RCPT TO:<root>")).toString());
+    assertEquals("250 2.1.5 Ok", s.on(Command.parse("RCPT TO:<Postmaster>")).toString());
+    s.on(Command.parse("DATA"));
+    Submission sub = ((DataResult.Ready) s.endOfData(new BodySummary(1, 0, null))).submission();
+    assertEquals(List.of("root@mx.test", "Postmaster"),
+        sub.recipients().stream().map(r -> r.address().toString()).toList());
   }
 
   @Test

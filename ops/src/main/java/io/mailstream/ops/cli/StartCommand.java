@@ -109,7 +109,29 @@ public final class StartCommand implements Callable<Integer> {
       }
     }
     warnIfLocalhost(config.hostname());
+    if (stages.contains(Stage.ingress)) {
+      authNeverOffered(config).forEach(w -> LoggerFactory.getLogger(StartCommand.class).warn(w));
+    }
     return 0;
+  }
+
+  /**
+   * A listener that requires AUTH (msa) where AUTH is never offered: Mailstream offers it only
+   * inside TLS unless auth.allow-plaintext, and without tls.cert there is no TLS. Such a listener
+   * refuses every client with 530, which an imported Debian sendmail.mc gives when its
+   * starttls.m4 was not included; the node may still be meant to run, so it is a warning.
+   */
+  public static List<String> authNeverOffered(MailstreamConfig config) {
+    if (config.smtp().tls().enabled() || config.smtp().auth().allowPlaintext()) {
+      return List.of();
+    }
+    return config.listen().stream()
+        .filter(l -> l.requiresAuth() && !l.implicitTls())
+        .map(l -> "listen: " + l + " requires AUTH, but AUTH is never offered there: Mailstream offers it"
+            + " only inside TLS and tls.cert and tls.key are not set (sendmail: confSERVER_CERT, Debian's"
+            + " starttls.m4), so every client gets 530 5.7.0 Authentication required; set them, or"
+            + " auth.allow-plaintext: true")
+        .toList();
   }
 
   /**

@@ -23,7 +23,7 @@ final class ConfigDraft {
           "routing.mailertable", "routing.virtusertable", "routing.aliases", "routing.domaintable",
           "routing.genericstable", "routing.local-host-names", "routing.relay-domains", "routing.access",
           "routing.authinfo",
-          "routing.relay-hosts-only",
+          "routing.relay-hosts-only", "routing.mail-hub",
           "routing.virtuser-domains", "routing.virtuser-entire-domain", "routing.generics-domains",
           "routing.generics-entire-domain",
           "masquerade.as", "masquerade.domains", "masquerade.exceptions", "masquerade.exposed-users",

@@ -148,6 +148,12 @@ final class DaemonTranslator {
             + " and confSERVER_KEY: the listener is left commented out; set tls.cert and tls.key, then remove the #");
       } else {
         ctx.draft.add("listen", value, ImportContext.origin(d.call()));
+        if (d.role().equals("msa") && !tls) {
+          ctx.report(d.call(), NOTE, "it requires AUTH, which Mailstream offers only inside TLS (unless"
+              + " auth.allow-plaintext), and the .mc sets no certificate (confSERVER_CERT and confSERVER_KEY, which"
+              + " Debian's /etc/mail/tls/starttls.m4 sets when included): nobody can authenticate there until tls.cert"
+              + " and tls.key are set; mailstream start warns");
+        }
       }
     }
   }

@@ -25,7 +25,7 @@ final class DefineTranslator {
   static final List<String> MAILERS = List.of("relay", "esmtp", "smtp", "smtp8", "dsmtp");
   private static final Set<String> TRANSLATED =
       Stream.concat(SmtpDefines.NAMES.stream(), Stream.of(
-          "SMART_HOST", "confRELAY_MAILER", "confDOMAIN_NAME", "confMAX_MESSAGE_SIZE", "confMAX_RCPTS_PER_MESSAGE", "confMAX_HOP", "confTO_CONNECT", "confTO_QUEUERETURN", "confTO_QUEUEWARN",
+          "SMART_HOST", "MAIL_HUB", "confRELAY_MAILER", "confDOMAIN_NAME", "confMAX_MESSAGE_SIZE", "confMAX_RCPTS_PER_MESSAGE", "confMAX_HOP", "confTO_CONNECT", "confTO_QUEUERETURN", "confTO_QUEUEWARN",
           "RELAY_MAILER_ARGS", "ESMTP_MAILER_ARGS", "SMTP_MAILER_ARGS", "SMTP8_MAILER_ARGS", "DSMTP_MAILER_ARGS"))
           .collect(Collectors.toUnmodifiableSet());
   private static final Map<String, Integer> SERVICES = Map.of("smtp", 25, "submission", 587, "smtps", 465);
@@ -87,6 +87,7 @@ final class DefineTranslator {
     text("confDOMAIN_NAME").ifPresent(v -> hostname(calls.get("confDOMAIN_NAME"), v));
     MAILERS.forEach(this::mailerPort);
     smartHost();
+    mailHub();
     size("confMAX_MESSAGE_SIZE", "limits.max-message-size", 1024,
         "0 means no limit to sendmail; Mailstream keeps its default of 25M");
     size("confMAX_RCPTS_PER_MESSAGE", "limits.max-recipients", 100,
@@ -169,6 +170,29 @@ final class DefineTranslator {
         : mailerFrom != null ? ImportContext.origin(mailerFrom)
         : "sendmail's default: SMART_HOST without a mailer uses relay (confRELAY_MAILER)";
     ctx.draft.set("smart-host-mailer", mailer, origin);
+  }
+
+  // MAIL_HUB is [mailer:]host; the local mailer's ruleset 5 sends there with the relay mailer
+  // unless it names another.
+  private void mailHub() {
+    McEvent.Call c = calls.get("MAIL_HUB");
+    String v = text("MAIL_HUB").orElse("");
+    if (c == null || v.isEmpty()) {
+      return;
+    }
+    String[] parts = splitColons(v);
+    if (parts.length > 1 && !parts[0].equals("relay")) {
+      ctx.report(c, NOT_TRANSLATED, "mailer " + parts[0] + ": Mailstream sends to the mail hub with the relay mailer");
+      return;
+    }
+    String host = parts[parts.length - 1];
+    try {
+      new io.mailstream.core.config.RoutingBuilder().mailHub(host);
+    } catch (IllegalArgumentException e) {
+      ctx.report(c, NOT_TRANSLATED, e.getMessage());
+      return;
+    }
+    ctx.draft.set("routing.mail-hub", host, ImportContext.origin(c));
   }
 
   /** Splits {@code mailer:host:host2} at colons outside [brackets], where IPv6 literals keep theirs. */

@@ -42,6 +42,7 @@ final class FileDefines {
     if (found.isPresent()) {
       String copied = ctx.files.copy(found.get(), "aliases", false);
       ctx.draft.set("routing.aliases", copied, origin + ": " + first + ", copied from " + ctx.files.describe(found.get()));
+      new AliasIncludes(ctx, c, copied).report(found.get());
     } else if (c != null) {
       ctx.report(c, NOTE, first + " not found; left out, so local users get no aliases");
     }

@@ -148,6 +148,17 @@ final class MapFiles {
     return out;
   }
 
+  /** An absolute path on the old machine: under root, and whether root is this machine's own. */
+  Optional<Path> onOldMachine(String absolutePath) {
+    Path p = onHost(absolutePath);
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Whether the old machine's files are this machine's (root is /), not a copy of them. */
+  boolean rootIsThisMachine() {
+    return root.toAbsolutePath().normalize().getParent() == null;
+  }
+
   private Path onHost(String path) {
     String p = path.startsWith("/") ? path.substring(1) : path;
     return path.startsWith("/") ? root.resolve(p) : mcDir.resolve(p);

@@ -54,10 +54,12 @@ final class Reasons {
           Map.entry("blocklist_recipients", not(ACCESS_LATER)),
           Map.entry("dnsbl", not("Mailstream has no DNS blocklists")),
           Map.entry("enhdnsbl", not("Mailstream has no DNS blocklists")),
-          Map.entry("conncontrol", not("its ClientConn: access entries are per client; Mailstream has one"
-              + " smtp.max-connections-per-ip for all (default 50): set it by hand")),
-          Map.entry("ratecontrol", not("its ClientRate: access entries are per client; Mailstream has one"
-              + " smtp.connection-rate-throttle for all, per minute: set it by hand")),
+          Map.entry("conncontrol", already("it reads the ClientConn: entries of routing.access, per client"
+              + " address and tag-only for every other client; without one smtp.max-connections-per-ip (default 50)"
+              + " applies")),
+          Map.entry("ratecontrol", already("it reads the ClientRate: entries of routing.access (connections per"
+              + " minute), per client address and tag-only for every other client; without one"
+              + " smtp.connection-rate-throttle applies")),
           Map.entry("redirect", not("the .REDIRECT pseudo-domain is not supported")),
           Map.entry("local_procmail", not("local mail goes into Maildirs under data-dir")),
           Map.entry("local_lmtp", not("local mail goes into Maildirs under data-dir")),

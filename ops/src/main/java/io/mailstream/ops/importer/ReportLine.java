@@ -15,6 +15,8 @@ public record ReportLine(int line, String macro, String status, String reason) {
   public static final String NOT_YET = "not yet translated";
   public static final String ALREADY = "already Mailstream's behaviour";
   public static final String NOTE = "note";
+  /** sendmail.mc leaves it to sendmail's default, and Mailstream's default is another. */
+  public static final String DEFAULT_DIFFERS = "default differs";
 
   @Override
   public String toString() {

@@ -37,15 +37,14 @@ public final class SendmailImporter {
       translator.handle(e);
     }
     translator.finish();
-    List<ReportLine> report = ctx.report();
+    // sendmail's defaults that the .mc relies on come first in the report, which the console
+    // prints: they change what the machine does more than any single line does.
+    List<ReportLine> defaults = translator.defaults();
+    List<ReportLine> report = new ArrayList<>(defaults);
+    report.addAll(ctx.report());
     List<String> header = new ArrayList<>();
     header.add("mailstream.yaml imported from sendmail.mc by mailstream import-sendmail. Each key says which");
     header.add("sendmail.mc line it came from; the report at the end lists what was not translated.");
-    List<String> defaults = translator.defaults();
-    if (!defaults.isEmpty()) {
-      header.add("");
-      header.addAll(defaults);
-    }
     List<String> footer = new ArrayList<>();
     if (!report.isEmpty()) {
       footer.add("The import report:");
@@ -55,7 +54,7 @@ public final class SendmailImporter {
   }
 
   // sendmail.mc files are mostly ASCII; older ones carry Latin-1 in their comments.
-  private static String text(Path mc) throws ImportException {
+  static String text(Path mc) throws ImportException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(mc);

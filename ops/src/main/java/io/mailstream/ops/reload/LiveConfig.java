@@ -188,6 +188,10 @@ public final class LiveConfig implements Supplier<NodeVersion>, AutoCloseable {
         for (AccessDb.Ignored i : next.access().ignored()) {
           log.warn("{}: {}; the entry has no effect", i.entry().where(), i.reason());
         }
+        for (MapEntry m : next.rules().mailertableEntriesNeverMatched()) {
+          log.warn("{} {}: the key ends with a dot, which sendmail never matches; the entry has no effect",
+              m.where(), m.key());
+        }
         log.info("config version {} ({}) applied, published by {}", e.number(), hash, e.bundle().origin());
         for (String note : node.restartNeeded(received, origin.equals(e.bundle().origin()))) {
           log.warn("config version {} ({}): {}", e.number(), hash, note);

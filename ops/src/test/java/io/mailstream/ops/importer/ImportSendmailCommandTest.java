@@ -51,6 +51,21 @@ class ImportSendmailCommandTest {
     assertTrue(route.out().contains("host [relayhost.somedom.com]:587"), route.out());
   }
 
+  /**
+   * sendmail-cf's cf/cf/clientproto.mc has no DAEMON_OPTIONS: sendmail listened on port 25 of every
+   * address. That, not only a comment in the yaml, is on the console, before the per-line report.
+   */
+  @Test
+  void sendmailDefaultsThatDifferComeFirstOnTheConsole(@TempDir Path tmp) {
+    Run r = run("import-sendmail", caseDir("16-nullclient-hub"), "--out", tmp.resolve("out").toString());
+    assertEquals(0, r.status(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("sendmail.mc: DAEMON_OPTIONS: default differs: sendmail.mc has none, so sendmail"
+        + " listened on port 25 of every address; Mailstream listens on 127.0.0.1:2525"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("sendmail.mc: FEATURE(no_default_msa): default differs: "), lines.get(1));
+    assertTrue(lines.stream().anyMatch(l -> l.contains("all mail goes to mailhost.corp.example")), r.out());
+  }
+
   @Test
   void authInfoCopyIsReadableByTheOwnerOnly(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("out");

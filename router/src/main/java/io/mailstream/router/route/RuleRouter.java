@@ -149,7 +149,8 @@ public final class RuleRouter implements Router {
 
   private boolean rewritesHeaders() {
     Masquerader m = rules.masquerader();
-    return m.settings().masquerading() || m.settings().alwaysAddDomain() || rules.hasGenerics();
+    return m.settings().masquerading() || m.settings().alwaysAddDomain() || rules.hasGenerics()
+        || rules.hasDomainTable();
   }
 
   private static List<HeaderEdit> headerEdits(byte[] head, Masquerader m, Mailer mailer) {

@@ -1,6 +1,7 @@
 package io.mailstream.core.rules.rewrite;
 
 import io.mailstream.core.address.MailAddress;
+import io.mailstream.core.rules.DomainTable;
 import io.mailstream.core.rules.Trace;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,20 +27,31 @@ import java.util.Optional;
  * qualified below); then a domain in class N or under it is left alone; then, when MASQUERADE_AS is
  * set, an EXPOSED_USER keeps its host (unqualified ones get {@code $j}); a domain in class M (with
  * masquerade_entire_domain also its subdomains) or in class w (unless limited_masquerade) becomes
- * the masquerade name. Before all that, as ruleset 3 does for every address, {@code localhost} and
- * an address literal in class w become {@code $j}.
+ * the masquerade name. Before all that, as ruleset 3 does for every address in every position: a
+ * trailing dot goes ({@code u@host.example.} is sent as {@code u@host.example}), FEATURE(domaintable)
+ * renames the domain (looked up without case), and {@code localhost} and an address literal in
+ * class w become {@code $j}.
+ *
+ * <p>The local mailer's envelope recipient is the bare user, whatever domain the address had
+ * (mailer/local.m4's R=EnvToL strips it).
  */
 public final class Masquerader {
   private final MasqueradeSettings settings;
   private final GenericsTable generics;
+  private final DomainTable domaintable;
 
   public Masquerader(MasqueradeSettings settings) {
     this(settings, GenericsTable.none());
   }
 
   public Masquerader(MasqueradeSettings settings, GenericsTable generics) {
+    this(settings, generics, DomainTable.empty());
+  }
+
+  public Masquerader(MasqueradeSettings settings, GenericsTable generics, DomainTable domaintable) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.generics = Objects.requireNonNull(generics, "generics");
+    this.domaintable = Objects.requireNonNull(domaintable, "domaintable");
   }
 
   public MasqueradeSettings settings() {
@@ -68,8 +80,8 @@ public final class Masquerader {
         return same(address, added.orElse(a));
       }
     } else if (mailer == Mailer.LOCAL && position == Position.ENVELOPE_RECIPIENT) {
-      trace.note(tag + "local mailer: the envelope recipient is a user name, not rewritten");
-      return same(address, a);
+      trace.note(tag + "local mailer: the envelope recipient is the user name alone");
+      return same(address, new MailAddress(a.localPart(), null));
     }
     boolean masq = switch (position) {
       case HEADER_SENDER -> true;
@@ -115,10 +127,27 @@ public final class Masquerader {
     return Optional.of(a);
   }
 
-  /** Ruleset 3 (Canonify2): localhost and our own address literals are this host. */
+  /**
+   * Ruleset 3 (Canonify2): without the trailing dot, renamed by the domaintable; localhost and our
+   * own address literals are this host.
+   */
   private MailAddress canonify(MailAddress a, String tag, Trace trace) {
     if (a.domain() == null) {
       return a;
+    }
+    String domain = a.domain();
+    if (domain.length() > 1 && domain.endsWith(".")) {
+      domain = domain.substring(0, domain.length() - 1);
+      trace.note(tag + "trailing dot dropped: " + domain);
+    }
+    if (!a.hasAddressLiteral()) {
+      Optional<String> renamed = domaintable.rewrite(domain, trace);
+      if (renamed.isPresent()) {
+        domain = renamed.get();
+      }
+    }
+    if (!domain.equals(a.domain())) {
+      a = new MailAddress(a.localPart(), domain);
     }
     String key = DomainClass.key(a.domain());
     if (key.equals("localhost")) {
