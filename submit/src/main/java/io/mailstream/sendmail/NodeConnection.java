@@ -10,7 +10,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,11 +27,15 @@ final class NodeConnection implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
   private final PrintStream transcript;
+  private boolean outputShut;
 
   private NodeConnection(SocketChannel channel, PrintStream transcript) {
     this.channel = channel;
-    this.in = new BufferedInputStream(Channels.newInputStream(channel), 8192);
-    this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536);
+    // Not Channels.newInputStream/newOutputStream: for a blocking socket channel both hold its
+    // blocking lock for the whole call, so -bs, reading and writing on two threads, would wait
+    // for ever.
+    this.in = new BufferedInputStream(new ChannelIn(channel), 8192);
+    this.out = new BufferedOutputStream(new ChannelOut(channel), 65536);
     this.transcript = transcript;
   }
 
@@ -143,11 +147,18 @@ final class NodeConnection implements AutoCloseable {
     return b.toString(StandardCharsets.UTF_8);
   }
 
+  /** Says no more will be written (for {@code -bs}, at the end of its input). */
+  void shutdownOutput() throws IOException {
+    out.flush();
+    channel.shutdownOutput();
+    outputShut = true;
+  }
+
   /** QUIT, then the socket is closed. */
   @Override
   public void close() {
     try {
-      if (channel.isOpen()) {
+      if (channel.isOpen() && channel.isConnected() && !outputShut) {
         out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
       }
@@ -158,6 +169,46 @@ final class NodeConnection implements AutoCloseable {
       channel.close();
     } catch (IOException e) {
       // Nothing left to do with it.
+    }
+  }
+
+  private static final class ChannelIn extends InputStream {
+    private final SocketChannel channel;
+
+    ChannelIn(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
+    }
+  }
+
+  private static final class ChannelOut extends OutputStream {
+    private final SocketChannel channel;
+
+    ChannelOut(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+      while (buf.hasRemaining()) {
+        channel.write(buf);
+      }
     }
   }
 }

@@ -49,11 +49,13 @@ final class SmtpPipe {
         }
         c.write(out, len);
       }
+      // The client's input ended: tell the node, which answers what is pending and closes.
+      c.shutdownOutput();
     } catch (IOException e) {
       // The node closed its side (after QUIT, usually): the session is over.
     }
     try {
-      replies.join(2000);
+      replies.join(60_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
