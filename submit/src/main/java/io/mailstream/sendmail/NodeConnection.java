@@ -67,20 +67,32 @@ final class NodeConnection implements AutoCloseable {
 
   /** Sends one command line and reads its reply. */
   Reply command(String line) throws IOException {
-    if (transcript != null) {
-      transcript.println(">>> " + line);
-    }
-    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+    send(line);
     out.flush();
     return read();
   }
 
-  /** DATA, then {@code message} (CRLF line ends) dot-stuffed (RFC 5321 4.5.2) and the final dot. */
-  Reply data(byte[] message) throws IOException {
-    Reply go = command("DATA");
-    if (go.code() != 354) {
-      return go;
+  /**
+   * Queues one command line without waiting for its reply (RFC 2920 pipelining: the node offers
+   * it); {@link #read} takes the replies in order once the group is flushed.
+   */
+  void send(String line) throws IOException {
+    if (transcript != null) {
+      transcript.println(">>> " + line);
     }
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends what {@link #send} queued. */
+  void flush() throws IOException {
+    out.flush();
+  }
+
+  /**
+   * After a {@code 354}: {@code message} (CRLF line ends) dot-stuffed (RFC 5321 4.5.2) and the
+   * final dot, then its reply.
+   */
+  Reply content(byte[] message) throws IOException {
     boolean lineStart = true;
     for (byte b : message) {
       if (lineStart && b == '.') {

@@ -23,33 +23,53 @@ final class Transaction {
 
   private Transaction() {}
 
-  /** Runs the transaction on {@code node}, which has said hello. */
+  /**
+   * Runs the transaction on {@code node}, which has said hello: MAIL, every RCPT and DATA go out
+   * in one write (RFC 2920; the node offers PIPELINING), which spares the round trips that would
+   * otherwise be most of this command's time after the JVM's start.
+   */
   static Result run(NodeConnection node, Envelope envelope, byte[] message) throws IOException {
-    List<String> failures = new ArrayList<>();
-    Reply mail = node.command(envelope.mail());
-    if (!mail.isPositive()) {
-      failures.add("<" + envelope.sender() + ">... " + mail.last());
-      node.command("RSET");
-      return new Result(false, null, failures, mail.exitStatus(), mail.isTransient());
+    node.send(envelope.mail());
+    for (String r : envelope.recipients()) {
+      node.send(envelope.rcpt(r));
     }
+    node.send("DATA");
+    node.flush();
+    List<String> failures = new ArrayList<>();
+    Reply mail = node.read();
     int status = Sysexits.EX_OK;
     boolean transientOnly = true;
+    if (!mail.isPositive()) {
+      failures.add("<" + envelope.sender() + ">... " + mail.last());
+      status = mail.exitStatus();
+      transientOnly = mail.isTransient();
+    }
     int accepted = 0;
     for (String r : envelope.recipients()) {
-      Reply rcpt = node.command(envelope.rcpt(r));
+      Reply rcpt = node.read();
       if (rcpt.isPositive()) {
         accepted++;
-      } else {
+      } else if (mail.isPositive()) {
         failures.add(r + "... " + rcpt.last());
         status = worse(status, rcpt.exitStatus());
         transientOnly &= rcpt.isTransient();
       }
     }
-    if (accepted == 0) {
+    Reply data = node.read();
+    if (data.code() != 354) {
       node.command("RSET");
+      if (mail.isPositive() && accepted > 0) {
+        failures.add("message... " + data.last());
+        return new Result(false, null, failures, worse(status, data.exitStatus()), transientOnly && data.isTransient());
+      }
       return new Result(false, null, failures, status, transientOnly);
     }
-    Reply end = node.data(message);
+    if (!mail.isPositive() || accepted == 0) {
+      // RFC 2920 3.1: a 354 although nothing was accepted is answered with an empty message.
+      node.content(new byte[0]);
+      return new Result(false, null, failures, status, transientOnly);
+    }
+    Reply end = node.content(message);
     if (!end.isPositive()) {
       failures.add("message... " + end.last());
       return new Result(false, null, failures, worse(status, end.exitStatus()), transientOnly && end.isTransient());
