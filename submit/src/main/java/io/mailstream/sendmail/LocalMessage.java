@@ -223,7 +223,7 @@ final class LocalMessage {
   // Unique with the time stamp beside it: the process id, then random digits against pid reuse.
   private static String random() {
     long r = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-    return Long.toString(ProcessHandle.current().pid(), 36).toUpperCase(Locale.ROOT)
+    return Long.toString(SystemFacts.pid(), 36).toUpperCase(Locale.ROOT)
         + Long.toString(r, 36).toUpperCase(Locale.ROOT);
   }
 

@@ -3,7 +3,6 @@ package io.mailstream.sendmail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +79,7 @@ public final class Main {
     }
     String sender = inv.sender == null ? user.name() + "@" + domain : AddressList.qualify(inv.sender, domain);
     String fullName = inv.fullName != null ? inv.fullName : inv.sender == null ? user.fullName() : null;
-    message.complete(sender.isEmpty() ? "MAILER-DAEMON@" + domain : sender, fullName, domain, ZonedDateTime.now());
+    message.complete(sender.isEmpty() ? "MAILER-DAEMON@" + domain : sender, fullName, domain, SystemFacts.now());
     Envelope envelope = new Envelope(sender, recipients, inv.notify, inv.ret, inv.envelopeId, inv.body);
     return submitter.submit(envelope, message.bytes(), user.name(), inv.errors == Invocation.ErrorMode.MAIL);
   }

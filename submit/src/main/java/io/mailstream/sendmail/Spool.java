@@ -67,7 +67,7 @@ final class Spool {
     line(head, "user", user);
     line(head, "time", Long.toString(System.currentTimeMillis()));
     head.append('\n');
-    String name = System.currentTimeMillis() + "-" + ProcessHandle.current().pid();
+    String name = System.currentTimeMillis() + "-" + SystemFacts.pid();
     Path tmp = dir.resolve("." + name + ".tmp");
     Path file = dir.resolve(name + ".msg");
     try {

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -148,7 +147,7 @@ final class Submitter {
   private boolean mailBack(NodeConnection c, String sender, List<String> failures, byte[] message) {
     try {
       Envelope notice = new Envelope("", List.of(sender), null, null, null, null);
-      byte[] text = ErrorNotice.build(node.hostname(), sender, failures, message, ZonedDateTime.now());
+      byte[] text = ErrorNotice.build(node.hostname(), sender, failures, message, SystemFacts.now());
       return Transaction.run(c, notice, text).queued();
     } catch (IOException e) {
       return false;
