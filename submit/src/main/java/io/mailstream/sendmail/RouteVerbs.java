@@ -14,8 +14,10 @@ import java.util.List;
 /**
  * {@code -bv}, {@code -bt} and {@code -bi}, which need the node's rules rather than its queue:
  * they run the {@code mailstream} command ({@code route}, the offline address test mode, and
- * {@code reload}), on the configuration this command was pointed at. They are for people and
- * scripts checking a configuration, so the full JVM's start-up does not matter here.
+ * {@code reload}), on the configuration this command was pointed at ({@code --config}, {@code -C}
+ * or {@code MAILSTREAM_CONFIG}) with the node's hostname; other options the node was started with
+ * on its command line are not known here. They are for people and scripts checking a
+ * configuration, so the full JVM's start-up does not matter here.
  */
 final class RouteVerbs {
   private final Path launcher;
@@ -137,6 +139,9 @@ final class RouteVerbs {
       args.add("--config");
       args.add(config);
     }
+    // The node's $j, which its command line may have set: route answers for this node's class w.
+    args.add("--hostname");
+    args.add(node.hostname());
     return args;
   }
 
