@@ -175,6 +175,17 @@ class SendmailEndToEndTest {
     assertTrue(m.text().contains("\r\nFrom: nobody <nobody@corp.example>\r\n"), m.text());
     Await.until(() -> mailLog.list.stream().anyMatch(e -> e.getFormattedMessage().contains("relay=nobody@localhost")),
         Duration.ofSeconds(30), "relay=nobody@localhost in the mail log");
+    assertFalse(m.text().contains("X-Authentication-Warning"), m.text());
+
+    // An untrusted user who sets another sender is named for it, as by sendmail.
+    String spoofed = "nobody -f " + UUID.randomUUID();
+    r = SendmailCommand.run(SendmailCommand.NOBODY, env, "Subject: " + spoofed + "\n\nx\n", "-f", "boss@corp.example",
+        "friend@elsewhere.test");
+    assertEquals(0, r.status(), r.toString());
+    ReceivedMessage s = arrived(spoofed);
+    assertEquals("boss@corp.example", s.sender());
+    assertTrue(s.text().contains("\r\nX-Authentication-Warning: relay.test: nobody set sender to boss@corp.example using -f\r\n"),
+        s.text());
   }
 
   @Test
