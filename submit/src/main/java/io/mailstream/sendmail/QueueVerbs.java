@@ -23,7 +23,7 @@ final class QueueVerbs {
 
   /** Lists the spool as {@code mailq} lists sendmail's client queue. */
   static int list(Spool spool, Path spoolDir, PrintStream out, Report report) throws IOException {
-    List<Spool.Entry> entries = spool.list();
+    List<Spool.Entry> entries = spool.list(true);
     out.println("\t\t" + spoolDir + " (" + entries.size() + (entries.size() == 1 ? " request)" : " requests)"));
     if (entries.isEmpty()) {
       out.println("\t\tMail queue is empty");
@@ -47,7 +47,7 @@ final class QueueVerbs {
   /** Sends the spool now ({@code -qR}/{@code -qI}: only matching entries). */
   static int run(Submitter submitter, Invocation inv, Report report) {
     String filter = inv.queueRecipient != null ? inv.queueRecipient : inv.queueId;
-    int sent = submitter.flush(null, filter);
+    int sent = submitter.flush(null, filter, true);
     if (sent < 0) {
       report.say("the node does not answer; spooled mail stays for later");
       return Sysexits.EX_TEMPFAIL;

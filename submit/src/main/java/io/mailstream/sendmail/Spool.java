@@ -86,12 +86,12 @@ final class Spool {
   }
 
   /**
-   * The spooled messages this user may read, oldest first: their own, or, for root, everyone's.
-   * Unreadable files are skipped.
+   * The spooled messages, oldest first: this user's own, or, with {@code everyone} and for root
+   * only, every user's. Unreadable files are skipped.
    */
-  List<Entry> list() throws IOException {
+  List<Entry> list(boolean everyone) throws IOException {
     List<Path> dirs = new ArrayList<>();
-    if (uid == 0) {
+    if (uid == 0 && everyone) {
       try (DirectoryStream<Path> all = Files.newDirectoryStream(root)) {
         for (Path p : all) {
           dirs.add(p);

@@ -40,7 +40,7 @@ final class Submitter {
       return offline(envelope, message, user, "the node does not answer on " + node.socket());
     }
     try (c) {
-      flush(c, null);
+      flush(c, null, false);
       Transaction.Result r = Transaction.run(c, envelope, message);
       if (r.queued() && transcript != null) {
         transcript.println("Sent (" + r.queueId() + " Message accepted for delivery)");
@@ -78,16 +78,17 @@ final class Submitter {
   }
 
   /**
-   * Submits what this user (every user, for root) has spooled, on {@code c}, or on a connection of
-   * its own when null; those the node refuses permanently are mailed back to their sender.
+   * Submits what this user has spooled (with {@code everyone}, for root, what every user has), on
+   * {@code c}, or on a connection of its own when null; those the node refuses permanently are
+   * mailed back to their sender.
    *
    * @param filter only entries with a recipient or file name containing this text, or null
    * @return how many were sent; -1 when the node does not answer
    */
-  int flush(NodeConnection c, String filter) {
+  int flush(NodeConnection c, String filter, boolean everyone) {
     List<Spool.Entry> entries;
     try {
-      entries = spool.list();
+      entries = spool.list(everyone);
     } catch (IOException e) {
       report.say("cannot read the spool: " + e.getMessage());
       return 0;

@@ -164,6 +164,30 @@ class SendmailEndToEndTest {
   }
 
   @Test
+  void cronsOwnCommandLineDeliversToRootHere() throws Exception {
+    // Debian's cron: sendmail -FCronDaemon -i -B8BITMIME -oem root
+    String subject = "Cron <root@relay> run-parts " + UUID.randomUUID();
+    Result r = SendmailCommand.run(List.of(), env, "Subject: " + subject + "\nTo: root\n\nlogrotate: done\n",
+        "-FCronDaemon", "-i", "-B8BITMIME", "-oem", "root");
+    assertEquals(0, r.status(), r.toString());
+    Path inbox = data.resolve("mail").resolve("root").resolve("new");
+    Await.until(() -> {
+      if (!Files.isDirectory(inbox)) {
+        return false;
+      }
+      try (var files = Files.list(inbox)) {
+        for (Path p : files.toList()) {
+          String t = Files.readString(p);
+          if (t.contains(subject)) {
+            return t.contains("From: CronDaemon <root@");
+          }
+        }
+      }
+      return false;
+    }, Duration.ofSeconds(90), "cron's message in " + inbox + " from CronDaemon");
+  }
+
+  @Test
   void anUnprivilegedUserSubmitsAndTheNodeRecordsWhoByPeerCredentials() throws Exception {
     assumeTrue(SendmailCommand.root(), "only root can run the command as nobody");
     String subject = "nobody " + UUID.randomUUID();
