@@ -40,6 +40,11 @@ final class SendmailCommand {
     List<String> cmd = new ArrayList<>(asUser);
     cmd.add(program);
     cmd.addAll(List.of(args));
+    return exec(cmd, env, stdin);
+  }
+
+  /** Runs {@code cmd} in the repository with {@code env} added and {@code stdin} as its input. */
+  static Result exec(List<String> cmd, Map<String, String> env, String stdin) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile());
     pb.environment().putAll(env);
     Path out = Files.createTempFile("sendmail-out", ".txt");

@@ -11,7 +11,9 @@ import ch.qos.logback.core.read.ListAppender;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
+import io.mailstream.ops.cli.ChildStart;
 import io.mailstream.ops.cli.ConfigOptions;
+import io.mailstream.ops.cli.MailstreamCommand;
 import io.mailstream.ops.node.SendmailCommand.Result;
 import io.mailstream.queue.testkit.TestKafka;
 import java.nio.file.Files;
@@ -333,6 +335,41 @@ class SendmailEndToEndTest {
     try (var in = Files.list(offline.resolve("spool"))) {
       assertEquals(List.of(), in.toList());
     }
+  }
+
+  @Test
+  void verifyAddressTestAndNewaliasesAnswerWithTheNodesRules() throws Exception {
+    // The verbs run the mailstream command; here it is this module's classes, as ./mailstream runs the jar.
+    Path home = Files.createDirectories(dir.resolve("home-" + UUID.randomUUID()));
+    Path launcher = home.resolve("mailstream");
+    Files.writeString(launcher, "#!/bin/sh\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
+        + " -Xmx256m -cp '" + ChildStart.mainClasspath() + "' " + MailstreamCommand.class.getName() + " \"$@\"\n");
+    Files.setAttribute(launcher, "unix:mode", 0755);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classes = SendmailCommand.REPO.resolve("submit/target/classes").toString();
+    List<String> client = List.of(java, "-Dmailstream.home=" + home, "-cp", classes, "io.mailstream.sendmail.Main");
+    Map<String, String> withConfig = Map.of("MAILSTREAM_DATA_DIR", data.toString(),
+        "MAILSTREAM_CONFIG", dir.resolve("mailstream.yaml").toString());
+
+    Result bv = SendmailCommand.exec(with(client, "-bv", "root", "ghost"), withConfig, "");
+    assertEquals(67, bv.status(), bv.toString());
+    assertTrue(bv.out().contains("root@relay.test... deliverable: mailer local, user root\n"), bv.out());
+    assertTrue(bv.out().contains("ghost@relay.test... undeliverable: "), bv.out());
+
+    Result bt = SendmailCommand.exec(with(client, "-bt"), withConfig, "/parse root\n/map virtuser x\n");
+    assertEquals(64, bt.status(), bt.toString());
+    assertTrue(bt.out().contains("> /parse root\nroot\n  mailer local, user root\n"), bt.out());
+    assertTrue(bt.err().contains("'/map virtuser x' is not supported"), bt.err());
+
+    Result bi = SendmailCommand.exec(with(client, "-bi"), withConfig, "");
+    assertEquals(0, bi.status(), bi.toString());
+    assertTrue(bi.out().startsWith("aliases checked and loaded: configuration version "), bi.out());
+  }
+
+  private static List<String> with(List<String> command, String... args) {
+    List<String> all = new java.util.ArrayList<>(command);
+    all.addAll(List.of(args));
+    return all;
   }
 
   /** Root, and nobody when this test runs as root. */
