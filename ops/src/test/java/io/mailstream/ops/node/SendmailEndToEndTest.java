@@ -241,6 +241,25 @@ class SendmailEndToEndTest {
     Result quiet = SendmailCommand.run(List.of(), env, "Subject: ghost\n\nx\n", "-oeq", "ghost");
     assertEquals(67, quiet.status(), quiet.toString());
     assertEquals("", quiet.err(), "-oeq prints nothing");
+    // -oem: the refusal is mailed back to the sender instead, and the command succeeds.
+    String bounced = "oem " + UUID.randomUUID();
+    Result mailed = SendmailCommand.run(List.of(), env, "Subject: " + bounced + "\n\nx\n", "-oem", "ghost");
+    assertEquals(0, mailed.status(), mailed.toString());
+    Path inbox = data.resolve("mail").resolve("root").resolve("new");
+    Await.until(() -> {
+      if (!Files.isDirectory(inbox)) {
+        return false;
+      }
+      try (var files = Files.list(inbox)) {
+        for (Path p : files.toList()) {
+          String t = Files.readString(p);
+          if (t.contains("Subject: " + bounced) && t.contains("Subject: Returned mail: see transcript for details")) {
+            return t.contains("ghost@relay.test... 550 5.1.1");
+          }
+        }
+      }
+      return false;
+    }, Duration.ofSeconds(90), "the -oem notice in " + inbox);
     Result big = SendmailCommand.run(List.of(), env, "Subject: big\n\n" + "x".repeat(99).concat("\n").repeat(1500),
         "big@elsewhere.test");
     assertEquals(65, big.status(), big.toString());
