@@ -57,6 +57,8 @@ public final class ConfigBuilder {
   private int maxInFlight = DeliverySettings.DEFAULT_MAX_IN_FLIGHT;
   private Duration hostDownBackoff = DeliverySettings.DEFAULT_HOST_DOWN_BACKOFF;
   private Duration hostDownMaxBackoff = DeliverySettings.DEFAULT_HOST_DOWN_MAX_BACKOFF;
+  private Path submitSocket;
+  private SubmitSettings.Offline submitOffline = SubmitSettings.Offline.SPOOL;
 
   // Where settings came from ("mailstream.yaml:12"), so that errors found only when settings are
   // checked together in build() still name the file and line. ConfigReader fills these in.
@@ -89,6 +91,21 @@ public final class ConfigBuilder {
     List<Listener> more = new ArrayList<>(listen);
     more.add(parse("listen", value, Listener::parse));
     listen = more;
+    return this;
+  }
+
+  /** {@code submit.socket}: where the {@code sendmail} command finds the node. */
+  public ConfigBuilder submitSocket(Path v) {
+    if (v.toString().isBlank()) {
+      throw new IllegalArgumentException("submit.socket: must not be empty");
+    }
+    submitSocket = v;
+    return this;
+  }
+
+  /** {@code submit.offline}: spool or tempfail while the node is unreachable. */
+  public ConfigBuilder submitOffline(String v) {
+    submitOffline = parse("submit.offline", v, SubmitSettings.Offline::parse);
     return this;
   }
 
@@ -341,6 +358,7 @@ public final class ConfigBuilder {
       throw new ConfigException("listen: at least one address is needed");
     }
     RouterSettings router = new RouterSettings(routerWorkers, commitInterval, commitRecords);
+    SubmitSettings submit = submitSettings();
     String name = hostname != null ? hostname : machineName();
     KafkaSettings kafka =
         new KafkaSettings(
@@ -366,7 +384,28 @@ public final class ConfigBuilder {
             maxConnectionsPerDestination, maxInFlight, hostDownBackoff, hostDownMaxBackoff),
         routing.build(),
         smtpSettings(),
-        router);
+        router,
+        submit);
+  }
+
+  // The socket's path is checked with the data directory it defaults into: a deep data directory
+  // makes the default too long for the kernel, and bind would only say "invalid argument".
+  private SubmitSettings submitSettings() throws ConfigException {
+    SubmitSettings submit = new SubmitSettings(submitSocket, submitOffline);
+    Path path = submit.socketIn(dataDir);
+    if (!SubmitSettings.bindable(path)) {
+      String key = submitSocket != null ? "submit.socket" : "data-dir";
+      String where = origins.get(key);
+      throw new ConfigException(
+          (where == null ? "" : where + ": ")
+              + "submit.socket: "
+              + path
+              + " is longer than the "
+              + SubmitSettings.MAX_SOCKET_PATH
+              + " octets a Unix socket path may have"
+              + (submitSocket == null ? " (it is <data-dir>/submit.sock; set submit.socket to a shorter path)" : ""));
+    }
+    return submit;
   }
 
   // The listeners decide what the smtp settings must hold: blame the listener line when one came

@@ -120,8 +120,10 @@ public final class ConfigReader {
       case "local-domains" -> b.localDomains(list(k, value));
       case "smart-host" -> b.smartHost(text(k, value));
       case "smart-host-mailer" -> b.smartHostMailer(text(k, value));
-      case "kafka", "limits", "delivery", "router", "routing", "masquerade", "mailers", "smtp", "tls", "auth" ->
+      case "kafka", "limits", "delivery", "router", "routing", "masquerade", "mailers", "smtp", "tls", "auth", "submit" ->
           section(b, k, value);
+      case "submit.socket" -> b.submitSocket(text(k, value).isBlank() ? Path.of("") : relative(text(k, value)));
+      case "submit.offline" -> b.submitOffline(text(k, value));
       case "smtp.banner" -> b.smtp().banner(text(k, value));
       case "smtp.greet-pause" -> b.smtp().greetPause(text(k, value));
       case "smtp.bad-rcpt-throttle" -> b.smtp().badRcptThrottle(integer(k, value));

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param routing the router's map files and features; {@link RoutingSettings#NONE} for none
  * @param smtp how the ingress talks to clients: banner, extensions, TLS, AUTH, anti-abuse controls
  * @param router how many router workers this node runs and how long a routing transaction lasts
+ * @param submit the local submission socket of the {@code sendmail} command
  */
 public record MailstreamConfig(
     String hostname,
@@ -36,12 +37,37 @@ public record MailstreamConfig(
     DeliverySettings delivery,
     RoutingSettings routing,
     SmtpSettings smtp,
-    RouterSettings router) {
+    RouterSettings router,
+    SubmitSettings submit) {
 
   public MailstreamConfig {
     listen = List.copyOf(listen);
     relayFrom = List.copyOf(relayFrom);
     localDomains = Set.copyOf(localDomains);
+  }
+
+  /** A configuration with the default local submission socket ({@link SubmitSettings#DEFAULT}). */
+  public MailstreamConfig(
+      String hostname,
+      Path dataDir,
+      List<Listener> listen,
+      List<Cidr> relayFrom,
+      Set<String> localDomains,
+      HostPort smartHost,
+      String smartHostMailer,
+      KafkaSettings kafka,
+      Limits limits,
+      DeliverySettings delivery,
+      RoutingSettings routing,
+      SmtpSettings smtp,
+      RouterSettings router) {
+    this(hostname, dataDir, listen, relayFrom, localDomains, smartHost, smartHostMailer, kafka, limits, delivery,
+        routing, smtp, router, SubmitSettings.DEFAULT);
+  }
+
+  /** The absolute path of the local submission socket. */
+  public Path submitSocket() {
+    return submit.socketIn(dataDir);
   }
 
   /** A configuration with the router's defaults ({@link RouterSettings#DEFAULT}). */

@@ -26,6 +26,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,10 +63,13 @@ public final class IngressServer implements AutoCloseable {
   private final ConnectionLimits limits = new ConnectionLimits();
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
+  private final Path localSocket;
+  private LocalSubmission local;
 
-  private IngressServer(ServerContext context, FreeSpace space) {
+  private IngressServer(ServerContext context, FreeSpace space, Path localSocket) {
     this.context = context;
     this.space = space;
+    this.localSocket = localSocket;
   }
 
   public static Builder builder() {
@@ -120,6 +124,17 @@ public final class IngressServer implements AutoCloseable {
       bound.add(address);
       LOG.info("listening on {} ({}) as {}", address, listener, context.config().hostname());
     }
+    if (localSocket != null) {
+      try {
+        local = LocalSubmission.bind(localSocket, ch -> {
+          channels.add(ch);
+          SmtpChannelInitializer.configure(ch.pipeline(), context, LocalSubmission.LISTENER);
+        });
+      } catch (IOException e) {
+        close();
+        throw e;
+      }
+    }
     return this;
   }
 
@@ -131,6 +146,10 @@ public final class IngressServer implements AutoCloseable {
   /** Stops listening and drops open connections; messages being committed may still complete. */
   @Override
   public synchronized void close() {
+    if (local != null) {
+      local.close();
+      local = null;
+    }
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     for (EventLoopGroup group : new EventLoopGroup[] {acceptors, workers}) {
       if (group != null) {
@@ -186,8 +205,18 @@ public final class IngressServer implements AutoCloseable {
     private Supplier<String> queueIds = QueueId::next;
     private Supplier<Version> versions;
     private StageHealth stages = StageHealth.NO_STAGES;
+    private Path localSubmission;
 
     private Builder() {}
+
+    /**
+     * Also serves the {@code sendmail} command's local submission socket at {@code socket}
+     * (normally {@link MailstreamConfig#submitSocket}); none without it.
+     */
+    public Builder localSubmission(Path socket) {
+      this.localSubmission = socket;
+      return this;
+    }
 
     /**
      * The router and delivery stages running in the same process: while one cannot run, MAIL gets
@@ -305,7 +334,7 @@ public final class IngressServer implements AutoCloseable {
       // With the embedded broker the queue is under the data directory; on a cluster the floor
       // still keeps room for the retry state and local mailboxes kept there.
       FreeSpace space = new FreeSpace(config.dataDir(), config.smtp().minFreeSpace());
-      return new IngressServer(context(space), space);
+      return new IngressServer(context(space), space, localSubmission);
     }
   }
 }

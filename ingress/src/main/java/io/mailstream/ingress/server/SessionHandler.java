@@ -91,6 +91,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
     framer = ctx.pipeline().get(LineFramer.class);
     gate = new InputGate(ctx.channel(), framer);
+    Peer localUser = LocalSubmission.peerOf(ctx.channel());
+    if (localUser != null) {
+      greet(ctx, localUser); // the sendmail command: the kernel named the user, nothing to look up
+      return;
+    }
     InetAddress address = clientAddress(ctx);
     CompletableFuture<String> name = context.names().nameOf(address);
     if (name.isDone()) {

@@ -10,10 +10,28 @@ import java.util.Objects;
  * @param address its IP address, which the relay rule is checked against
  * @param hostname its forward-confirmed name from reverse DNS, or null when it has none: the only
  *     name that rules (class w, class R, access {@code Connect:} entries) may match
+ * @param localUser the local user who submitted over the {@code sendmail} command's socket, as its
+ *     peer credentials name them; null for a network client. Relay rules and access entries do not
+ *     apply to such a user, as they do not to sendmail's {@code -bm}.
  */
-public record Peer(InetAddress address, String hostname) {
+public record Peer(InetAddress address, String hostname, String localUser) {
   public Peer {
     Objects.requireNonNull(address, "address");
+  }
+
+  /** A network client. */
+  public Peer(InetAddress address, String hostname) {
+    this(address, hostname, null);
+  }
+
+  /** A local user submitting through the {@code sendmail} command (the loopback address stands in). */
+  public static Peer localUser(String user) {
+    return new Peer(InetAddress.getLoopbackAddress(), null, Objects.requireNonNull(user, "user"));
+  }
+
+  /** Whether this is a local user's submission rather than a network client. */
+  public boolean isLocalSubmission() {
+    return localUser != null;
   }
 
   /** The address as text, without brackets or IPv6 scope. */
@@ -41,8 +59,14 @@ public record Peer(InetAddress address, String hostname) {
     return address.isLoopbackAddress() ? "localhost" : null;
   }
 
-  /** As sendmail logs a relay: {@code host.example [192.0.2.1]} or {@code [192.0.2.1]}. */
+  /**
+   * As sendmail logs a relay: {@code host.example [192.0.2.1]} or {@code [192.0.2.1]}; for a local
+   * submission {@code user@localhost}, as sendmail logs mail from {@code -bm}.
+   */
   public String relay() {
+    if (localUser != null) {
+      return localUser + "@localhost";
+    }
     String name = displayName();
     return name == null ? "[" + ip() + "]" : name + " [" + ip() + "]";
   }

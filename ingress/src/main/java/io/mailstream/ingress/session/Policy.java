@@ -48,11 +48,17 @@ public final class Policy {
 
   /** check_relay: the client's host name, then its address, against {@code Connect:}. */
   Verdict connect(Peer peer) {
+    if (peer.isLocalSubmission()) {
+      return Verdict.ACCEPTED; // check_relay is for network clients; a local user has no address
+    }
     return decide(access.connect(peer.hostname(), peer.address(), new Trace()));
   }
 
   /** FEATURE(greet_pause): a {@code GreetPause:} entry's pause for this client, if one names it. */
   Optional<Duration> greetPause(Peer peer) {
+    if (peer.isLocalSubmission()) {
+      return Optional.empty();
+    }
     return access.greetPause(peer.hostname(), peer.address(), new Trace());
   }
 

@@ -18,7 +18,8 @@ import java.util.Locale;
  * The FOR clause names the recipient only when there is exactly one, so that a message sent to
  * several people does not reveal the others' addresses to each of them. As sendmail does, an
  * authenticated client is marked {@code (authenticated bits=N)} without its user name, and a TLS
- * session is described after the id.
+ * session is described after the id. Mail a local user submitted with the {@code sendmail} command
+ * starts {@code Received: (from user@localhost)}, as sendmail's own local submissions do.
  */
 public final class ReceivedHeader {
   // RFC 5322 3.3 date-time with a numeric zone, in English whatever the JVM's locale.
@@ -65,10 +66,16 @@ public final class ReceivedHeader {
       ZonedDateTime when,
       boolean authenticated,
       TlsInfo tls) {
-    String name = peer.displayName() == null ? "unknown" : peer.displayName();
     StringBuilder h = new StringBuilder(200);
-    h.append("Received: from ").append(Echo.atMost(helo, 255))
-        .append(" (").append(name).append(' ').append(peer.addressLiteral()).append(")\r\n");
+    if (peer.isLocalSubmission()) {
+      // sendmail's field for mail submitted by a local user: "Received: (from root@localhost)",
+      // naming the user its peer credentials gave, with no client host to name.
+      h.append("Received: (from ").append(peer.relay()).append(")\r\n");
+    } else {
+      String name = peer.displayName() == null ? "unknown" : peer.displayName();
+      h.append("Received: from ").append(Echo.atMost(helo, 255))
+          .append(" (").append(name).append(' ').append(peer.addressLiteral()).append(")\r\n");
+    }
     if (authenticated) {
       // sendmail's "bits" is the SASL security layer; PLAIN and LOGIN have none.
       h.append("\t(authenticated bits=0)\r\n");

@@ -87,6 +87,11 @@ final class RelayCheck {
   // forward-confirmed PTR name (Peer.hostname): a name Mailstream gave the client itself, like
   // localhost for a loopback address, is in class w on most hosts and would open the relay.
   private String fromClient(Peer peer, Trace trace) {
+    if (peer.isLocalSubmission()) {
+      // sendmail -bm is not an SMTP client: check_rcpt never runs for it. Local users' mail
+      // (cron's, root's) must not depend on relay-from.
+      return "local submission by " + peer.localUser();
+    }
     if (config.mayRelay(peer.address())) {
       return "relay-from: " + peer.ip();
     }

@@ -439,7 +439,7 @@ public final class SmtpSession {
         ReceivedHeader.build(
             helo, peer, config.hostname(), protocol(), tx.queueId, tx.recipients,
             clock.instant().atZone(clock.getZone()), authUser != null, tls)
-        + AuthWarning.field(config.smtp(), config.hostname(), peer, helo);
+        + AuthWarning.field(config.smtp(), config.hostname(), peer, helo, tx.sender);
     DsnRequest dsn = new DsnRequest(tx.ret, tx.envid, tx.bodyType, tx.smtputf8);
     return new DataResult.Ready(
         new Submission(

@@ -165,6 +165,21 @@ class PolicySessionTest {
     assertEquals("250 2.1.5 Ok", s.on(Command.parse("RCPT TO:<x@local.test>")).toString());
   }
 
+  @Test
+  void aLocalUserOfTheSendmailCommandMeetsTheTablesButNeitherAccessNorRelayRules() throws Exception {
+    int[] n = {0};
+    // Standing in with an address that access refuses (Connect:127.0.0.3) and that may not relay,
+    // to show that neither applies to a local user.
+    Peer cron = new Peer(InetAddress.getByName("127.0.0.3"), null, "cron");
+    SmtpSession s = new SmtpSession(CONFIG, POLICY, cron, () -> String.format("QID%05d", ++n[0]), CLOCK);
+    assertEquals("220 mx.test ESMTP Mailstream", s.greeting().toString());
+    s.on(Command.parse(EHLO));
+    assertEquals("250 2.1.0 Ok", s.on(Command.parse(MAIL)).toString());
+    assertEquals("250 2.1.5 Ok", s.on(Command.parse("RCPT TO:<x@elsewhere.test>")).toString());
+    assertEquals("550 5.1.1 User unknown", s.on(Command.parse("RCPT TO:<postmaster@virtual.test>")).toString());
+    assertEquals("cron@localhost", s.peer().relay());
+  }
+
   static Stream<Arguments> hops() {
     return Stream.of(
         Arguments.of("user", "-"),

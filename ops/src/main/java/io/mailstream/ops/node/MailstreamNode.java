@@ -196,7 +196,7 @@ public final class MailstreamNode implements AutoCloseable {
     // settings and tables of the version current when it connects.
     IngressServer server =
         IngressServer.builder().config(config).publisher(publisher).versions(() -> live.get().ingress())
-            .stages(supervisor::down).build();
+            .stages(supervisor::down).localSubmission(config.submitSocket()).build();
     try {
       server.start();
     } catch (IOException e) {
@@ -204,6 +204,7 @@ public final class MailstreamNode implements AutoCloseable {
     }
     running.push(server);
     ingress = server;
+    SubmitFiles.write(config);
   }
 
   /** This node's delivery workers running now (a restarted one replaces its predecessor), for metrics and tests. */

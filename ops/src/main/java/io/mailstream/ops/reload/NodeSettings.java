@@ -11,7 +11,7 @@ import java.util.Objects;
  * What a new configuration version cannot change on this node. Some settings only take effect
  * when the node starts (its listeners, data directory, Kafka, delivery and router workers, the accept
  * deadline of its producer, the TLS certificate and AUTH users it loaded, the free-space floor of its
- * data directory): a version that changes
+ * data directory, the sendmail command's socket and offline mode): a version that changes
  * them runs with this node's values and says so ("listen changed; restart to apply"), while the
  * rest of it applies. Listeners, data directory, certificate and users are this node's own and are
  * never taken from another node's version. Options given on this node's command line win over every version, as they
@@ -64,7 +64,8 @@ public final class NodeSettings {
         start.delivery(),
         next.routing(),
         smtp,
-        start.router());
+        start.router(),
+        start.submit());
   }
 
   /**
@@ -82,6 +83,8 @@ public final class NodeSettings {
       check(out, "tls", start.smtp().tls(), next.smtp().tls());
       check(out, "auth", start.smtp().auth(), next.smtp().auth());
       check(out, "smtp.min-free-space", start.smtp().minFreeSpace(), next.smtp().minFreeSpace());
+      // The socket is bound and submit.info written when the ingress starts.
+      check(out, "submit", start.submit(), next.submit());
     }
     check(out, "kafka", start.kafka(), next.kafka());
     check(out, "delivery", start.delivery(), next.delivery());
