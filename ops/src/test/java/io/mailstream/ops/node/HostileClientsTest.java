@@ -1,6 +1,7 @@
 package io.mailstream.ops.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.config.ConfigBuilder;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +45,8 @@ class HostileClientsTest {
 
   @Test
   void misbehavingClientsDoNotHurtAnHonestOneAndQueueNothingHalfSent() throws Exception {
-    try (FakeSmartHost smartHost = FakeSmartHost.start();
+    try (MailLogTap maillog = new MailLogTap();
+        FakeSmartHost smartHost = FakeSmartHost.start();
         MailstreamNode node = MailstreamNode.start(config(smartHost), EnumSet.allOf(Stage.class));
         SlowClients slow = SlowClients.open(node.listening().get(0), SLOW)) {
       InetSocketAddress server = node.listening().get(0);
@@ -77,6 +81,8 @@ class HostileClientsTest {
       for (LineClient c : halfSent) {
         c.close();
       }
+      Await.until(() -> maillog.grep("lost connection during DATA").size() == 4, Duration.ofSeconds(30),
+          "a lost connection logged for each half-sent message");
 
       List<ReceivedMessage> got = smartHost.awaitMessages(HONEST_MESSAGES, Duration.ofSeconds(60));
       for (String subject : subjects) {
@@ -162,7 +168,10 @@ class HostileClientsTest {
     }
   }
 
-  /** Unknown verbs, a line too long and octets that are not text: 500 with 5.5.x, and the session goes on. */
+  /**
+   * Unknown verbs, a line too long and octets that are not text: 500 with 5.5.x, and the session
+   * goes on, until the 26th such line ends it with 421 4.7.0.
+   */
   private static void garbage(InetSocketAddress server) throws Exception {
     try (LineClient c = new LineClient(server)) {
       assertTrue(c.reply(REPLY).startsWith("220 "));
@@ -173,8 +182,16 @@ class HostileClientsTest {
           "500 5.5.2 Line too long"), c.replies(3, REPLY));
       c.write(new byte[] {'N', 'O', 'O', 'P', ' ', (byte) 0xff, (byte) 0xfe, 0, '\r', '\n'});
       assertTrue(c.reply(REPLY).startsWith("500 5.5.2 "), "non-text octets in a command");
-      c.send("NOOP", "QUIT");
-      assertEquals(List.of("250 2.0.0 Ok", "221 2.0.0 Bye"), c.replies(2, REPLY));
+      c.send("NOOP");
+      assertEquals("250 2.0.0 Ok", c.reply(REPLY));
+      // sendmail's MAXBADCOMMANDS: the 26th ends the session.
+      String[] more = new String[22];
+      Arrays.fill(more, "XYZZY");
+      c.send(more);
+      List<String> replies = c.replies(22, REPLY);
+      assertEquals(Collections.nCopies(21, "500 5.5.1 Error: command unrecognized"), replies.subList(0, 21));
+      assertEquals("421 4.7.0 relay.test Too many bad commands; closing connection", replies.get(21));
+      assertNull(c.line(REPLY), "closed after the 421");
     }
   }
 }
