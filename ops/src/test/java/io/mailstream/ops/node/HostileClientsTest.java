@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fault test 4 of docs/reliability.md: a node under attack by clients that do not play by the
+ * The hostile clients of docs/reliability.md: a node under attack by clients that do not play by the
  * rules keeps serving the one that does. While 2,000 connections sit silent or trickle a command a
  * byte a second, others break off DATA half way (closing, resetting, or just stopping), pipeline
  * hundreds of commands, send garbage, or flood commands after HELO without reading a reply, an

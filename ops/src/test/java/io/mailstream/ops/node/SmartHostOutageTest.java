@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fault test 2 of docs/reliability.md: the smart host goes away. First nothing listens on its port
+ * The smart host outage of docs/reliability.md: the smart host goes away. First nothing listens on its port
  * (connections refused), then it answers every connection with {@code 421}, then it works again.
  * Each recipient is tried by {@code delivery.retry-schedule} throughout, the host itself only once
  * per {@code delivery.host-down-backoff}, and everything is delivered once afterwards. An outage
