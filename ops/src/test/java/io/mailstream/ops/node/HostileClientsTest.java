@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.core.event.MessageAccepted;
@@ -11,6 +12,7 @@ import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
 import io.mailstream.queue.testkit.TestKafka;
 import io.mailstream.queue.topic.Topics;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,6 +47,9 @@ class HostileClientsTest {
 
   @Test
   void misbehavingClientsDoNotHurtAnHonestOneAndQueueNothingHalfSent() throws Exception {
+    // Both ends of every slow connection live in this JVM, beside the broker's files.
+    long fds = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+    assertTrue(fds >= 2L * SLOW + 2000, "this test needs " + (2 * SLOW + 2000) + " file descriptors; ulimit -n allows " + fds);
     try (MailLogTap maillog = new MailLogTap();
         FakeSmartHost smartHost = FakeSmartHost.start();
         MailstreamNode node = MailstreamNode.start(config(smartHost), EnumSet.allOf(Stage.class));
