@@ -55,22 +55,32 @@ public final class FakeSmartHost implements AutoCloseable {
   private final List<String> commands = new ArrayList<>();
   private final List<String> readAhead = new ArrayList<>();
   private final List<AuthAttempt> authAttempts = new ArrayList<>();
+  private final List<Long> acceptedAt = new ArrayList<>();
   private int accepted;
   private int open;
 
-  private FakeSmartHost() throws IOException {
+  private FakeSmartHost(int port) throws IOException {
     server = new ServerSocket();
     // A small window (inherited by accepted sockets) makes a stalled session back up the client
     // after a few hundred kilobytes instead of the tens of megabytes Linux allows on loopback.
     server.setReceiveBufferSize(64 * 1024);
-    server.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0), 50);
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 50);
     acceptor = new Thread(this::acceptLoop, "fake-smart-host-" + server.getLocalPort());
     acceptor.setDaemon(true);
   }
 
   /** Starts a host on 127.0.0.1 with a free port. */
   public static FakeSmartHost start() throws IOException {
-    FakeSmartHost host = new FakeSmartHost();
+    return start(0);
+  }
+
+  /**
+   * Starts a host on 127.0.0.1 at {@code port}, e.g. the port of a host closed earlier: a next hop
+   * that was down (nothing listening, connections refused) and comes back where it was.
+   */
+  public static FakeSmartHost start(int port) throws IOException {
+    FakeSmartHost host = new FakeSmartHost(port);
     host.acceptor.start();
     return host;
   }
@@ -219,6 +229,11 @@ public final class FakeSmartHost implements AutoCloseable {
     return accepted;
   }
 
+  /** When each connection was accepted (epoch milliseconds), in order. */
+  public synchronized List<Long> connectionTimes() {
+    return List.copyOf(acceptedAt);
+  }
+
   public synchronized int connectionsOpen() {
     return open;
   }
@@ -302,6 +317,7 @@ public final class FakeSmartHost implements AutoCloseable {
         int number;
         synchronized (this) {
           number = ++accepted;
+          acceptedAt.add(System.currentTimeMillis());
           open++;
           notifyAll();
         }

@@ -19,6 +19,12 @@ final class InputGate {
     AUTH,
     /** A RCPT waits out confBAD_RCPT_THROTTLE's delay; later commands wait behind it. */
     THROTTLE,
+    /**
+     * The client does not read its replies: they fill the socket and pass the channel's high water
+     * mark. Reading on would keep every reply of a command flood in memory (and burn the event
+     * loop on a socket that takes nothing), so the client is read again only once it has read.
+     */
+    REPLIES,
     /** The connection is closing after a final reply. */
     CLOSING
   }

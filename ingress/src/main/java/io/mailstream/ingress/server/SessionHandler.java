@@ -438,6 +438,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     Reply reply = session.timedOut();
     MailLog.rejected(session.queueId(), "(idle)", reply, session.peer(), null);
     send(ctx, reply);
+    if (!ctx.channel().isWritable()) {
+      // A client that stopped reading its replies would never take the 421 either, and the close
+      // waits for it to be written: end the connection now instead of holding it forever.
+      ctx.close();
+    }
   }
 
   private void tlsHandshake(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
@@ -484,7 +489,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       closing = true;
       gate.pause(InputGate.Reason.CLOSING);
       written.addListener(ChannelFutureListener.CLOSE);
+    } else if (!ctx.channel().isWritable()) {
+      gate.pause(InputGate.Reason.REPLIES);
     }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // The replies drained below the low water mark: the client reads again, so it is read again.
+    // A task of its own, as InputGate.resume requires (this can fire inside a flush of a read).
+    if (gate != null && ctx.channel().isWritable()) {
+      onEventLoop(ctx, () -> gate.resume(InputGate.Reason.REPLIES));
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   private static void onEventLoop(ChannelHandlerContext ctx, Runnable task) {

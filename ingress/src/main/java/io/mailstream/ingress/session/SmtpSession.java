@@ -57,6 +57,8 @@ public final class SmtpSession {
   private final StorageSpace storage;
   // Wrong passwords allowed in one session before it is closed.
   static final int MAX_AUTH_FAILURES = 3;
+  // Unknown, broken or overlong command lines allowed in one session before it is closed.
+  static final int MAX_BAD_COMMANDS = 25;
 
   private final ConnectionSecurity security;
   private Phase phase = Phase.CONNECTED;
@@ -65,6 +67,7 @@ public final class SmtpSession {
   private boolean tlsRequested;
   private String authUser;
   private int authFailures;
+  private int badCommands;
   private SaslExchange sasl;
   private boolean esmtp;
   private Transaction tx;
@@ -217,8 +220,8 @@ public final class SmtpSession {
           case ETRN -> controls.privacy.etrn();
           case BDAT -> throw new IllegalArgumentException("BDAT goes through bdat(Command)");
           case NOT_IMPLEMENTED -> Replies.notImplemented();
-          case UNKNOWN -> Replies.unrecognized();
-          case INVALID -> Replies.badCommandLine();
+          case UNKNOWN -> badCommand(Replies.unrecognized());
+          case INVALID -> badCommand(Replies.badCommandLine());
         };
     if (c.verb() == Verb.RCPT) {
       controls.rcptAnswered(reply);
@@ -241,7 +244,20 @@ public final class SmtpSession {
 
   /** The reply to a command line longer than the server reads (RFC 5321 4.5.3.1.4). */
   public Reply lineTooLong() {
-    return present(Replies.lineTooLong());
+    return present(badCommand(Replies.lineTooLong()));
+  }
+
+  /**
+   * sendmail's MAXBADCOMMANDS (srvrsmtp.c; Postfix's smtpd_hard_error_limit is 20): a client that
+   * keeps sending what is not SMTP, unknown verbs, broken or overlong lines, is told {@code 421
+   * 4.7.0} and cut off after 25 of them instead of being answered for as long as it likes.
+   */
+  private Reply badCommand(Reply reply) {
+    if (++badCommands <= MAX_BAD_COMMANDS) {
+      return reply;
+    }
+    phase = Phase.CLOSED;
+    return Replies.tooManyBadCommands(config.hostname());
   }
 
   /** The reply when the client stayed silent too long (RFC 5321 4.5.3.2.7); it closes. */

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -64,12 +63,12 @@ class BounceEndToEndTest {
       try (MailstreamNode node = MailstreamNode.start(config, EnumSet.allOf(Stage.class))) {
         assertTrue(Smtp.send(node.listening().get(0), "alice@dmz.example", "bob@corp.example", "for bob").startsWith("250"));
         Path inbox = dir.resolve("data").resolve("mail").resolve("alice").resolve("new");
-        Await.until(() -> files(inbox).size() == 1, Duration.ofSeconds(60), "the notice in alice's Maildir");
+        Await.until(() -> MaildirFiles.in(inbox).size() == 1, Duration.ofSeconds(60), "the notice in alice's Maildir");
         drain(node, smartHost);
 
-        assertEquals(1, files(inbox).size(), "exactly one notice");
+        assertEquals(1, MaildirFiles.in(inbox).size(), "exactly one notice");
         MimeMessage notice;
-        try (InputStream in = Files.newInputStream(files(inbox).get(0))) {
+        try (InputStream in = Files.newInputStream(MaildirFiles.in(inbox).get(0))) {
           notice = new MimeMessage(Session.getInstance(new Properties()), in);
         }
         assertEquals("Returned mail: see transcript for details", notice.getSubject());
@@ -152,14 +151,5 @@ class BounceEndToEndTest {
       }
     }
     return found;
-  }
-
-  private static List<Path> files(Path d) throws Exception {
-    if (!Files.isDirectory(d)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(d)) {
-      return s.toList();
-    }
   }
 }

@@ -6,18 +6,30 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Sends one message over a real socket and returns the reply to the final dot. */
 final class Smtp {
   private Smtp() {}
 
   static String send(InetSocketAddress server, String from, String to, String subject) throws Exception {
+    return send(server, from, List.of(to), subject);
+  }
+
+  /** One message to several recipients, each of which must be taken. */
+  static String send(InetSocketAddress server, String from, List<String> to, String subject) throws Exception {
     try (Socket s = new Socket(server.getAddress(), server.getPort())) {
       s.setSoTimeout(60_000);
       BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
       OutputStream out = s.getOutputStream();
       expect(in, "220");
-      for (String line : new String[] {"EHLO client.test", "MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA"}) {
+      List<String> commands = new ArrayList<>();
+      commands.add("EHLO client.test");
+      commands.add("MAIL FROM:<" + from + ">");
+      to.forEach(rcpt -> commands.add("RCPT TO:<" + rcpt + ">"));
+      commands.add("DATA");
+      for (String line : commands) {
         out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         expect(in, line.equals("DATA") ? "354" : "250");
