@@ -186,8 +186,15 @@ public final class IngressServer implements AutoCloseable {
     private Supplier<String> queueIds = QueueId::next;
     private Supplier<Version> versions;
     private StageHealth stages = StageHealth.NO_STAGES;
+    private IngressMetrics metrics = IngressMetrics.NONE;
 
     private Builder() {}
+
+    /** Where the server counts connections, refusals and accepted mail ({@link IngressMetrics}). */
+    public Builder metrics(IngressMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     /**
      * The router and delivery stages running in the same process: while one cannot run, MAIL gets
@@ -291,7 +298,8 @@ public final class IngressServer implements AutoCloseable {
           authenticator,
           names != null ? names : config.smtp().reverseDns() ? ClientNames.system() : ClientNames.none(),
           stages,
-          storage);
+          storage,
+          metrics);
     }
 
     /**

@@ -129,6 +129,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (!context.publisher().available()) {
       Reply refusal = Replies.queueUnreachable(config.hostname());
       MailLog.rejected(null, "connect", refusal, peer, null);
+      context.metrics().refused("queue-unreachable");
       send(ctx, refusal);
       return;
     }
@@ -392,6 +393,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     boolean connected = session.phase() == SmtpSession.Phase.COMMIT;
     if (event != null) {
       MailLog.accepted(event, session.peer());
+      context.metrics().accepted(event, System.nanoTime() - commit.startedNanos);
     }
     if (!connected) {
       return; // the client has gone; nothing to tell it
@@ -474,6 +476,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void send(ChannelHandlerContext ctx, Reply reply) {
+    if (reply.code() >= 400) {
+      context.metrics().rejected(reply.code());
+    }
     ChannelFuture written = ctx.writeAndFlush(reply);
     if (reply.closesConnection()) {
       closing = true;
@@ -501,6 +506,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   /** The wait for one message's commit: whichever of queue and deadline comes first wins. */
   private static final class PendingCommit {
     final String queueId;
+    final long startedNanos = System.nanoTime();
     ScheduledFuture<?> timer;
     boolean done;
 

@@ -43,6 +43,7 @@ class SmtpChannelInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    context.metrics().connected(listener, ch);
     if (listener.proxyProtocol()) {
       // TLS, limits and the session follow once the header has named the client.
       ProxyHeaderHandler.install(ch.pipeline(), context, listener, limits);

@@ -10,7 +10,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -110,9 +109,7 @@ public final class TopicAdmin {
 
   private static void prepare(String bootstrap, KafkaSettings settings, Duration queueLifetime, Duration timeout)
       throws InterruptedException, ExecutionException {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    Properties p = KafkaClients.admin(bootstrap, timeout);
     try (Admin admin = Admin.create(p)) {
       List<NewTopic> plan = plan(settings, queueLifetime);
       Set<String> existing = admin.listTopics().names().get();
