@@ -118,7 +118,8 @@ public final class IngressServer implements AutoCloseable {
       channels.add(f.channel());
       InetSocketAddress address = (InetSocketAddress) f.channel().localAddress();
       bound.add(address);
-      LOG.info("listening on {} ({}) as {}", address, listener, context.config().hostname());
+      // The node's start-up lines list every listener; this one is for a server run on its own.
+      LOG.debug("listening on {} ({}) as {}", address, listener, context.config().hostname());
     }
     return this;
   }

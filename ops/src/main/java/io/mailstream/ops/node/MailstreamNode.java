@@ -83,6 +83,7 @@ public final class MailstreamNode implements AutoCloseable {
   private List<Path> watched;
   private LiveConfig live;
   private ConfigReloader reloader;
+  private AdminServer admin;
   private final StageSupervisor supervisor = new StageSupervisor(Restarts.DEFAULT);
   private final List<SupervisedWorker<DeliveryWorker>> deliveryWorkers = new ArrayList<>();
   private final NodeMetrics metrics = new NodeMetrics();
@@ -195,8 +196,7 @@ public final class MailstreamNode implements AutoCloseable {
     if (stages.contains(Stage.ingress)) {
       startIngress(topics);
     }
-    log.info("Mailstream {} (node {}) running stages {} on Kafka {}, {}", nodeName, nodeId, stages, bootstrap,
-        live.get().describe());
+    log.info(StartupSummary.of(nodeId, stages, listening(), live.get(), bootstrap, admin.address()));
   }
 
   private void startIngress(Topics topics) {
@@ -294,9 +294,10 @@ public final class MailstreamNode implements AutoCloseable {
       Gauge.builder("mailstream.config.version", live, v -> v.get().number())
           .description("the cluster-wide configuration version this node runs")
           .register(metrics.registry());
-      running.push(AdminServer.start(
+      admin = AdminServer.start(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
-          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics.registry()));
+          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics.registry());
+      running.push(admin);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);
     }

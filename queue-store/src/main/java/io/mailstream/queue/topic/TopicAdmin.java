@@ -115,17 +115,26 @@ public final class TopicAdmin {
       Set<String> existing = admin.listTopics().names().get();
       List<String> before = new ArrayList<>(plan.stream().map(NewTopic::name).filter(existing::contains).toList());
       List<NewTopic> missing = plan.stream().filter(n -> !existing.contains(n.name())).toList();
+      List<String> made = new ArrayList<>();
       for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
         try {
           created.getValue().get();
-          log.info("created topic {} with {} partitions", created.getKey(),
-              missing.stream().filter(n -> n.name().equals(created.getKey())).findFirst().orElseThrow().numPartitions());
+          made.add(created.getKey());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e;
           }
           before.add(created.getKey()); // another node created it a moment ago, perhaps otherwise
         }
+      }
+      if (!made.isEmpty()) {
+        // One line, not one per topic: "created topics a, b (6 partitions), c (1 partition)".
+        Map<Integer, List<String>> byPartitions = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        missing.stream().filter(n -> made.contains(n.name()))
+            .forEach(n -> byPartitions.computeIfAbsent(n.numPartitions(), k -> new ArrayList<>()).add(n.name()));
+        List<String> parts = new ArrayList<>();
+        byPartitions.forEach((n, names) -> parts.add(String.join(", ", names) + " (" + n + (n == 1 ? " partition)" : " partitions)")));
+        log.info("created topics {}", String.join(", ", parts));
       }
       if (settings.embedded()) {
         reconcileFsync(admin, settings, before);
