@@ -45,6 +45,12 @@ final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
     return false;
   }
 
+  /** Answers {@code ch} with {@code reply} and closes it, instead of a session. */
+  static void install(Channel ch, Reply reply) {
+    ch.pipeline().addLast("replies", ReplyEncoder.INSTANCE);
+    ch.pipeline().addLast("refusal", new ConnectionRefusal(reply));
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (ctx.channel().isActive()) {

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  * @param storage whether the data directory has room above {@code smtp.min-free-space}; MAIL and
  *     the end of DATA are refused with 452 4.3.1 while it has not
  * @param metrics what the server counts for {@code /metrics}
+ * @param drain whether the server is stopping: new connections and idle sessions get 421
  */
 record ServerContext(
     MailstreamConfig config,
@@ -43,7 +44,8 @@ record ServerContext(
     ClientNames names,
     StageHealth stages,
     StorageSpace storage,
-    IngressMetrics metrics) {
+    IngressMetrics metrics,
+    Drain drain) {
 
   /** A context for an ingress with no stage of its own beside it. */
   ServerContext(
@@ -57,7 +59,7 @@ record ServerContext(
       Authenticator authenticator,
       ClientNames names) {
     this(config, publisher, clock, queueIds, idleTimeout, setup, tls, authenticator, names, StageHealth.NO_STAGES,
-        StorageSpace.UNLIMITED, IngressMetrics.NONE);
+        StorageSpace.UNLIMITED, IngressMetrics.NONE, new Drain());
   }
 
   /** A context without TLS and AUTH. */
