@@ -96,6 +96,9 @@ public final class KafkaMeterBridge implements MetricsReporter {
 
   @Override
   public void close() {
-    meters.keySet().forEach(n -> registry.remove(meters.remove(n)));
+    if (registry != null) {
+      meters.values().forEach(registry::remove);
+    }
+    meters.clear();
   }
 }
