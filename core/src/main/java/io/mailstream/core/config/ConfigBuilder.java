@@ -28,6 +28,7 @@ public final class ConfigBuilder {
   private HostPort smartHost;
   private String smartHostMailer = "relay";
   private String kafkaBootstrap;
+  private final Map<String, String> kafkaClientProperties = new java.util.TreeMap<>();
   private String topicPrefix = "mailstream";
   private int partitions = 6;
   // Unset (0) until given: the embedded broker then gets 1, a cluster min(3, brokers) at start.
@@ -135,6 +136,21 @@ public final class ConfigBuilder {
           "smart-host-mailer: expected one of " + String.join(", ", MAILERS) + ", got '" + v + "'");
     }
     smartHostMailer = m;
+    return this;
+  }
+
+  /**
+   * {@code kafka.client-properties}: one Kafka client setting for a secured cluster.
+   *
+   * @throws IllegalArgumentException for a key Mailstream sets itself ({@link
+   *     KafkaSettings#passedThrough})
+   */
+  public ConfigBuilder kafkaClientProperty(String key, String value) {
+    if (!KafkaSettings.passedThrough(key)) {
+      throw new IllegalArgumentException("kafka.client-properties: '" + key + "' is Mailstream's to set; only "
+          + "security.protocol, sasl.*, ssl.* and config.providers* are passed to Kafka's clients");
+    }
+    kafkaClientProperties.put(key, value);
     return this;
   }
 
@@ -357,6 +373,11 @@ public final class ConfigBuilder {
     if (listen.isEmpty()) {
       throw new ConfigException("listen: at least one address is needed");
     }
+    if (embedded && !kafkaClientProperties.isEmpty()) {
+      String where = origins.get("kafka.client-properties");
+      throw new ConfigException((where == null ? "" : where + ": ") + "kafka.client-properties: only for a Kafka "
+          + "cluster (kafka.bootstrap or --kafka); the embedded broker takes plain connections on loopback");
+    }
     RouterSettings router = new RouterSettings(routerWorkers, commitInterval, commitRecords);
     SubmitSettings submit = submitSettings();
     String name = hostname != null ? hostname : machineName();
@@ -367,7 +388,8 @@ public final class ConfigBuilder {
             partitions,
             rf,
             minIsr,
-            fsync != null ? fsync : embedded);
+            fsync != null ? fsync : embedded,
+            kafkaClientProperties);
     return new MailstreamConfig(
         name,
         dataDir,

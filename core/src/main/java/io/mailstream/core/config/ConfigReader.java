@@ -150,6 +150,7 @@ public final class ConfigReader {
       case "masquerade.exceptions" -> b.routing().masqueradeExceptions(list(k, value));
       case "masquerade.exposed-users" -> b.routing().exposedUsers(list(k, value));
       case "kafka.bootstrap" -> b.kafkaBootstrap(text(k, value));
+      case "kafka.client-properties" -> clientProperties(b, k, value);
       case "kafka.topic-prefix" -> b.topicPrefix(text(k, value));
       case "kafka.partitions" -> b.partitions(integer(k, value));
       case "kafka.replication-factor" -> b.replicationFactor(integer(k, value));
@@ -202,6 +203,22 @@ public final class ConfigReader {
       throw new ConfigException(where(value) + ": " + name + ": expected a mapping");
     }
     applyAll(b, name + ".", map);
+  }
+
+  /** A mapping of Kafka client settings, each checked where it is written. */
+  private void clientProperties(ConfigBuilder b, String key, Node value) throws ConfigException {
+    if (!(value instanceof MappingNode map)) {
+      throw new ConfigException(where(value) + ": " + key + ": expected a mapping of Kafka client settings "
+          + "(security.protocol: SASL_SSL, sasl.mechanism: ..., ...)");
+    }
+    for (NodeTuple t : map.getValue()) {
+      String name = scalar(t.getKeyNode(), "setting name");
+      try {
+        b.kafkaClientProperty(name, text(key + "." + name, t.getValueNode()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(where(t.getKeyNode()) + ": " + e.getMessage());
+      }
+    }
   }
 
   private String text(String key, Node value) throws ConfigException {

@@ -75,6 +75,31 @@ public final class MailerTable {
   }
 
   /**
+   * The names of the hosts the entries relay to, lower case and without brackets, leaving out
+   * those made by a {@code %n} substitution: the destinations an operator configured, as opposed
+   * to the MX hosts of whatever domain mail happens to go to.
+   */
+  public Set<String> relayHosts() {
+    Set<String> out = new java.util.TreeSet<>();
+    for (Rule r : rules.values()) {
+      String value = r.source().value();
+      int colon = value.indexOf(':');
+      String mailer = value.substring(0, colon).toLowerCase(Locale.ROOT);
+      String rest = value.substring(colon + 1).strip();
+      if (mailer.equals("error") || mailer.equals("local") || rest.contains("%")) {
+        continue;
+      }
+      for (String h : RelayTemplate.splitHosts(rest.substring(rest.indexOf('@') + 1))) {
+        boolean bracketed = h.startsWith("[") && h.endsWith("]");
+        String name = (bracketed ? h.substring(1, h.length() - 1) : h).toLowerCase(Locale.ROOT);
+        // Delivery connects to an IPv6 literal without its tag (Destination.ofHosts).
+        out.add(name.startsWith("ipv6:") ? name.substring(5) : name);
+      }
+    }
+    return Set.copyOf(out);
+  }
+
+  /**
    * Every entry as {@code key value}, sorted: what the table decides, without the file and line it
    * came from, so that moving an entry within the file does not count as a change of routing.
    */

@@ -66,7 +66,7 @@ final class RelayTemplate {
   }
 
   /** Splits {@code a:[b]:[IPv6:2001:db8::1]} at the colons outside brackets. */
-  private static List<String> splitHosts(String s) {
+  static List<String> splitHosts(String s) {
     List<String> out = new ArrayList<>();
     int depth = 0;
     int start = 0;

@@ -28,6 +28,7 @@ public final class RuleSet {
   private final RoutingSettings routing;
   private final String hostname;
   private final String fingerprint;
+  private final DestinationLabels labels;
 
   RuleSet(RuleTables tables, Masquerader masquerader, Destination smartHost, RoutingSettings routing, String hostname) {
     this.tables = tables;
@@ -37,6 +38,7 @@ public final class RuleSet {
     this.hostname = hostname;
     this.fingerprint =
         RouteFingerprint.of(tables.localHostNames(), tables.mailertable(), smartHost, routing.mailerPorts(), routing.mailHub());
+    this.labels = labels(tables.mailertable(), smartHost);
   }
 
   /**
@@ -62,6 +64,23 @@ public final class RuleSet {
    */
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * The next hops an operator named: the SMART_HOST and the mailertable's hosts. Metrics label
+   * delivery with these and put every other host under {@code other} ({@link DestinationLabels}),
+   * so that MX delivery to the whole world does not make a label per domain.
+   */
+  public DestinationLabels destinationLabels() {
+    return labels;
+  }
+
+  private static DestinationLabels labels(MailerTable mailertable, Destination smartHost) {
+    java.util.Set<String> hosts = new java.util.HashSet<>(mailertable.relayHosts());
+    if (smartHost != null) {
+      smartHost.hops().forEach(h -> hosts.add(h.host().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return new DestinationLabels(hosts);
   }
 
   /** Whether a genericstable is configured, so that sender headers may be rewritten. */

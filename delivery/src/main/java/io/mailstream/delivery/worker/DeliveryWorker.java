@@ -169,6 +169,13 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
       RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures,
       int maxInFlight) {
+    this(bootstrap, topics, mailers, policy, store, bounces, rerouting, failures, maxInFlight, DeliveryMetrics.NONE);
+  }
+
+  /** @param metrics counts outcomes, latency and dead letters for {@code /metrics} */
+  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
+      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures,
+      int maxInFlight, DeliveryMetrics metrics) {
     this.failures = failures;
     this.topics = topics;
     this.mailers = mailers;
@@ -183,10 +190,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.producer = sends.producer();
     this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
     this.largeBodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
-    this.deadLetters = new DeadLetters(producer, topics);
+    this.deadLetters = new DeadLetters(producer, topics, metrics.registry());
     this.store = store;
     this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
-    this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy, bounces, bodies);
+    this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy, bounces, bodies, metrics);
     this.handBack = new RouteHandBack(bootstrap, topics, rerouting.workerId(), store);
     this.currentRouting = rerouting.currentFingerprint();
   }

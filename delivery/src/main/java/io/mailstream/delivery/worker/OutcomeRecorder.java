@@ -36,10 +36,12 @@ final class OutcomeRecorder {
   private final RetryPolicy policy;
   private final BounceNotifier bounces;
   private final BodyReader bodies;
+  private final DeliveryMetrics metrics;
 
   OutcomeRecorder(
       Producer<String, byte[]> producer, String outcomesTopic, RetryStore store, RetryChangelog changelog, RetryPolicy policy,
-      BounceNotifier bounces, BodyReader bodies) {
+      BounceNotifier bounces, BodyReader bodies, DeliveryMetrics metrics) {
+    this.metrics = metrics;
     this.producer = producer;
     this.outcomesTopic = outcomesTopic;
     this.store = store;
@@ -60,6 +62,7 @@ final class OutcomeRecorder {
     List<BounceNotifier.Delayed> delayed = new ArrayList<>();
     ReplyRecord lastReply = null;
     boolean expired = policy.expired(routed.message().acceptedAtMillis(), now);
+    metrics.attempt(routed.destination(), now - startedAt);
     for (RecipientResult r : result.recipients()) {
       RecipientResult settled = r;
       if (r.outcome() == RecipientResult.Outcome.DEFERRED && expired) {
@@ -70,6 +73,7 @@ final class OutcomeRecorder {
           result.relay(), r.reply(), attempt, startedAt));
       MailEvent outcome = outcome(routed, settled, result.relay(), attempt, now);
       emit(outcome);
+      metrics.outcome(routed.destination(), outcome);
       if (outcome instanceof Bounced b) {
         failed.add(new BounceNotifier.Failure(r.recipient(), b));
       } else if (outcome instanceof Deferred d) {

@@ -1,5 +1,6 @@
 package io.mailstream.ingress.publish;
 
+import io.mailstream.queue.topic.KafkaClients;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -26,10 +27,7 @@ public final class QueueProbe implements AutoCloseable {
   private volatile boolean reachable = true;
 
   public QueueProbe(String bootstrap, Duration interval) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) interval.toMillis());
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) interval.toMillis());
+    Properties p = KafkaClients.admin(bootstrap, interval);
     p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) interval.toMillis());
     this.admin = Admin.create(p);
     this.interval = interval;

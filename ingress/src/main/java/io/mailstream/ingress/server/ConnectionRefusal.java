@@ -45,9 +45,17 @@ final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
       return true;
     }
     MailLog.rejected(null, "connect", d.refusal(), new Peer(address, null), d.reason());
+    // The reason starts with the setting that refused: max-connections, connection-rate-throttle, ...
+    context.metrics().refused(d.reason().substring(0, d.reason().indexOf(' ')));
     ch.pipeline().addLast("replies", ReplyEncoder.INSTANCE);
     ch.pipeline().addLast("refusal", new ConnectionRefusal(d.refusal()));
     return false;
+  }
+
+  /** Answers {@code ch} with {@code reply} and closes it, instead of a session. */
+  static void install(Channel ch, Reply reply) {
+    ch.pipeline().addLast("replies", ReplyEncoder.INSTANCE);
+    ch.pipeline().addLast("refusal", new ConnectionRefusal(reply));
   }
 
   @Override

@@ -17,6 +17,7 @@ import io.mailstream.ingress.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngressServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngressServer.class);
+
+  /**
+   * How long a stop waits for transactions in progress: longer than the 30 s accept deadline, so
+   * a commit under way gets its answer, and well within systemd's 90 s stop time-out.
+   */
+  public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(45);
 
   private final ServerContext context;
   private final FreeSpace space;
@@ -122,7 +130,8 @@ public final class IngressServer implements AutoCloseable {
       channels.add(f.channel());
       InetSocketAddress address = (InetSocketAddress) f.channel().localAddress();
       bound.add(address);
-      LOG.info("listening on {} ({}) as {}", address, listener, context.config().hostname());
+      // The node's start-up lines list every listener; this one is for a server run on its own.
+      LOG.debug("listening on {} ({}) as {}", address, listener, context.config().hostname());
     }
     if (localSocket != null) {
       try {
@@ -143,13 +152,66 @@ public final class IngressServer implements AutoCloseable {
     return List.copyOf(bound);
   }
 
-  /** Stops listening and drops open connections; messages being committed may still complete. */
+  /**
+   * Stops taking mail, gracefully: new connections get {@code 421 4.3.2} (the listeners stay
+   * bound meanwhile, so clients are told rather than refused by the kernel), sessions without a
+   * transaction in progress end with it now, and those in a transaction finish it (the body, the
+   * commit to Kafka and its reply) and then end with it. Returns once every session has ended, or
+   * after {@code timeout}; {@link #close} then drops what is left.
+   *
+   * @return the number of sessions still open when it returned
+   */
+  public int drain(Duration timeout) {
+    context.drain().start();
+    List<Channel> sessions = channels.stream().filter(c -> c.parent() != null).toList();
+    for (Channel ch : sessions) {
+      SessionHandler handler = ch.pipeline().get(SessionHandler.class);
+      if (handler != null) {
+        ChannelHandlerContext ctx = ch.pipeline().context(handler);
+        ch.eventLoop().execute(() -> handler.drain(ctx));
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long busy = open();
+    if (busy > 0) {
+      LOG.info("stopping: {} SMTP session(s) open; transactions in progress may finish for up to {} s",
+          busy, timeout.toSeconds());
+    }
+    while ((busy = open()) > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+    if (busy > 0) {
+      LOG.warn("stopping: {} SMTP session(s) still open after {} s are cut off", busy, timeout.toSeconds());
+    }
+    return (int) busy;
+  }
+
+  private long open() {
+    return channels.stream().filter(c -> c.parent() != null && c.isOpen()).count();
+  }
+
+  /**
+   * Drains ({@link #drain}, up to {@link #DRAIN_TIMEOUT}), then stops listening and drops the
+   * connections left; a message whose commit is under way may still be stored.
+   */
   @Override
-  public synchronized void close() {
+  public void close() {
+    // Local submissions stop first: the sendmail command spools while the node is away.
+    closeLocal();
+    if (workers != null) {
+      drain(DRAIN_TIMEOUT);
+    }
+    closeNow();
+  }
+
+  private synchronized void closeLocal() {
     if (local != null) {
       local.close();
       local = null;
     }
+  }
+
+  private synchronized void closeNow() {
     channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     for (EventLoopGroup group : new EventLoopGroup[] {acceptors, workers}) {
       if (group != null) {
@@ -206,8 +268,15 @@ public final class IngressServer implements AutoCloseable {
     private Supplier<Version> versions;
     private StageHealth stages = StageHealth.NO_STAGES;
     private Path localSubmission;
+    private IngressMetrics metrics = IngressMetrics.NONE;
 
     private Builder() {}
+
+    /** Where the server counts connections, refusals and accepted mail ({@link IngressMetrics}). */
+    public Builder metrics(IngressMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     /**
      * Also serves the {@code sendmail} command's local submission socket at {@code socket}
@@ -320,7 +389,9 @@ public final class IngressServer implements AutoCloseable {
           authenticator,
           names != null ? names : config.smtp().reverseDns() ? ClientNames.system() : ClientNames.none(),
           stages,
-          storage);
+          storage,
+          metrics,
+          new Drain());
     }
 
     /**

@@ -53,12 +53,12 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
     InetAddress proxy = ClientAddress.peer(ctx.channel());
     if (proxy == null || !context.setup().get().config().smtp().trustsProxy(proxy)) {
       LOG.warn("{}: connection from {} closed: not in smtp.trusted-proxies", listener, proxy);
-      ctx.close();
+      refuse(ctx);
       return;
     }
     deadline = ctx.executor().schedule(() -> {
       LOG.warn("{}: no PROXY header from {} within {} s; closing", listener, proxy, HEADER_DEADLINE.toSeconds());
-      ctx.close();
+      refuse(ctx);
     }, HEADER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     // The session starts once the header names the client, not now.
   }
@@ -67,7 +67,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof HAProxyMessage header)) {
       ReferenceCountUtil.release(msg);
-      ctx.close();
+      refuse(ctx);
       return;
     }
     InetAddress client;
@@ -81,7 +81,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
     }
     if (client == null) {
       LOG.warn("{}: PROXY header from {} names no TCP client; closing", listener, ClientAddress.peer(ctx.channel()));
-      ctx.close();
+      refuse(ctx);
       return;
     }
     ctx.channel().attr(ClientAddress.PROXIED).set(client);
@@ -100,6 +100,13 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.warn("{}: bad PROXY header from {}: {}; closing", listener, ClientAddress.peer(ctx.channel()), cause.getMessage());
+    refuse(ctx);
+  }
+
+  private void refuse(ChannelHandlerContext ctx) {
+    if (ctx.channel().isOpen()) {
+      context.metrics().refused("proxy");
+    }
     ctx.close();
   }
 

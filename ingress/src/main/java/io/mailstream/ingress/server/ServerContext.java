@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  *     with 451 while one cannot
  * @param storage whether the data directory has room above {@code smtp.min-free-space}; MAIL and
  *     the end of DATA are refused with 452 4.3.1 while it has not
+ * @param metrics what the server counts for {@code /metrics}
+ * @param drain whether the server is stopping: new connections and idle sessions get 421
  */
 record ServerContext(
     MailstreamConfig config,
@@ -41,7 +43,9 @@ record ServerContext(
     Authenticator authenticator,
     ClientNames names,
     StageHealth stages,
-    StorageSpace storage) {
+    StorageSpace storage,
+    IngressMetrics metrics,
+    Drain drain) {
 
   /** A context for an ingress with no stage of its own beside it. */
   ServerContext(
@@ -55,7 +59,7 @@ record ServerContext(
       Authenticator authenticator,
       ClientNames names) {
     this(config, publisher, clock, queueIds, idleTimeout, setup, tls, authenticator, names, StageHealth.NO_STAGES,
-        StorageSpace.UNLIMITED);
+        StorageSpace.UNLIMITED, IngressMetrics.NONE, new Drain());
   }
 
   /** A context without TLS and AUTH. */

@@ -3,6 +3,7 @@ package io.mailstream.ingress.server;
 import io.mailstream.core.config.Listener;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.ingress.auth.Authenticator;
+import io.mailstream.ingress.session.ControlReplies;
 import io.mailstream.ingress.session.ConnectionSecurity;
 import io.mailstream.ingress.session.SaslExchange;
 import io.mailstream.ingress.session.TlsInfo;
@@ -61,6 +62,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private ChunkPlan chunk;
   private String chunkCommand;
   private boolean closing;
+  private boolean draining;
   private boolean lookingUp;
   private int afterRefusedAuth;
   // An implicit-TLS handshake that completed before the session existed (during the look-up).
@@ -119,6 +121,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void greet(ChannelHandlerContext ctx, Peer peer) {
+    if (context.drain().active()) {
+      send(ctx, ControlReplies.shuttingDown(context.setup().get().config().hostname()));
+      return;
+    }
     SessionSetup setup = context.setup().get();
     config = setup.config();
     session = new SmtpSession(
@@ -134,6 +140,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     if (!context.publisher().available()) {
       Reply refusal = Replies.queueUnreachable(config.hostname());
       MailLog.rejected(null, "connect", refusal, peer, null);
+      context.metrics().refused("queue-unreachable");
       send(ctx, refusal);
       return;
     }
@@ -228,6 +235,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       body = new BodyReceiver(
           begin(session.queueId()), config.limits().maxMessageSize(), ctx.executor(), gate);
     }
+    endIfDraining(ctx); // a refused or reset transaction, or a session that never began one
   }
 
   /**
@@ -397,6 +405,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     boolean connected = session.phase() == SmtpSession.Phase.COMMIT;
     if (event != null) {
       MailLog.accepted(event, session.peer());
+      context.metrics().accepted(event, System.nanoTime() - commit.startedNanos);
     }
     if (!connected) {
       return; // the client has gone; nothing to tell it
@@ -407,6 +416,32 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
     send(ctx, reply);
     gate.resume(InputGate.Reason.COMMIT);
+    endIfDraining(ctx);
+  }
+
+  /**
+   * The server is stopping (on this channel's event loop): the session ends now with 421 unless a
+   * transaction is in progress, which is let finish; {@link #endIfDraining} ends it after that.
+   */
+  void drain(ChannelHandlerContext ctx) {
+    draining = true;
+    endIfDraining(ctx);
+  }
+
+  private void endIfDraining(ChannelHandlerContext ctx) {
+    if (!draining || closing || lookingUp || !ctx.channel().isActive()) {
+      return; // a session still looking its client up is refused when it would greet
+    }
+    boolean idle = session == null
+        || pending == null && body == null && chunk == null
+            && (session.phase() == SmtpSession.Phase.CONNECTED || session.phase() == SmtpSession.Phase.READY);
+    if (idle) {
+      Reply reply = ControlReplies.shuttingDown(config != null ? config.hostname() : context.config().hostname());
+      if (session != null) {
+        MailLog.rejected(null, "(stopping)", reply, session.peer(), null);
+      }
+      send(ctx, reply);
+    }
   }
 
   @Override
@@ -484,6 +519,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void send(ChannelHandlerContext ctx, Reply reply) {
+    if (reply.code() >= 400) {
+      context.metrics().rejected(reply.code());
+    }
     ChannelFuture written = ctx.writeAndFlush(reply);
     if (reply.closesConnection()) {
       closing = true;
@@ -523,6 +561,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   /** The wait for one message's commit: whichever of queue and deadline comes first wins. */
   private static final class PendingCommit {
     final String queueId;
+    final long startedNanos = System.nanoTime();
     ScheduledFuture<?> timer;
     boolean done;
 

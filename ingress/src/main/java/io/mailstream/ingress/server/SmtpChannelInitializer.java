@@ -1,6 +1,7 @@
 package io.mailstream.ingress.server;
 
 import io.mailstream.core.config.Listener;
+import io.mailstream.ingress.session.ControlReplies;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -43,6 +44,12 @@ class SmtpChannelInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
+    context.metrics().connected(listener, ch);
+    if (context.drain().active()) {
+      context.metrics().refused("shutting-down");
+      ConnectionRefusal.install(ch, ControlReplies.shuttingDown(context.config().hostname()));
+      return;
+    }
     if (listener.proxyProtocol()) {
       // TLS, limits and the session follow once the header has named the client.
       ProxyHeaderHandler.install(ch.pipeline(), context, listener, limits);

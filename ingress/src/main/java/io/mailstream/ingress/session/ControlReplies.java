@@ -47,6 +47,15 @@ public final class ControlReplies {
     return Reply.temp(421, X_4_3_2, hostname + " Connection rate limit exceeded.").thenClose();
   }
 
+  /**
+   * The node is stopping (RFC 5321 3.8: a server shut down sends 421 before it closes): to a new
+   * connection instead of the banner, and to a session once no transaction is in progress. X.3.2,
+   * "system not accepting network messages", tells the client to come back later or elsewhere.
+   */
+  public static Reply shuttingDown(String hostname) {
+    return Reply.temp(421, X_4_3_2, hostname + " Service shutting down, closing transmission channel").thenClose();
+  }
+
   // Privacy flags (confPRIVACY_FLAGS), srvrsmtp.c.
 
   /** needmailhelo: MAIL before HELO or EHLO. */

@@ -34,10 +34,12 @@ class IngressServerTest {
           assertEquals("220 mx.test ESMTP Mailstream", wire.readLine(Duration.ofSeconds(5)));
         }
       }
-      // An open connection is dropped when the server closes.
+      // An open connection without a transaction is told 421 and closed when the server closes
+      // (RFC 5321 3.8), not dropped silently.
       SocketWire open = new SocketWire(bound.get(0), InetAddress.getByName("127.0.0.1"));
       open.readLine(Duration.ofSeconds(5));
       server.close();
+      assertEquals("421 4.3.2 mx.test Service shutting down, closing transmission channel", open.readLine(Duration.ofSeconds(5)));
       assertEquals(null, open.readLine(Duration.ofSeconds(5)));
       open.close();
     }

@@ -34,11 +34,16 @@ import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.router.route.RuleRouter;
 import io.mailstream.router.worker.RouterWorker;
+import io.mailstream.ingress.server.IngressMetrics;
+import io.mailstream.delivery.worker.DeliveryMetrics;
+import io.mailstream.ops.metrics.ConsumerLag;
+import io.mailstream.ops.metrics.NodeMetrics;
+import io.mailstream.queue.topic.KafkaClients;
+import io.mailstream.router.worker.RouterMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -78,8 +83,10 @@ public final class MailstreamNode implements AutoCloseable {
   private List<Path> watched;
   private LiveConfig live;
   private ConfigReloader reloader;
+  private AdminServer admin;
   private final StageSupervisor supervisor = new StageSupervisor(Restarts.DEFAULT);
   private final List<SupervisedWorker<DeliveryWorker>> deliveryWorkers = new ArrayList<>();
+  private final NodeMetrics metrics = new NodeMetrics();
 
   private MailstreamNode(MailstreamConfig config) {
     this.config = config;
@@ -126,6 +133,7 @@ public final class MailstreamNode implements AutoCloseable {
     }
     MailstreamNode node = new MailstreamNode(config);
     node.running.push(lock);
+    node.running.push(node.metrics);
     node.source = source;
     node.watched = watched;
     try {
@@ -149,6 +157,9 @@ public final class MailstreamNode implements AutoCloseable {
     } else {
       bootstrap = config.kafka().bootstrap();
     }
+    // Before the first client: every client of this cluster gets kafka.client-properties (SASL,
+    // TLS) and reports to this node's registry.
+    running.push(KafkaClients.use(bootstrap, config.kafka().clientProperties(), metrics.registry()));
     // Bodies and events are kept as long as delivery.queue-lifetime needs (MailRetention).
     TopicAdmin.ensure(bootstrap, config.kafka(), config.delivery().queueLifetime(), Duration.ofSeconds(60));
     Topics topics = new Topics(config.kafka());
@@ -160,6 +171,7 @@ public final class MailstreamNode implements AutoCloseable {
     Function<RecipientRouted, Mailer> mailers = stages.contains(Stage.delivery) ? mailers(nodeName) : null;
     SharedRetryStore store = new SharedRetryStore(config.dataDir().resolve("state").resolve("delivery"));
     running.push(store);
+    registerNodeMeters(stages, topics, store);
     // The workers stop before the store, connections and broker they use.
     running.push(supervisor);
     if (stages.contains(Stage.router)) {
@@ -167,6 +179,7 @@ public final class MailstreamNode implements AutoCloseable {
       // with. The failure counts are shared: a partition, and the message that fails on it, may move
       // between the workers.
       RecordFailures failures = new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS);
+      RouterMetrics routerMetrics = new RouterMetrics(metrics.registry(), () -> live.get().rules().destinationLabels());
       // Each slot has its own transactional id (node id and index), so that the worker started
       // in a slot after a failure fences the one it replaces.
       for (int i = 0; i < config.router().workers(); i++) {
@@ -174,7 +187,7 @@ public final class MailstreamNode implements AutoCloseable {
         supervisor.supervise("router-" + i, () ->
             new RouterWorker(bootstrap, topics, headers -> new RuleRouter(live.get().rules(), headers), workerId,
                 new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), failures,
-                config.router()));
+                config.router(), routerMetrics));
       }
     }
     if (stages.contains(Stage.delivery)) {
@@ -184,8 +197,7 @@ public final class MailstreamNode implements AutoCloseable {
     if (stages.contains(Stage.ingress)) {
       startIngress(topics);
     }
-    log.info("Mailstream {} (node {}) running stages {} on Kafka {}, {}", nodeName, nodeId, stages, bootstrap,
-        live.get().describe());
+    log.info(StartupSummary.of(nodeId, stages, listening(), live.get(), bootstrap, admin.address()));
   }
 
   private void startIngress(Topics topics) {
@@ -196,7 +208,8 @@ public final class MailstreamNode implements AutoCloseable {
     // settings and tables of the version current when it connects.
     IngressServer server =
         IngressServer.builder().config(config).publisher(publisher).versions(() -> live.get().ingress())
-            .stages(supervisor::down).localSubmission(config.submitSocket()).build();
+            .stages(supervisor::down).localSubmission(config.submitSocket())
+            .metrics(IngressMetrics.of(metrics.registry())).build();
     try {
       server.start();
     } catch (IOException e) {
@@ -262,6 +275,7 @@ public final class MailstreamNode implements AutoCloseable {
     RetryPolicy policy = RetryPolicy.of(config.delivery());
     // Shared by the workers: a partition, and the message that fails on it, may move between them.
     RecordFailures failures = new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS);
+    DeliveryMetrics deliveryMetrics = new DeliveryMetrics(metrics.registry(), () -> live.get().rules().destinationLabels());
     for (int i = 0; i < config.delivery().threads(); i++) {
       // Retries compare their routing with the rules of the version running now (command-line
       // options included), the rules this node's router applies.
@@ -269,7 +283,7 @@ public final class MailstreamNode implements AutoCloseable {
       deliveryWorkers.add(supervisor.supervise("delivery-" + i, () ->
           new DeliveryWorker(bootstrap, topics, mailers, policy, store.get(),
               new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures,
-              config.delivery().maxInFlight())));
+              config.delivery().maxInFlight(), deliveryMetrics)));
     }
   }
 
@@ -280,23 +294,55 @@ public final class MailstreamNode implements AutoCloseable {
     try {
       reloader = new ConfigReloader(live::reload, files);
       running.push(reloader);
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      new JvmMemoryMetrics().bindTo(metrics);
-      FunctionCounter.builder("mailstream.delivery.attempts", this,
-              n -> n.deliveryWorkers().stream().mapToLong(DeliveryWorker::attempts).sum())
-          .register(metrics);
-      Gauge.builder("mailstream.stages.down", supervisor, s -> s.down().isPresent() ? 1 : 0)
-          .description("1 while a router or delivery stage of this node cannot run (new mail gets 451)")
-          .register(metrics);
       Gauge.builder("mailstream.config.version", live, v -> v.get().number())
           .description("the cluster-wide configuration version this node runs")
-          .register(metrics);
-      running.push(AdminServer.start(
+          .register(metrics.registry());
+      admin = AdminServer.start(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
-          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics));
+          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics.registry());
+      running.push(admin);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The node's own figures: stages down, delivery attempts, the consumer lag of the stages it
+   * runs, and the retry state's RocksDB figures.
+   */
+  private void registerNodeMeters(Set<Stage> stages, Topics topics, SharedRetryStore store) {
+    MeterRegistry registry = metrics.registry();
+    Gauge.builder("mailstream.stages.down", supervisor, s -> s.down().isPresent() ? 1 : 0)
+        .description("1 while a router or delivery stage of this node cannot run (new mail gets 451)")
+        .register(registry);
+    FunctionCounter.builder("mailstream.delivery.attempts", this,
+            n -> n.deliveryWorkers().stream().mapToLong(DeliveryWorker::attempts).sum())
+        .description("delivery attempts by this node's delivery workers running now")
+        .register(registry);
+    Map<String, Map.Entry<String, String>> groups = new java.util.TreeMap<>();
+    String prefix = config.kafka().topicPrefix();
+    if (stages.contains(Stage.router)) {
+      groups.put("router", Map.entry(prefix + "-router", topics.accepted()));
+    }
+    if (stages.contains(Stage.delivery)) {
+      groups.put("delivery", Map.entry(prefix + "-delivery", topics.routed()));
+      rocksDbGauge(registry, store, "mailstream.retry.entries", "rocksdb.estimate-num-keys",
+          "recipients waiting for a retry on this node (RocksDB's estimate)", null);
+      rocksDbGauge(registry, store, "mailstream.rocksdb.sst.files", "rocksdb.total-sst-files-size",
+          "size of the retry state's SST files", "bytes");
+      rocksDbGauge(registry, store, "mailstream.rocksdb.memtables", "rocksdb.cur-size-all-mem-tables",
+          "size of the retry state's memtables", "bytes");
+      rocksDbGauge(registry, store, "mailstream.rocksdb.live.data", "rocksdb.estimate-live-data-size",
+          "the retry state's live data (RocksDB's estimate)", "bytes");
+    }
+    if (!groups.isEmpty()) {
+      running.push(ConsumerLag.start(bootstrap, groups, registry));
+    }
+  }
+
+  private static void rocksDbGauge(
+      MeterRegistry registry, SharedRetryStore store, String name, String property, String description, String unit) {
+    Gauge.builder(name, store, s -> s.property(property)).description(description).baseUnit(unit).register(registry);
   }
 
   /** Reads the configuration and maps again now; what {@code mailstream reload} and SIGHUP ask for. */

@@ -25,6 +25,14 @@ final class SharedRetryStore implements AutoCloseable {
     return store;
   }
 
+  /**
+   * A RocksDB figure of the store ({@link RetryStore#property}), or NaN while it is not open: under
+   * this object's lock, so that it is never read while being closed.
+   */
+  synchronized double property(String name) {
+    return store == null ? Double.NaN : store.property(name);
+  }
+
   @Override
   public synchronized void close() {
     if (store != null) {

@@ -91,7 +91,7 @@ public final class LiveConfig implements Supplier<NodeVersion>, AutoCloseable {
     boolean same = existing.map(e -> e.bundle() != null && e.bundle().hash().equals(local.hash())).orElse(false);
     if (existing.isEmpty() || (authoritative && !same)) {
       long number = topic.publish(local);
-      log.info("configuration version {} ({}) published by {} at start", number, local.shortHash(), origin);
+      log.debug("configuration version {} ({}) published by {} at start", number, local.shortHash(), origin);
       apply(new ConfigTopic.Entry(number, local, null));
     } else if (!same) {
       log.warn("this node's configuration files differ from the cluster's {}, which this node runs; "
@@ -193,7 +193,7 @@ public final class LiveConfig implements Supplier<NodeVersion>, AutoCloseable {
               m.where(), m.key());
         }
         log.info("config version {} ({}) applied, published by {}", e.number(), hash, e.bundle().origin());
-        for (String note : node.restartNeeded(received, origin.equals(e.bundle().origin()))) {
+        for (String note : restartNeeded(received, origin.equals(e.bundle().origin()))) {
           log.warn("config version {} ({}): {}", e.number(), hash, note);
         }
         ConfigFiles.prune(versionsDir, hash);
@@ -208,6 +208,24 @@ public final class LiveConfig implements Supplier<NodeVersion>, AutoCloseable {
       seen = Math.max(seen, e.number());
       lastRefusal = refusal;
       progress.notifyAll();
+    }
+  }
+
+  /**
+   * What a version asks of this node that takes a restart. A version this node published is
+   * compared as this node reads its own files now, command line included: the copy under the
+   * data directory lacks the command-line options, and its relative paths point into the copy,
+   * so comparing the copy would report {@code listen} or {@code tls} changed on the very start
+   * that published it.
+   */
+  private List<String> restartNeeded(MailstreamConfig received, boolean own) {
+    if (!own) {
+      return node.restartNeeded(received, false);
+    }
+    try {
+      return node.restartNeeded(source.load(), true);
+    } catch (Exception e) {
+      return List.of(); // the files are broken now: a reload says so, with file and line
     }
   }
 

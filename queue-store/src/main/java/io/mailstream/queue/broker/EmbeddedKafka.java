@@ -50,7 +50,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
       String bootstrap = "127.0.0.1:" + brokerPort;
-      log.info("embedded Kafka broker started at {} with data in {}", bootstrap, dir);
+      log.debug("embedded Kafka broker started at {} with data in {}", bootstrap, dir);
       return new EmbeddedKafka(server, bootstrap);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dir, e);
@@ -105,6 +105,9 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setMetadataLogDirectory(config.metadataLogDir())
           .setDirectories(List.of(dir.toAbsolutePath().toString()))
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          // Its report (a 700-character dump of the bootstrap records) is for kafka-storage.sh
+          // users; a relay's console says what runs instead.
+          .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
           .run();
     } catch (Exception e) {
       throw new IllegalStateException("cannot format Kafka storage in " + dir + ": " + e.getMessage(), e);

@@ -161,6 +161,19 @@ public final class RetryStore implements AutoCloseable {
     return ByteBuffer.allocate(12 + k.length).putInt(partition).putLong(at).put(k).array();
   }
 
+  /**
+   * A RocksDB figure of the retry entries ({@code rocksdb.estimate-num-keys}, {@code
+   * rocksdb.total-sst-files-size}, ...), for metrics. Not after {@link #close}: the caller makes
+   * sure of that (RocksDB would read freed memory).
+   */
+  public long property(String name) {
+    try {
+      return db.getLongProperty(entries, name);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(name + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     handles.forEach(ColumnFamilyHandle::close);

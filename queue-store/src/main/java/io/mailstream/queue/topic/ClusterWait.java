@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -53,11 +52,8 @@ final class ClusterWait {
   }
 
   private static int describe(String bootstrap) throws InterruptedException, ExecutionException, TimeoutException {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     int ms = (int) EVERY.toMillis();
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    Properties p = KafkaClients.admin(bootstrap, EVERY);
     try (Admin admin = Admin.create(p)) {
       return admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).nodes().get(ms, TimeUnit.MILLISECONDS).size();
     }

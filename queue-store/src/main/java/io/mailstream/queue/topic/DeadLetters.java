@@ -3,6 +3,9 @@ package io.mailstream.queue.topic;
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.queue.codec.CodecException;
 import io.mailstream.queue.codec.EventCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,10 +25,29 @@ public final class DeadLetters {
 
   private final Producer<String, byte[]> producer;
   private final String topic;
+  private final MeterRegistry metrics;
 
   public DeadLetters(Producer<String, byte[]> producer, Topics topics) {
+    this(producer, topics, new CompositeMeterRegistry());
+  }
+
+  /** @param metrics counts the records sent, by the topic they came from */
+  public DeadLetters(Producer<String, byte[]> producer, Topics topics, MeterRegistry metrics) {
     this.producer = producer;
     this.topic = topics.deadLetter();
+    this.metrics = metrics;
+  }
+
+  /**
+   * The counter of records dead-lettered from {@code source}: {@code mailstream_dead_letters_total}.
+   * A record sent in a transaction that is then aborted is counted although it never lands; rare
+   * (the record is read and sent again), and an over-count errs on the side of looking.
+   */
+  public static Counter counter(MeterRegistry metrics, String source) {
+    return Counter.builder("mailstream.dead.letters")
+        .description("records moved to the dead-letter topic, by the topic they came from")
+        .tag("topic", source)
+        .register(metrics);
   }
 
   /**
@@ -57,5 +79,6 @@ public final class DeadLetters {
         .add("mailstream.source", RecordFailures.sourceOf(record).getBytes(StandardCharsets.UTF_8))
         .add("mailstream.reason", reason.getBytes(StandardCharsets.UTF_8));
     producer.send(out);
+    counter(metrics, record.topic()).increment();
   }
 }

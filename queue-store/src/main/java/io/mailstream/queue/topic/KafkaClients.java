@@ -1,7 +1,12 @@
 package io.mailstream.queue.topic;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -11,7 +16,49 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Client settings shared by the stages; each method says why it departs from Kafka's defaults. */
 public final class KafkaClients {
+  /**
+   * What every client of one cluster gets besides Mailstream's own settings, by bootstrap address:
+   * the operator's {@code kafka.client-properties} (SASL, TLS) and the node's meter registry. Keyed
+   * by the address every stage already passes around, so that no constructor of a stage changes;
+   * two nodes in one JVM (tests) on one cluster share them.
+   */
+  private static final Map<String, Profile> PROFILES = new ConcurrentHashMap<>();
+
   private KafkaClients() {}
+
+  private record Profile(Map<String, String> properties, MeterRegistry metrics) {}
+
+  /**
+   * From now on every client for {@code bootstrap} gets {@code properties} (never overriding what
+   * Mailstream sets itself: the configuration refuses those keys) and reports its figures to
+   * {@code metrics} ({@link KafkaMeterBridge}). Closing the result forgets both.
+   */
+  public static AutoCloseable use(String bootstrap, Map<String, String> properties, MeterRegistry metrics) {
+    Profile profile = new Profile(Map.copyOf(properties), metrics);
+    PROFILES.put(bootstrap, profile);
+    return () -> PROFILES.remove(bootstrap, profile);
+  }
+
+  /** An admin client's settings: the cluster's profile and bounded waits. */
+  public static Properties admin(String bootstrap, Duration timeout) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    return withProfile(bootstrap, p);
+  }
+
+  private static Properties withProfile(String bootstrap, Properties p) {
+    Profile profile = PROFILES.get(bootstrap);
+    if (profile != null) {
+      profile.properties().forEach(p::putIfAbsent);
+      if (profile.metrics() != null) {
+        p.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, KafkaMeterBridge.class.getName());
+        p.put(KafkaMeterBridge.REGISTRY_CONFIG, profile.metrics());
+      }
+    }
+    return p;
+  }
 
   /**
    * A producer for mail that must not be lost: acks=all with idempotence, so an acknowledged record
@@ -44,7 +91,7 @@ public final class KafkaClients {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(ms + 1, Integer.MAX_VALUE));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
+    return withProfile(bootstrap, p);
   }
 
   /**
@@ -98,7 +145,7 @@ public final class KafkaClients {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return p;
+    return withProfile(bootstrap, p);
   }
 
   /** A consumer outside any group, for reading given offsets (message bodies). */

@@ -10,7 +10,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -110,25 +109,32 @@ public final class TopicAdmin {
 
   private static void prepare(String bootstrap, KafkaSettings settings, Duration queueLifetime, Duration timeout)
       throws InterruptedException, ExecutionException {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    Properties p = KafkaClients.admin(bootstrap, timeout);
     try (Admin admin = Admin.create(p)) {
       List<NewTopic> plan = plan(settings, queueLifetime);
       Set<String> existing = admin.listTopics().names().get();
       List<String> before = new ArrayList<>(plan.stream().map(NewTopic::name).filter(existing::contains).toList());
       List<NewTopic> missing = plan.stream().filter(n -> !existing.contains(n.name())).toList();
+      List<String> made = new ArrayList<>();
       for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
         try {
           created.getValue().get();
-          log.info("created topic {} with {} partitions", created.getKey(),
-              missing.stream().filter(n -> n.name().equals(created.getKey())).findFirst().orElseThrow().numPartitions());
+          made.add(created.getKey());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e;
           }
           before.add(created.getKey()); // another node created it a moment ago, perhaps otherwise
         }
+      }
+      if (!made.isEmpty()) {
+        // One line, not one per topic: "created topics a, b (6 partitions), c (1 partition)".
+        Map<Integer, List<String>> byPartitions = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        missing.stream().filter(n -> made.contains(n.name()))
+            .forEach(n -> byPartitions.computeIfAbsent(n.numPartitions(), k -> new ArrayList<>()).add(n.name()));
+        List<String> parts = new ArrayList<>();
+        byPartitions.forEach((n, names) -> parts.add(String.join(", ", names) + " (" + n + (n == 1 ? " partition)" : " partitions)")));
+        log.info("created topics {}", String.join(", ", parts));
       }
       if (settings.embedded()) {
         reconcileFsync(admin, settings, before);

@@ -76,6 +76,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   private final RecordFailures failures;
   private final RouterSettings settings;
   private final String workerId;
+  private final RouterMetrics.Tally tally;
   private volatile boolean running = true;
   // The transaction in progress; only the worker's thread (poll and its rebalance callbacks) uses it.
   private RoutingWindow window;
@@ -113,6 +114,13 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   /** @param settings how long, and over how many records, one routing transaction stays open */
   public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId,
       BounceNotifier bounces, RecordFailures failures, RouterSettings settings) {
+    this(bootstrap, topics, router, workerId, bounces, failures, settings, RouterMetrics.NONE);
+  }
+
+  /** @param metrics counts recipients routed per committed transaction, and dead letters */
+  public RouterWorker(String bootstrap, Topics topics, Function<HeaderSource, Router> router, String workerId,
+      BounceNotifier bounces, RecordFailures failures, RouterSettings settings, RouterMetrics metrics) {
+    this.tally = metrics.tally();
     this.failures = failures;
     this.bounces = bounces;
     this.topics = topics;
@@ -124,7 +132,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router"));
     this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(
         bootstrap, topics.settings().topicPrefix() + "-router-" + workerId, settings.commitInterval()));
-    this.deadLetters = new DeadLetters(producer, topics);
+    this.deadLetters = new DeadLetters(producer, topics, metrics.registry());
   }
 
   @Override
@@ -193,6 +201,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
   private void commit() {
     producer.sendOffsetsToTransaction(window.nextOffsets(), consumer.groupMetadata());
     producer.commitTransaction();
+    tally.committed();
     log.debug("routing transaction committed: {} record(s)", window.records());
     window = null;
   }
@@ -219,6 +228,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     }
     RoutingWindow aborted = window;
     window = null;
+    tally.clear();
     abort();
     var assigned = consumer.assignment();
     aborted.firstOffsets().forEach((tp, offset) -> {
@@ -315,6 +325,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
       RecipientRouted routed = planned.withMessage(stored);
       String key = message.queueId() + "|" + routed.destination().key();
       producer.send(new ProducerRecord<>(topics.routed(), routedPartition, key, EventCodec.encode(routed)));
+      tally.routed(routed.destination(), routed.recipients().size());
       log.debug("{}: routed {} recipient(s) to {}", message.queueId(), routed.recipients().size(), routed.destination().key());
     }
     List<BounceNotifier.Failure> failed = new ArrayList<>();
@@ -323,6 +334,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
       producer.send(new ProducerRecord<>(topics.outcomes(), message.queueId(), EventCodec.encode(outcome)));
       log.info("{}: to={}, stat={}", message.queueId(), error.recipient().address().bracketed(), error.reply());
       failed.add(new BounceNotifier.Failure(error.recipient(), outcome));
+      tally.refused(1);
     }
     if (!failed.isEmpty()) {
       bounces.bounced(message, failed, bodies, producer);
