@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * The node's administrative HTTP endpoint, on loopback by default: {@code POST /reload} (what
  * {@code mailstream reload} calls), {@code GET /version} (the configuration version running),
  * {@code GET /health} and {@code /health/ready} (whether each router and delivery worker runs and
- * the queue is writable; 503 otherwise), {@code GET /health/live} (the process answers) and
- * {@code GET /metrics} (Prometheus). Its address is written to {@code <data-dir>/admin.address} so
+ * the queue is writable; 503 otherwise), {@code GET /health/live} (the process answers), {@code
+ * GET /metrics} (Prometheus) and the queue ({@link QueueEndpoints}, {@code /queue}). Requests that
+ * change something ({@code POST /reload}, the queue orders) need the node's {@link AdminToken}. Its address is written to {@code <data-dir>/admin.address} so
  * that the commands find the node without being told.
  */
 public final class AdminServer implements AutoCloseable {
@@ -35,6 +36,8 @@ public final class AdminServer implements AutoCloseable {
    * @param reload performs a reload and says what happened
    * @param version the configuration version running, as {@code configuration version N (hash)}
    * @param health the state of the node's stages
+   * @param token what {@code POST /reload} and the queue orders ask for
+   * @param queue the queue listing and orders
    */
   public static AdminServer start(
       InetSocketAddress listen,
@@ -42,12 +45,18 @@ public final class AdminServer implements AutoCloseable {
       Supplier<ConfigReloader.Result> reload,
       Supplier<String> version,
       Supplier<HealthReport> health,
-      PrometheusMeterRegistry metrics)
+      PrometheusMeterRegistry metrics,
+      AdminToken token,
+      QueueEndpoints queue)
       throws IOException {
     HttpServer server = HttpServer.create(listen, 16);
     server.createContext("/reload", x -> {
       if (!"POST".equals(x.getRequestMethod())) {
         send(x, 405, "use POST\n");
+        return;
+      }
+      if (!token.admits(x.getRequestHeaders().getFirst("Authorization"))) {
+        send(x, 401, "the admin token is missing or wrong (see <data-dir>/admin.token)\n");
         return;
       }
       ConfigReloader.Result r = reload.get();
@@ -63,6 +72,7 @@ public final class AdminServer implements AutoCloseable {
     });
     server.createContext("/health/live", x -> send(x, 200, "live\n"));
     server.createContext("/metrics", x -> send(x, 200, metrics.scrape()));
+    queue.register(server);
     server.start();
     Path file = dataDir.resolve("admin.address");
     Files.createDirectories(dataDir);

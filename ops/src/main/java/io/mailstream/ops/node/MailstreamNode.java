@@ -23,7 +23,14 @@ import io.mailstream.delivery.worker.RetryPolicy;
 import io.mailstream.ingress.publish.KafkaPublisher;
 import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.ops.admin.AdminServer;
+import io.mailstream.ops.admin.AdminToken;
 import io.mailstream.ops.admin.HealthReport;
+import io.mailstream.ops.admin.QueueEndpoints;
+import io.mailstream.ops.queue.HeaderSection;
+import io.mailstream.ops.queue.QueueFollower;
+import io.mailstream.ops.queue.QueueIndex;
+import io.mailstream.ops.queue.QueueOrders;
+import io.mailstream.queue.state.QueueControl;
 import io.mailstream.ops.reload.ConfigFiles;
 import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.ops.reload.LiveConfig;
@@ -80,6 +87,9 @@ public final class MailstreamNode implements AutoCloseable {
   private ConfigReloader reloader;
   private final StageSupervisor supervisor = new StageSupervisor(Restarts.DEFAULT);
   private final List<SupervisedWorker<DeliveryWorker>> deliveryWorkers = new ArrayList<>();
+  private final QueueIndex queueIndex = new QueueIndex();
+  private final QueueControl queueControl = new QueueControl();
+  private QueueFollower queueFollower;
 
   private MailstreamNode(MailstreamConfig config) {
     this.config = config;
@@ -155,7 +165,8 @@ public final class MailstreamNode implements AutoCloseable {
     // The embedded node is the only writer of its topic: its own files are the truth at start.
     running.push(live);
     live.connect(bootstrap, topics, config.kafka().embedded());
-    startReloading();
+    followQueue(topics);
+    startReloading(topics);
     String nodeName = config.hostname();
     Function<RecipientRouted, Mailer> mailers = stages.contains(Stage.delivery) ? mailers(nodeName) : null;
     SharedRetryStore store = new SharedRetryStore(config.dataDir().resolve("state").resolve("delivery"));
@@ -268,12 +279,32 @@ public final class MailstreamNode implements AutoCloseable {
       deliveryWorkers.add(supervisor.supervise("delivery-" + i, () ->
           new DeliveryWorker(bootstrap, topics, mailers, policy, store.get(),
               new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures,
-              config.delivery().maxInFlight())));
+              config.delivery().maxInFlight(), queueControl)));
     }
   }
 
-  /** Watches the config and map files and serves reload, version and metrics over HTTP. */
-  private void startReloading() {
+  /**
+   * Builds this node's view of the queue from the topics and applies the administrators' orders; the
+   * orders given before this start are applied before any delivery worker starts.
+   */
+  private void followQueue(Topics topics) {
+    queueFollower = new QueueFollower(bootstrap, topics, queueIndex, queueControl);
+    running.push(queueFollower);
+    try {
+      queueFollower.awaitControl(Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the control topic", e);
+    }
+  }
+
+  /** Whether one of this node's delivery workers has an attempt for {@code queueId} under way. */
+  private boolean delivering(String queueId) {
+    return deliveryWorkers().stream().anyMatch(w -> w.delivering(queueId));
+  }
+
+  /** Watches the config and map files and serves reload, version, metrics and the queue over HTTP. */
+  private void startReloading(Topics topics) {
     List<Path> files = new ArrayList<>(watched);
     files.addAll(ConfigFiles.mapsOf(config));
     try {
@@ -290,9 +321,17 @@ public final class MailstreamNode implements AutoCloseable {
       Gauge.builder("mailstream.config.version", live, v -> v.get().number())
           .description("the cluster-wide configuration version this node runs")
           .register(metrics);
+      AdminToken token = AdminToken.forNode(config.dataDir(), null);
+      QueueOrders orders = new QueueOrders(bootstrap, topics, queueIndex, queueControl, config.hostname(), this::delivering);
+      running.push(orders);
+      HeaderSection headers = new HeaderSection(bootstrap, topics);
+      running.push(headers);
+      QueueEndpoints queue =
+          new QueueEndpoints(queueIndex, orders, headers, token, this::delivering, queueFollower::caughtUp);
       running.push(AdminServer.start(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
-          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics));
+          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics, token,
+          queue));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);
     }
