@@ -120,7 +120,7 @@ public final class ConfigReader {
       case "local-domains" -> b.localDomains(list(k, value));
       case "smart-host" -> b.smartHost(text(k, value));
       case "smart-host-mailer" -> b.smartHostMailer(text(k, value));
-      case "kafka", "limits", "delivery", "router", "routing", "masquerade", "mailers", "smtp", "tls", "auth" ->
+      case "kafka", "limits", "delivery", "router", "routing", "masquerade", "mailers", "smtp", "tls", "auth", "admin" ->
           section(b, k, value);
       case "smtp.banner" -> b.smtp().banner(text(k, value));
       case "smtp.greet-pause" -> b.smtp().greetPause(text(k, value));
@@ -146,6 +146,8 @@ public final class ConfigReader {
       case "masquerade.domains" -> b.routing().masqueradeDomains(list(k, value));
       case "masquerade.exceptions" -> b.routing().masqueradeExceptions(list(k, value));
       case "masquerade.exposed-users" -> b.routing().exposedUsers(list(k, value));
+      case "admin.listen" -> b.adminListen(text(k, value));
+      case "admin.token-file" -> b.adminTokenFile(relative(text(k, value)));
       case "kafka.bootstrap" -> b.kafkaBootstrap(text(k, value));
       case "kafka.topic-prefix" -> b.topicPrefix(text(k, value));
       case "kafka.partitions" -> b.partitions(integer(k, value));

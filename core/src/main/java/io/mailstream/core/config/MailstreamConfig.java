@@ -36,12 +36,32 @@ public record MailstreamConfig(
     DeliverySettings delivery,
     RoutingSettings routing,
     SmtpSettings smtp,
-    RouterSettings router) {
+    RouterSettings router,
+    AdminSettings admin) {
 
   public MailstreamConfig {
     listen = List.copyOf(listen);
     relayFrom = List.copyOf(relayFrom);
     localDomains = Set.copyOf(localDomains);
+  }
+
+  /** A configuration with the admin endpoint's defaults ({@link AdminSettings#DEFAULT}). */
+  public MailstreamConfig(
+      String hostname,
+      Path dataDir,
+      List<Listener> listen,
+      List<Cidr> relayFrom,
+      Set<String> localDomains,
+      HostPort smartHost,
+      String smartHostMailer,
+      KafkaSettings kafka,
+      Limits limits,
+      DeliverySettings delivery,
+      RoutingSettings routing,
+      SmtpSettings smtp,
+      RouterSettings router) {
+    this(hostname, dataDir, listen, relayFrom, localDomains, smartHost, smartHostMailer, kafka, limits, delivery,
+        routing, smtp, router, AdminSettings.DEFAULT);
   }
 
   /** A configuration with the router's defaults ({@link RouterSettings#DEFAULT}). */

@@ -48,7 +48,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -321,7 +320,7 @@ public final class MailstreamNode implements AutoCloseable {
       Gauge.builder("mailstream.config.version", live, v -> v.get().number())
           .description("the cluster-wide configuration version this node runs")
           .register(metrics);
-      AdminToken token = AdminToken.forNode(config.dataDir(), null);
+      AdminToken token = AdminToken.forNode(config.dataDir(), config.admin().tokenFile());
       QueueOrders orders = new QueueOrders(bootstrap, topics, queueIndex, queueControl, config.hostname(), this::delivering);
       running.push(orders);
       HeaderSection headers = new HeaderSection(bootstrap, topics);
@@ -329,7 +328,7 @@ public final class MailstreamNode implements AutoCloseable {
       QueueEndpoints queue =
           new QueueEndpoints(queueIndex, orders, headers, token, this::delivering, queueFollower::caughtUp);
       running.push(AdminServer.start(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
+          new InetSocketAddress(config.admin().listen().host(), config.admin().listen().port()), config.dataDir(),
           () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics, token,
           queue));
     } catch (IOException e) {

@@ -64,7 +64,8 @@ public final class NodeSettings {
         start.delivery(),
         next.routing(),
         smtp,
-        start.router());
+        start.router(),
+        start.admin());
   }
 
   /**
