@@ -139,6 +139,54 @@ class QueueToolsEndToEndTest {
     }
   }
 
+  /**
+   * admin.listen and admin.token-file: the endpoint listens where it is told and takes the token
+   * from the file; the verbs reach it by --admin and --token-file, or by the data-dir of --config.
+   */
+  @Test
+  void adminAddressAndTokenFileFromTheConfiguration() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path token = dir.resolve("admin.token");
+    Files.writeString(token, "s3cret-token\n");
+    try (FakeSmartHost smartHost = FakeSmartHost.start()) {
+      smartHost.onRcpt("later@slow.example", "451 4.7.1 Try again later");
+      MailstreamConfig config = new ConfigBuilder()
+          .hostname("relay.test")
+          .dataDir(dir.resolve("data").toString())
+          .listen(List.of("127.0.0.1:0"))
+          .smartHost("127.0.0.1:" + smartHost.port())
+          .kafkaBootstrap(TestKafka.bootstrap())
+          .topicPrefix("queue-" + UUID.randomUUID())
+          .partitions(1)
+          .deliveryThreads(1)
+          .retrySchedule(List.of("1h"))
+          .adminListen("127.0.0.1:" + port)
+          .adminTokenFile(token)
+          .build();
+      try (MailstreamNode node = MailstreamNode.start(config, EnumSet.allOf(Stage.class))) {
+        assertEquals("127.0.0.1:" + port, address(dir.resolve("data").toString()));
+        assertFalse(Files.exists(dir.resolve("data/admin.token")), "the configured token is used, none made");
+        String id = send(node, "later@slow.example", "deferred one");
+        String admin = "127.0.0.1:" + port;
+        Await.until(() -> JSON.readTree(Cli.ok("mailq", "--admin", admin, "--json", "--state", "deferred")).get("count").asInt() == 1, WAIT,
+            "the message deferred");
+        assertEquals(2, Cli.run("hold", "--admin", admin, "--token-file", dir.resolve("nothing").toString(), id).exit(),
+            "no token file");
+        Path wrong = dir.resolve("wrong.token");
+        Files.writeString(wrong, "guessed\n");
+        assertEquals(1, Cli.run("hold", "--admin", admin, "--token-file", wrong.toString(), id).exit(), "a wrong token");
+        assertTrue(Cli.ok("hold", "--admin", admin, "--token-file", token.toString(), id).startsWith("1 message held"));
+        Path yaml = dir.resolve("mailstream.yaml");
+        Files.writeString(yaml, "data-dir: " + dir.resolve("data") + "\nsmart-host: 127.0.0.1:25\n");
+        assertTrue(Cli.ok("show", "--config", yaml.toString(), id).contains("State:       held"));
+        assertEquals(2, Cli.run("mailq", "--data-dir", dir.resolve("elsewhere").toString()).exit(), "no node there");
+      }
+    }
+  }
+
   static String send(MailstreamNode node, String to, String subject) throws Exception {
     String reply = Smtp.send(node.listening().get(0), "a@client.test", to, subject);
     assertTrue(reply.startsWith("250"), reply);
