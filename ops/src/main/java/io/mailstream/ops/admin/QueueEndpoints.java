@@ -8,6 +8,7 @@ import io.mailstream.ops.queue.HeaderSection;
 import io.mailstream.ops.queue.QueueFilter;
 import io.mailstream.ops.queue.QueueIndex;
 import io.mailstream.ops.queue.QueueOrders;
+import io.mailstream.ops.queue.Replayer;
 import io.mailstream.ops.queue.Views;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +33,8 @@ import java.util.function.Predicate;
  *   <li>{@code POST /queue/hold|release|delete|flush|requeue?FILTER}: an order ({@link
  *       Views.OrderResult}); needs the bearer token (401 without), and a filter or {@code all=true}
  *       (400 otherwise).
+ *   <li>{@code POST /queue/replay?FILTER[&dry-run=true][&force=true]}: a replay ({@link
+ *       Views.ReplayResult}), with the same conditions; 400 when refused as a whole.
  * </ul>
  *
  * FILTER is {@link QueueFilter}'s query parameters. Errors are {@code {"error": "..."}}.
@@ -41,15 +44,17 @@ public final class QueueEndpoints {
 
   private final QueueIndex index;
   private final QueueOrders orders;
+  private final Replayer replayer;
   private final HeaderSection headers;
   private final AdminToken token;
   private final Predicate<String> delivering;
   private final BooleanSupplier caughtUp;
 
-  public QueueEndpoints(QueueIndex index, QueueOrders orders, HeaderSection headers, AdminToken token,
-      Predicate<String> delivering, BooleanSupplier caughtUp) {
+  public QueueEndpoints(QueueIndex index, QueueOrders orders, Replayer replayer, HeaderSection headers,
+      AdminToken token, Predicate<String> delivering, BooleanSupplier caughtUp) {
     this.index = index;
     this.orders = orders;
+    this.replayer = replayer;
     this.headers = headers;
     this.token = token;
     this.delivering = delivering;
@@ -98,12 +103,14 @@ public final class QueueEndpoints {
 
   private void order(HttpExchange x, String verbName, Map<String, List<String>> query)
       throws IOException, InterruptedException {
-    QueueCommand.Verb verb;
-    try {
-      verb = QueueCommand.Verb.valueOf(verbName.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      error(x, 404, "no such queue endpoint: /queue/" + verbName);
-      return;
+    QueueCommand.Verb verb = null;
+    if (!verbName.equals("replay")) {
+      try {
+        verb = QueueCommand.Verb.valueOf(verbName.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        error(x, 404, "no such queue endpoint: /queue/" + verbName);
+        return;
+      }
     }
     if (!"POST".equals(x.getRequestMethod())) {
       error(x, 405, "use POST");
@@ -118,8 +125,16 @@ public final class QueueEndpoints {
       error(x, 400, "say which messages: queue ids, a filter, or all");
       return;
     }
-    List<String> user = query.getOrDefault("user", List.of("admin"));
-    send(x, 200, orders.order(verb, filter, user.get(0)));
+    String user = query.getOrDefault("user", List.of("admin")).get(0);
+    if (verb == null) {
+      send(x, 200, replayer.replay(filter, flag(query, "dry-run"), flag(query, "force"), user));
+    } else {
+      send(x, 200, orders.order(verb, filter, user));
+    }
+  }
+
+  private static boolean flag(Map<String, List<String>> query, String name) {
+    return query.getOrDefault(name, List.of()).contains("true");
   }
 
   static Map<String, List<String>> query(String raw) {

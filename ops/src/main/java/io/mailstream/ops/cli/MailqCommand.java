@@ -25,14 +25,11 @@ public final class MailqCommand extends QueueVerb {
   @Override
   int run(NodeClient client) throws Exception {
     HttpResponse<String> r = client.get("/queue" + selection.query());
-    if (json && r.statusCode() == 200) {
-      printJson(r.body());
-      return 0;
+    Answer<Views.Listing> answer = answer(r, Views.Listing.class, json);
+    if (answer.value() == null) {
+      return answer.exit();
     }
-    Views.Listing listing = answer(r, Views.Listing.class);
-    if (listing == null) {
-      return 1;
-    }
+    Views.Listing listing = answer.value();
     PrintWriter out = spec.commandLine().getOut();
     QueueListing.print(listing, out);
     out.flush();

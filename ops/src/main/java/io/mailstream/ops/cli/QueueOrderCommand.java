@@ -33,14 +33,11 @@ abstract class QueueOrderCommand extends QueueVerb {
     String query = selection.query();
     query += (query.isEmpty() ? "?" : "&") + "user=" + java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8);
     HttpResponse<String> r = client.post("/queue/" + verb() + query);
-    if (json && r.statusCode() == 200) {
-      printJson(r.body());
-      return 0;
+    Answer<Views.OrderResult> answer = answer(r, Views.OrderResult.class, json);
+    if (answer.value() == null) {
+      return answer.exit();
     }
-    Views.OrderResult result = answer(r, Views.OrderResult.class);
-    if (result == null) {
-      return 1;
-    }
+    Views.OrderResult result = answer.value();
     PrintWriter out = spec.commandLine().getOut();
     out.println(result.count() + " message" + (result.count() == 1 ? "" : "s") + " " + done()
         + (result.count() == 0 ? "" : ": " + String.join(" ", result.queueIds())));

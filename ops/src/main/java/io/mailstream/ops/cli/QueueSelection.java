@@ -31,13 +31,17 @@ public final class QueueSelection {
       description = "queued, deferred, held, delivered, bounced or deleted (comma-separated: any of them)")
   List<String> states = new ArrayList<>();
 
+  @Option(names = "--destination", paramLabel = "TEXT",
+      description = "messages with a recipient routed to a destination containing TEXT ([smtp.corp.example])")
+  String destination;
+
   @Option(names = "--all", description = "every message: for a listing, also those that have left the queue")
   boolean all;
 
   /** Whether anything narrows the selection. */
   boolean given() {
     return !ids.isEmpty() || domain != null || sender != null || olderThan != null || newerThan != null
-        || !states.isEmpty() || all;
+        || !states.isEmpty() || destination != null || all;
   }
 
   /** The query string, {@code ?id=a&domain=b}, or empty. */
@@ -48,6 +52,7 @@ public final class QueueSelection {
     add(parts, "sender", sender);
     add(parts, "older-than", olderThan);
     add(parts, "newer-than", newerThan);
+    add(parts, "destination", destination);
     if (!states.isEmpty()) {
       parts.add(param("state", String.join(",", states)));
     }

@@ -33,10 +33,23 @@ abstract class QueueVerb implements Callable<Integer> {
 
   abstract int run(NodeClient client) throws Exception;
 
-  /** The body of a 200 answer as {@code type}; otherwise prints the node's error and returns null. */
-  <T> T answer(HttpResponse<String> r, Class<T> type) throws IOException {
+  /**
+   * The node's answer: {@code value} to print, or null when there is nothing more to do ({@code exit}
+   * then says how it went).
+   */
+  record Answer<T>(T value, int exit) {}
+
+  /**
+   * Reads a 200 answer as {@code type}, or prints it as JSON when {@code json} is asked; any other
+   * answer is the node's refusal, printed with exit code 1.
+   */
+  <T> Answer<T> answer(HttpResponse<String> r, Class<T> type, boolean json) throws IOException {
     if (r.statusCode() == 200) {
-      return JSON.readValue(r.body(), type);
+      if (json) {
+        printJson(r.body());
+        return new Answer<>(null, 0);
+      }
+      return new Answer<>(JSON.readValue(r.body(), type), 0);
     }
     String why = r.body();
     try {
@@ -45,8 +58,7 @@ abstract class QueueVerb implements Callable<Integer> {
     } catch (IOException e) {
       // Not JSON: print as it came.
     }
-    fail(1, why.strip() + " (HTTP " + r.statusCode() + ")");
-    return null;
+    return new Answer<>(null, fail(1, why.strip() + " (HTTP " + r.statusCode() + ")"));
   }
 
   int fail(int code, String message) {

@@ -24,14 +24,11 @@ public final class ShowCommand extends QueueVerb {
   @Override
   int run(NodeClient client) throws Exception {
     HttpResponse<String> r = client.get("/queue/message/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
-    if (json && r.statusCode() == 200) {
-      printJson(r.body());
-      return 0;
+    Answer<Views.Detail> answer = answer(r, Views.Detail.class, json);
+    if (answer.value() == null) {
+      return answer.exit();
     }
-    Views.Detail d = answer(r, Views.Detail.class);
-    if (d == null) {
-      return 1;
-    }
+    Views.Detail d = answer.value();
     PrintWriter out = spec.commandLine().getOut();
     Views.Message m = d.message();
     out.println("Queue id:    " + m.queueId() + (m.delivering() ? " (an attempt is under way)" : ""));

@@ -30,6 +30,7 @@ import io.mailstream.ops.queue.HeaderSection;
 import io.mailstream.ops.queue.QueueFollower;
 import io.mailstream.ops.queue.QueueIndex;
 import io.mailstream.ops.queue.QueueOrders;
+import io.mailstream.ops.queue.Replayer;
 import io.mailstream.queue.state.QueueControl;
 import io.mailstream.ops.reload.ConfigFiles;
 import io.mailstream.ops.reload.ConfigReloader;
@@ -325,8 +326,10 @@ public final class MailstreamNode implements AutoCloseable {
       running.push(orders);
       HeaderSection headers = new HeaderSection(bootstrap, topics);
       running.push(headers);
-      QueueEndpoints queue =
-          new QueueEndpoints(queueIndex, orders, headers, token, this::delivering, queueFollower::caughtUp);
+      Replayer replayer = new Replayer(bootstrap, topics, queueIndex, config.hostname() + "/" + NodeId.of(config.dataDir()));
+      running.push(replayer);
+      QueueEndpoints queue = new QueueEndpoints(queueIndex, orders, replayer, headers, token, this::delivering,
+          queueFollower::caughtUp);
       running.push(AdminServer.start(
           new InetSocketAddress(config.admin().listen().host(), config.admin().listen().port()), config.dataDir(),
           () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics, token,

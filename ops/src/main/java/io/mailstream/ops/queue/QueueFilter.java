@@ -13,11 +13,12 @@ import java.util.Set;
  * states. Criteria combine with AND; an empty filter selects every message still queued. The same
  * query parameters on every endpoint: {@code id} (repeatable), {@code domain}, {@code sender},
  * {@code older-than}, {@code newer-than} (durations: 30m, 4h, 2d), {@code state} (comma-separated),
- * {@code all} (also messages that have left the queue).
+ * {@code all} (also messages that have left the queue), {@code destination} (a recipient routed to a
+ * destination whose key contains it: {@code [smtp.corp.example]}).
  */
 public record QueueFilter(
     Set<String> ids, String domain, String sender, Duration olderThan, Duration newerThan, Set<String> states,
-    boolean all) {
+    boolean all, String destination) {
 
   static final Set<String> STATES = Set.of("queued", "deferred", "held", "delivered", "bounced", "deleted");
 
@@ -33,7 +34,8 @@ public record QueueFilter(
 
   /** Whether nothing narrows the selection: an order with such a filter needs {@code all}. */
   public boolean empty() {
-    return ids.isEmpty() && domain == null && sender == null && olderThan == null && newerThan == null && states.isEmpty();
+    return ids.isEmpty() && domain == null && sender == null && olderThan == null && newerThan == null && states.isEmpty()
+        && destination == null;
   }
 
   /**
@@ -52,7 +54,7 @@ public record QueueFilter(
     }
     return new QueueFilter(Set.copyOf(query.getOrDefault("id", List.of())), lower(one(query, "domain")),
         lower(one(query, "sender")), duration(query, "older-than"), duration(query, "newer-than"), Set.copyOf(states),
-        "true".equals(one(query, "all")));
+        "true".equals(one(query, "all")), lower(one(query, "destination")));
   }
 
   boolean matches(QueuedMessage m, long now) {
@@ -68,7 +70,7 @@ public record QueueFilter(
     }
     if (m.accepted == null) {
       // Outcomes read before their message's accepted event: nothing to filter on yet.
-      return domain == null && sender == null && olderThan == null && newerThan == null;
+      return domain == null && sender == null && olderThan == null && newerThan == null && destination == null;
     }
     long age = now - m.accepted.acceptedAtMillis();
     if ((olderThan != null && age < olderThan.toMillis()) || (newerThan != null && age > newerThan.toMillis())) {
@@ -80,7 +82,16 @@ public record QueueFilter(
         return false;
       }
     }
-    return domain == null || m.shown().stream().anyMatch(r -> r.address.toLowerCase(Locale.ROOT).endsWith("@" + domain));
+    return m.shown().stream().anyMatch(this::covers);
+  }
+
+  /**
+   * Whether a recipient is one the filter names: in its domain and at its destination when they
+   * are given (a replay sends only those of a message).
+   */
+  boolean covers(QueuedMessage.Recipient r) {
+    return (domain == null || r.address.toLowerCase(Locale.ROOT).endsWith("@" + domain))
+        && (destination == null || (r.destination != null && r.destination.toLowerCase(Locale.ROOT).contains(destination)));
   }
 
   private static String one(Map<String, List<String>> query, String name) {

@@ -85,8 +85,17 @@ public final class QueueIndex {
     }
   }
 
-  private static void accepted(QueuedMessage m, MessageAccepted a, int partition, long offset) {
+  private void accepted(QueuedMessage m, MessageAccepted a, int partition, long offset) {
     m.accepted = a;
+    ReplayTrace.originalOf(a.receivedHeader()).ifPresent(original -> {
+      m.replayOf = original;
+      QueuedMessage o = messages.computeIfAbsent(original, QueuedMessage::new);
+      if (!o.replays.contains(m.queueId)) {
+        o.replays.add(m.queueId);
+        o.remember(a.acceptedAtMillis(), "replayed", null, "as " + m.queueId + " to " + a.recipients().size()
+            + " recipient(s)");
+      }
+    });
     m.body = a.body().storedAt(partition, offset);
     for (EnvelopeRecipient e : a.recipients()) {
       m.recipient(e.address());
@@ -150,6 +159,68 @@ public final class QueueIndex {
     out.sort(Comparator.comparingLong((QueuedMessage m) -> m.accepted == null ? Long.MAX_VALUE : m.accepted.acceptedAtMillis())
         .thenComparing(m -> m.queueId));
     return out;
+  }
+
+  /**
+   * What a replay of the messages {@code filter} selects would send: per message, the recipients
+   * the filter names that have left the queue without delivery (bounced, or deleted), and with
+   * {@code force} those delivered too; a recipient a replayed copy delivered counts as delivered.
+   * Recipients still queued are never sent: their own delivery goes on.
+   */
+  synchronized List<ReplayPlan> replayable(QueueFilter filter, long now, boolean force) {
+    QueueFilter any = new QueueFilter(filter.ids(), filter.domain(), filter.sender(), filter.olderThan(),
+        filter.newerThan(), filter.states(), true, filter.destination());
+    List<ReplayPlan> out = new ArrayList<>();
+    for (QueuedMessage m : matching(any, now)) {
+      if (m.accepted == null) {
+        out.add(new ReplayPlan(m.queueId, null, null, List.of(), List.of(new Skip(null, "its accepted event is not read yet"))));
+        continue;
+      }
+      List<String> send = new ArrayList<>();
+      List<Skip> skipped = new ArrayList<>();
+      for (QueuedMessage.Recipient r : m.shown()) {
+        if (!filter.covers(r) || (!filter.states().isEmpty() && !filter.states().contains(r.state.label())
+            && !filter.states().contains(m.state()))) {
+          continue;
+        }
+        if (deliveredTo(m, r.address, 0) && !force) {
+          skipped.add(new Skip(r.address, "already delivered (--force sends it again)"));
+        } else if (!r.state.isFinal() && !m.deleted) {
+          skipped.add(new Skip(r.address, "still queued (" + m.state() + "): its own delivery goes on"));
+        } else {
+          send.add(r.address);
+        }
+      }
+      out.add(new ReplayPlan(m.queueId, m.accepted, m.body, send, skipped));
+    }
+    return out;
+  }
+
+  // Copies of copies are followed a few levels deep; a loop cannot arise (ids are new), the bound only guards.
+  private boolean deliveredTo(QueuedMessage m, String address, int depth) {
+    QueuedMessage.Recipient r = m.recipients.get(address);
+    if (r != null && r.state == RecipientState.DELIVERED) {
+      return true;
+    }
+    for (String copy : depth > 8 ? List.<String>of() : m.replays) {
+      QueuedMessage c = messages.get(copy);
+      if (c != null && deliveredTo(c, address, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A recipient a replay leaves out, and why. */
+  public record Skip(String recipient, String reason) {}
+
+  /** One message of a replay: its accepted event and body, who is sent to, who is left out. */
+  record ReplayPlan(String queueId, MessageAccepted accepted, BodyRef body, List<String> send, List<Skip> skipped) {}
+
+  /** Whether a message with this queue id was read from the topics. */
+  synchronized boolean known(String queueId) {
+    QueuedMessage m = messages.get(queueId);
+    return m != null && m.accepted != null;
   }
 
   /** One message with its history, and where its body is (for the header section), if known. */

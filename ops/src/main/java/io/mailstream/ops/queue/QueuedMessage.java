@@ -42,6 +42,9 @@ final class QueuedMessage {
   BodyRef body;
   boolean held;
   boolean deleted;
+  // Replays: the copies made of this message, and the message this one is a copy of.
+  final List<String> replays = new ArrayList<>();
+  String replayOf;
   final Map<String, Recipient> recipients = new LinkedHashMap<>();
   final List<Views.History> history = new ArrayList<>();
 

@@ -72,4 +72,19 @@ public final class Views {
    *     DATA), only attempts that start later obey the order
    */
   public record OrderResult(String verb, int count, List<String> queueIds, boolean applied, List<String> delivering) {}
+
+  /**
+   * {@code POST /queue/replay}: what a replay sent, or with {@code dryRun} would send.
+   *
+   * @param horizon the arrival of the oldest mail still in the topics (ISO-8601), or null when
+   *     retention has removed nothing yet
+   */
+  public record ReplayResult(boolean dryRun, int messages, int recipients, List<Replayed> replayed,
+      List<Skipped> skipped, String horizon) {}
+
+  /** One message replayed: the original, its new copy (null in a dry run) and the recipients sent to. */
+  public record Replayed(String queueId, String newQueueId, List<String> recipients) {}
+
+  /** A recipient (or, when null, a whole message) a replay left out, and why. */
+  public record Skipped(String queueId, String recipient, String reason) {}
 }

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.delivery.testkit.FakeSmartHost;
-import io.mailstream.queue.testkit.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,17 +38,7 @@ class QueueToolsEndToEndTest {
   @TempDir Path dir;
 
   private MailstreamConfig config(FakeSmartHost smartHost) throws Exception {
-    return new ConfigBuilder()
-        .hostname("relay.test")
-        .dataDir(dir.resolve("data").toString())
-        .listen(List.of("127.0.0.1:0"))
-        .smartHost("127.0.0.1:" + smartHost.port())
-        .kafkaBootstrap(TestKafka.bootstrap())
-        .topicPrefix("queue-" + UUID.randomUUID())
-        .partitions(2)
-        .deliveryThreads(1)
-        .retrySchedule(List.of("1h"))
-        .build();
+    return QueueTestNodes.config(dir.resolve("data"), smartHost, "queue-" + UUID.randomUUID(), 2, "1h").build();
   }
 
   @Test
@@ -153,16 +141,7 @@ class QueueToolsEndToEndTest {
     Files.writeString(token, "s3cret-token\n");
     try (FakeSmartHost smartHost = FakeSmartHost.start()) {
       smartHost.onRcpt("later@slow.example", "451 4.7.1 Try again later");
-      MailstreamConfig config = new ConfigBuilder()
-          .hostname("relay.test")
-          .dataDir(dir.resolve("data").toString())
-          .listen(List.of("127.0.0.1:0"))
-          .smartHost("127.0.0.1:" + smartHost.port())
-          .kafkaBootstrap(TestKafka.bootstrap())
-          .topicPrefix("queue-" + UUID.randomUUID())
-          .partitions(1)
-          .deliveryThreads(1)
-          .retrySchedule(List.of("1h"))
+      MailstreamConfig config = QueueTestNodes.config(dir.resolve("data"), smartHost, "queue-" + UUID.randomUUID(), 1, "1h")
           .adminListen("127.0.0.1:" + port)
           .adminTokenFile(token)
           .build();

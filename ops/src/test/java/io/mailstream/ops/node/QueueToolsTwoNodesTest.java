@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
-import io.mailstream.queue.testkit.TestKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -30,17 +28,7 @@ class QueueToolsTwoNodesTest {
   @TempDir Path dirB;
 
   private MailstreamConfig config(Path dataDir, FakeSmartHost smartHost, String prefix) throws Exception {
-    return new ConfigBuilder()
-        .hostname("relay.test")
-        .dataDir(dataDir.toString())
-        .listen(List.of("127.0.0.1:0"))
-        .smartHost("127.0.0.1:" + smartHost.port())
-        .kafkaBootstrap(TestKafka.bootstrap())
-        .topicPrefix(prefix)
-        .partitions(2)
-        .deliveryThreads(1)
-        .retrySchedule(List.of("1s"))
-        .build();
+    return QueueTestNodes.config(dataDir, smartHost, prefix, 2, "1s").build();
   }
 
   @Test
