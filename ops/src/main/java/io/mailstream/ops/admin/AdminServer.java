@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * {@code mailstream reload} calls), {@code GET /version} (the configuration version running),
  * {@code GET /health} and {@code /health/ready} (whether each router and delivery worker runs and
  * the queue is writable; 503 otherwise), {@code GET /health/live} (the process answers), {@code
- * GET /metrics} (Prometheus) and the queue ({@link QueueEndpoints}, {@code /queue}). Requests that
+ * GET /metrics} (Prometheus), the queue ({@link QueueEndpoints}, {@code /queue}) and the dead
+ * letters ({@link DeadLetterEndpoints}). Requests that
  * change something ({@code POST /reload}, the queue orders) need the node's {@link AdminToken}. Its address is written to {@code <data-dir>/admin.address} so
  * that the commands find the node without being told.
  */
@@ -38,6 +39,7 @@ public final class AdminServer implements AutoCloseable {
    * @param health the state of the node's stages
    * @param token what {@code POST /reload} and the queue orders ask for
    * @param queue the queue listing and orders
+   * @param deadLetters the dead-letter listing and replay
    */
   public static AdminServer start(
       InetSocketAddress listen,
@@ -47,7 +49,8 @@ public final class AdminServer implements AutoCloseable {
       Supplier<HealthReport> health,
       PrometheusMeterRegistry metrics,
       AdminToken token,
-      QueueEndpoints queue)
+      QueueEndpoints queue,
+      DeadLetterEndpoints deadLetters)
       throws IOException {
     HttpServer server = HttpServer.create(listen, 16);
     server.createContext("/reload", x -> {
@@ -73,6 +76,7 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/health/live", x -> send(x, 200, "live\n"));
     server.createContext("/metrics", x -> send(x, 200, metrics.scrape()));
     queue.register(server);
+    deadLetters.register(server);
     server.start();
     Path file = dataDir.resolve("admin.address");
     Files.createDirectories(dataDir);

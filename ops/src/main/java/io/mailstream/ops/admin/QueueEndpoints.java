@@ -133,7 +133,7 @@ public final class QueueEndpoints {
     }
   }
 
-  private static boolean flag(Map<String, List<String>> query, String name) {
+  static boolean flag(Map<String, List<String>> query, String name) {
     return query.getOrDefault(name, List.of()).contains("true");
   }
 
@@ -151,11 +151,11 @@ public final class QueueEndpoints {
     return out;
   }
 
-  private static void error(HttpExchange x, int status, String message) throws IOException {
+  static void error(HttpExchange x, int status, String message) throws IOException {
     send(x, status, Map.of("error", message));
   }
 
-  private static void send(HttpExchange x, int status, Object body) throws IOException {
+  static void send(HttpExchange x, int status, Object body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     x.getResponseHeaders().set("Content-Type", "application/json");
     x.sendResponseHeaders(status, bytes.length);

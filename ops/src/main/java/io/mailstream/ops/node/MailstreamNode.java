@@ -25,13 +25,6 @@ import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.ops.admin.AdminServer;
 import io.mailstream.ops.admin.AdminToken;
 import io.mailstream.ops.admin.HealthReport;
-import io.mailstream.ops.admin.QueueEndpoints;
-import io.mailstream.ops.queue.HeaderSection;
-import io.mailstream.ops.queue.QueueFollower;
-import io.mailstream.ops.queue.QueueIndex;
-import io.mailstream.ops.queue.QueueOrders;
-import io.mailstream.ops.queue.Replayer;
-import io.mailstream.queue.state.QueueControl;
 import io.mailstream.ops.reload.ConfigFiles;
 import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.ops.reload.LiveConfig;
@@ -87,9 +80,8 @@ public final class MailstreamNode implements AutoCloseable {
   private ConfigReloader reloader;
   private final StageSupervisor supervisor = new StageSupervisor(Restarts.DEFAULT);
   private final List<SupervisedWorker<DeliveryWorker>> deliveryWorkers = new ArrayList<>();
-  private final QueueIndex queueIndex = new QueueIndex();
-  private final QueueControl queueControl = new QueueControl();
-  private QueueFollower queueFollower;
+  private AdminToken adminToken;
+  private QueueAdministration queueAdministration;
 
   private MailstreamNode(MailstreamConfig config) {
     this.config = config;
@@ -166,7 +158,7 @@ public final class MailstreamNode implements AutoCloseable {
     running.push(live);
     live.connect(bootstrap, topics, config.kafka().embedded());
     followQueue(topics);
-    startReloading(topics);
+    startReloading();
     String nodeName = config.hostname();
     Function<RecipientRouted, Mailer> mailers = stages.contains(Stage.delivery) ? mailers(nodeName) : null;
     SharedRetryStore store = new SharedRetryStore(config.dataDir().resolve("state").resolve("delivery"));
@@ -279,7 +271,7 @@ public final class MailstreamNode implements AutoCloseable {
       deliveryWorkers.add(supervisor.supervise("delivery-" + i, () ->
           new DeliveryWorker(bootstrap, topics, mailers, policy, store.get(),
               new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures,
-              config.delivery().maxInFlight(), queueControl)));
+              config.delivery().maxInFlight(), queueAdministration.control())));
     }
   }
 
@@ -288,14 +280,14 @@ public final class MailstreamNode implements AutoCloseable {
    * orders given before this start are applied before any delivery worker starts.
    */
   private void followQueue(Topics topics) {
-    queueFollower = new QueueFollower(bootstrap, topics, queueIndex, queueControl);
-    running.push(queueFollower);
     try {
-      queueFollower.awaitControl(Duration.ofSeconds(60));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the control topic", e);
+      adminToken = AdminToken.forNode(config.dataDir(), config.admin().tokenFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write or read the admin token: " + e.getMessage(), e);
     }
+    queueAdministration = new QueueAdministration(bootstrap, topics, config.hostname() + "/" + NodeId.of(config.dataDir()),
+        adminToken, this::delivering);
+    running.push(queueAdministration);
   }
 
   /** Whether one of this node's delivery workers has an attempt for {@code queueId} under way. */
@@ -304,7 +296,7 @@ public final class MailstreamNode implements AutoCloseable {
   }
 
   /** Watches the config and map files and serves reload, version, metrics and the queue over HTTP. */
-  private void startReloading(Topics topics) {
+  private void startReloading() {
     List<Path> files = new ArrayList<>(watched);
     files.addAll(ConfigFiles.mapsOf(config));
     try {
@@ -321,19 +313,10 @@ public final class MailstreamNode implements AutoCloseable {
       Gauge.builder("mailstream.config.version", live, v -> v.get().number())
           .description("the cluster-wide configuration version this node runs")
           .register(metrics);
-      AdminToken token = AdminToken.forNode(config.dataDir(), config.admin().tokenFile());
-      QueueOrders orders = new QueueOrders(bootstrap, topics, queueIndex, queueControl, config.hostname(), this::delivering);
-      running.push(orders);
-      HeaderSection headers = new HeaderSection(bootstrap, topics);
-      running.push(headers);
-      Replayer replayer = new Replayer(bootstrap, topics, queueIndex, config.hostname() + "/" + NodeId.of(config.dataDir()));
-      running.push(replayer);
-      QueueEndpoints queue = new QueueEndpoints(queueIndex, orders, replayer, headers, token, this::delivering,
-          queueFollower::caughtUp);
       running.push(AdminServer.start(
           new InetSocketAddress(config.admin().listen().host(), config.admin().listen().port()), config.dataDir(),
-          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics, token,
-          queue));
+          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics, adminToken,
+          queueAdministration.queueEndpoints(), queueAdministration.deadLetterEndpoints()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);
     }

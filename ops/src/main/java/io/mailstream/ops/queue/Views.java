@@ -87,4 +87,19 @@ public final class Views {
 
   /** A recipient (or, when null, a whole message) a replay left out, and why. */
   public record Skipped(String queueId, String recipient, String reason) {}
+
+  /** {@code GET /dead-letters}: the dead-letter topic's records, oldest first. */
+  public record DeadLetterListing(int count, List<DeadLetter> deadLetters) {}
+
+  /**
+   * One record a stage could not process.
+   *
+   * @param id where it is on the dead-letter topic, {@code partition@offset}: what replay takes
+   * @param source where it came from, {@code topic-partition@offset}
+   * @param replayed whether {@code dead-letters replay} has written it back already
+   */
+  public record DeadLetter(String id, String source, String reason, String key, String at, int size, boolean replayed) {}
+
+  /** {@code POST /dead-letters/replay}: the records written back to their topics, and those left alone. */
+  public record DeadLetterReplay(int count, List<String> replayed, List<Skipped> skipped) {}
 }
