@@ -42,23 +42,31 @@ public final class DeadLetterBox implements AutoCloseable {
     this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)));
   }
 
-  /** Every dead letter now on the topic, oldest first per partition. */
-  public Views.DeadLetterListing list() {
-    List<Views.DeadLetter> out = new ArrayList<>();
+  /** The dead letters by id ({@code partition@offset}), and the ids written back already. */
+  private record Letters(Map<String, ConsumerRecord<String, byte[]>> byId, Set<String> replayed) {}
+
+  private Letters letters() {
+    Map<String, ConsumerRecord<String, byte[]>> byId = new LinkedHashMap<>();
     Set<String> replayed = new HashSet<>();
     for (ConsumerRecord<String, byte[]> r : read()) {
       String marker = header(r, REPLAYED);
       if (marker != null) {
         replayed.add(marker);
       } else if (r.value() != null) {
-        out.add(new Views.DeadLetter(r.partition() + "@" + r.offset(), header(r, "mailstream.source"),
-            header(r, "mailstream.reason"), r.key(), Instant.ofEpochMilli(r.timestamp()).toString(), r.value().length,
-            false));
+        byId.put(r.partition() + "@" + r.offset(), r);
       }
     }
-    List<Views.DeadLetter> marked = out.stream().map(d -> new Views.DeadLetter(d.id(), d.source(), d.reason(), d.key(),
-        d.at(), d.size(), replayed.contains(d.id()))).toList();
-    return new Views.DeadLetterListing(marked.size(), marked);
+    return new Letters(byId, replayed);
+  }
+
+  /** Every dead letter now on the topic, oldest first per partition. */
+  public Views.DeadLetterListing list() {
+    Letters letters = letters();
+    List<Views.DeadLetter> out = new ArrayList<>();
+    letters.byId().forEach((id, r) -> out.add(new Views.DeadLetter(id, header(r, "mailstream.source"),
+        header(r, "mailstream.reason"), r.key(), Instant.ofEpochMilli(r.timestamp()).toString(), r.value().length,
+        letters.replayed().contains(id))));
+    return new Views.DeadLetterListing(out.size(), out);
   }
 
   /**
@@ -66,16 +74,9 @@ public final class DeadLetterBox implements AutoCloseable {
    * from, each once unless {@code force}.
    */
   public Views.DeadLetterReplay replay(Set<String> ids, boolean all, boolean force) {
-    Map<String, ConsumerRecord<String, byte[]>> letters = new LinkedHashMap<>();
-    Set<String> replayed = new HashSet<>();
-    for (ConsumerRecord<String, byte[]> r : read()) {
-      String marker = header(r, REPLAYED);
-      if (marker != null) {
-        replayed.add(marker);
-      } else if (r.value() != null) {
-        letters.put(r.partition() + "@" + r.offset(), r);
-      }
-    }
+    Letters found = letters();
+    Map<String, ConsumerRecord<String, byte[]>> letters = found.byId();
+    Set<String> replayed = found.replayed();
     List<String> done = new ArrayList<>();
     List<Views.Skipped> skipped = new ArrayList<>();
     for (String id : ids) {
