@@ -30,6 +30,7 @@ import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.ops.reload.LiveConfig;
 import io.mailstream.ops.reload.NodeVersion;
 import io.mailstream.queue.broker.EmbeddedKafka;
+import io.mailstream.queue.topic.MailRetention;
 import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
@@ -285,7 +286,8 @@ public final class MailstreamNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write or read the admin token: " + e.getMessage(), e);
     }
-    queueAdministration = new QueueAdministration(bootstrap, topics, config.hostname() + "/" + NodeId.of(config.dataDir()),
+    queueAdministration = new QueueAdministration(bootstrap, topics,
+        MailRetention.forLifetime(config.delivery().queueLifetime()), config.hostname() + "/" + NodeId.of(config.dataDir()),
         adminToken, this::delivering);
     running.push(queueAdministration);
   }

@@ -34,13 +34,15 @@ final class QueueAdministration implements AutoCloseable {
   /**
    * Follows the topics and waits until the orders given before this start are applied.
    *
+   * @param retention how long the topics keep mail: the view forgets finished messages as old
    * @param node this node's name for the history of orders and replays (host/node id)
    * @param delivering whether this node has an attempt for a queue id under way
    */
-  QueueAdministration(String bootstrap, Topics topics, String node, AdminToken token, Predicate<String> delivering) {
+  QueueAdministration(String bootstrap, Topics topics, Duration retention, String node, AdminToken token,
+      Predicate<String> delivering) {
     try {
       QueueIndex index = new QueueIndex();
-      QueueFollower follower = own(new QueueFollower(bootstrap, topics, index, control));
+      QueueFollower follower = own(new QueueFollower(bootstrap, topics, index, control, retention));
       follower.awaitControl(Duration.ofSeconds(60));
       QueueOrders orders = own(new QueueOrders(bootstrap, topics, index, control, node, delivering));
       HeaderSection headers = own(new HeaderSection(bootstrap, topics));

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueueFollower.class);
+  private static final Duration FORGET_EVERY = Duration.ofMinutes(10);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Topics topics;
@@ -41,11 +42,18 @@ public final class QueueFollower implements AutoCloseable {
   private final Map<TopicPartition, Long> endAtStart;
   private final TopicPartition controlPartition;
   private final Thread thread;
+  private final Duration retention;
+  private long lastForget = System.nanoTime();
   private volatile boolean running = true;
   private volatile boolean caughtUp;
   private volatile boolean controlRead;
 
-  public QueueFollower(String bootstrap, Topics topics, QueueIndex index, QueueControl control) {
+  /**
+   * @param retention how long the topics keep mail ({@code MailRetention}): finished messages
+   *     older than that are forgotten, as the topics forget them
+   */
+  public QueueFollower(String bootstrap, Topics topics, QueueIndex index, QueueControl control, Duration retention) {
+    this.retention = retention;
     this.topics = topics;
     this.index = index;
     this.control = control;
@@ -76,6 +84,10 @@ public final class QueueFollower implements AutoCloseable {
         }
         if (!caughtUp || !controlRead) {
           checkCaughtUp();
+        }
+        if (System.nanoTime() - lastForget > FORGET_EVERY.toNanos()) {
+          lastForget = System.nanoTime();
+          index.forget(System.currentTimeMillis() - retention.toMillis());
         }
       }
     } catch (WakeupException e) {

@@ -67,6 +67,17 @@ public final class QueueIndex {
     }
   }
 
+  /**
+   * Forgets the messages that have left the queue (delivered, bounced or deleted) and were accepted
+   * before {@code beforeMillis}: the topics no longer hold them, so neither does the view. Returns
+   * how many.
+   */
+  public synchronized int forget(long beforeMillis) {
+    int before = messages.size();
+    messages.values().removeIf(m -> !m.pending() && m.accepted != null && m.accepted.acceptedAtMillis() < beforeMillis);
+    return before - messages.size();
+  }
+
   /** Applies an administrator's order. */
   public synchronized void apply(QueueCommand c) {
     String verb = c.verb().name().toLowerCase(Locale.ROOT);
@@ -85,7 +96,9 @@ public final class QueueIndex {
     }
   }
 
-  private void accepted(QueuedMessage m, MessageAccepted a, int partition, long offset) {
+  private void accepted(QueuedMessage m, MessageAccepted read, int partition, long offset) {
+    // The view keeps where the body is, never an inline body itself: the queue's octets stay in Kafka.
+    MessageAccepted a = read.storedAt(partition, offset);
     m.accepted = a;
     ReplayTrace.originalOf(a.receivedHeader()).ifPresent(original -> {
       m.replayOf = original;
@@ -96,7 +109,7 @@ public final class QueueIndex {
             + " recipient(s)");
       }
     });
-    m.body = a.body().storedAt(partition, offset);
+    m.body = a.body();
     for (EnvelopeRecipient e : a.recipients()) {
       m.recipient(e.address());
     }
