@@ -46,8 +46,13 @@ public final class QueueSelection {
 
   /** The query string, {@code ?id=a&domain=b}, or empty. */
   String query() {
+    return query(ids);
+  }
+
+  /** The query string with {@code these} queue ids instead of those given, and the other criteria. */
+  String query(List<String> these) {
     List<String> parts = new ArrayList<>();
-    ids.forEach(id -> parts.add(param("id", id)));
+    these.forEach(id -> parts.add(param("id", id)));
     add(parts, "domain", domain);
     add(parts, "sender", sender);
     add(parts, "older-than", olderThan);

@@ -3,7 +3,10 @@ package io.mailstream.ops.cli;
 import io.mailstream.ops.queue.Views;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,21 +38,70 @@ public final class ReplayCommand extends QueueVerb {
   @Option(names = "--json", description = "print the node's JSON answer")
   boolean json;
 
+  @Option(names = "--progress", negatable = true,
+      description = "replay in steps of 20 messages with a progress bar (default: when standard error is a terminal)")
+  Boolean progress;
+
+  private static final int STEP = 20;
+
   @Override
   int run(NodeClient client) throws Exception {
     if (!selection.given()) {
       return fail(2, "say which messages: queue ids, --domain, --sender, --older-than, --newer-than, --state,"
           + " --destination, or --all");
     }
-    String query = selection.query();
-    query += (query.isEmpty() ? "?" : "&") + "user=" + URLEncoder.encode(System.getProperty("user.name", "admin"),
-        StandardCharsets.UTF_8) + (dryRun ? "&dry-run=true" : "") + (force ? "&force=true" : "");
-    HttpResponse<String> r = client.post("/queue/replay" + query);
-    Answer<Views.ReplayResult> answer = answer(r, Views.ReplayResult.class, json);
-    if (answer.value() == null) {
+    boolean bar = progress != null ? progress : System.console() != null;
+    if (dryRun || json || !bar) {
+      Answer<Views.ReplayResult> answer = answer(client.post(path(selection.query(), dryRun)), Views.ReplayResult.class, json);
+      if (answer.value() != null) {
+        print(answer.value());
+      }
       return answer.exit();
     }
-    Views.ReplayResult result = answer.value();
+    // The plan first, so that a refusal (retention, unknown message) comes before anything is sent;
+    // then the messages it names, a step at a time, with the same filters.
+    Answer<Views.ReplayResult> plan = answer(client.post(path(selection.query(), true)), Views.ReplayResult.class, false);
+    if (plan.value() == null) {
+      return plan.exit();
+    }
+    List<String> ids = plan.value().replayed().stream().map(Views.Replayed::queueId).toList();
+    List<Views.Replayed> done = new ArrayList<>();
+    Set<Views.Skipped> skipped = new LinkedHashSet<>(plan.value().skipped());
+    PrintWriter err = spec.commandLine().getErr();
+    for (int from = 0; from < ids.size(); from += STEP) {
+      bar(err, done.size(), ids.size());
+      List<String> step = ids.subList(from, Math.min(ids.size(), from + STEP));
+      Answer<Views.ReplayResult> r = answer(client.post(path(selection.query(step), false)), Views.ReplayResult.class, false);
+      if (r.value() == null) {
+        err.println("mailstream replay: stopped after " + done.size() + " of " + ids.size() + " messages (those are queued)");
+        err.flush();
+        return r.exit();
+      }
+      done.addAll(r.value().replayed());
+      skipped.addAll(r.value().skipped());
+    }
+    bar(err, done.size(), ids.size());
+    err.println();
+    err.flush();
+    int recipients = done.stream().mapToInt(m -> m.recipients().size()).sum();
+    print(new Views.ReplayResult(false, done.size(), recipients, done, List.copyOf(skipped), plan.value().horizon()));
+    return 0;
+  }
+
+  private String path(String query, boolean dry) {
+    return "/queue/replay" + query + (query.isEmpty() ? "?" : "&") + "user="
+        + URLEncoder.encode(System.getProperty("user.name", "admin"), StandardCharsets.UTF_8)
+        + (dry ? "&dry-run=true" : "") + (force ? "&force=true" : "");
+  }
+
+  private static void bar(PrintWriter err, int done, int total) {
+    int width = 40;
+    int filled = total == 0 ? width : done * width / total;
+    err.print("\rreplaying [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total);
+    err.flush();
+  }
+
+  private void print(Views.ReplayResult result) {
     PrintWriter out = spec.commandLine().getOut();
     for (Views.Replayed m : result.replayed()) {
       out.println(m.queueId() + (m.newQueueId() == null ? "" : " -> " + m.newQueueId()) + ": <"
@@ -63,6 +115,5 @@ public final class ReplayCommand extends QueueVerb {
         + (result.recipients() == 1 ? "" : "s") + ", " + result.skipped().size() + " skipped"
         + (result.horizon() == null ? "" : "; the topics keep mail from " + result.horizon() + " on"));
     out.flush();
-    return 0;
   }
 }

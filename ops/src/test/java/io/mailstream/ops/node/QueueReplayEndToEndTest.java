@@ -56,7 +56,10 @@ class QueueReplayEndToEndTest {
         assertTrue(dry.contains(bounced + ": <bob@corp.example>"), dry);
         assertTrue(dry.contains("would replay 1 message to 1 recipient"), dry);
 
-        String run = Cli.ok("replay", "--data-dir", data, "--state", "bounced");
+        Cli stepped = Cli.run("replay", "--data-dir", data, "--state", "bounced", "--progress");
+        assertEquals(0, stepped.exit(), stepped.err());
+        assertTrue(stepped.err().contains("] 1/1"), "a progress bar: " + stepped.err());
+        String run = stepped.out();
         assertTrue(run.contains("replayed 1 message to 1 recipient"), run);
         String copy = run.substring(run.indexOf(" -> ") + 4, run.indexOf(": <bob"));
         Await.until(() -> QueueToolsEndToEndTest.state(data, copy).equals("delivered"), WAIT, "the copy delivered");
@@ -87,7 +90,7 @@ class QueueReplayEndToEndTest {
         Cli refused = Cli.run("replay", "--data-dir", data, bounced, "--force");
         assertEquals(1, refused.exit(), refused.out());
         assertTrue(refused.err().contains("was accepted before the oldest mail still in the topics"), refused.err());
-        Cli window = Cli.run("replay", "--data-dir", data, "--newer-than", "2d", "--force");
+        Cli window = Cli.run("replay", "--data-dir", data, "--newer-than", "2d", "--force", "--progress");
         assertEquals(1, window.exit());
         assertTrue(window.err().contains("nothing replayed"), window.err());
         assertEquals(before + 2, smartHost.messages().size(), "exactly the two copies were sent");
