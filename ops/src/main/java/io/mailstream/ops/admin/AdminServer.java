@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -25,10 +27,12 @@ import java.util.function.Supplier;
 public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
   private final Path addressFile;
+  private final ExecutorService threads;
 
-  private AdminServer(HttpServer server, Path addressFile) {
+  private AdminServer(HttpServer server, Path addressFile, ExecutorService threads) {
     this.server = server;
     this.addressFile = addressFile;
+    this.threads = threads;
   }
 
   /**
@@ -53,6 +57,14 @@ public final class AdminServer implements AutoCloseable {
       DeadLetterEndpoints deadLetters)
       throws IOException {
     HttpServer server = HttpServer.create(listen, 16);
+    // A few threads: an order waits for the node to apply it and a replay reads bodies, and
+    // meanwhile health probes and listings must still be answered.
+    ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "mailstream-admin");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(threads);
     server.createContext("/reload", x -> {
       if (!"POST".equals(x.getRequestMethod())) {
         send(x, 405, "use POST\n");
@@ -82,7 +94,7 @@ public final class AdminServer implements AutoCloseable {
     Files.createDirectories(dataDir);
     InetSocketAddress bound = server.getAddress();
     Files.writeString(file, bound.getAddress().getHostAddress() + ":" + bound.getPort() + "\n", StandardCharsets.US_ASCII);
-    return new AdminServer(server, file);
+    return new AdminServer(server, file, threads);
   }
 
   public InetSocketAddress address() {
@@ -101,6 +113,7 @@ public final class AdminServer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.stop(0);
+    threads.shutdownNow();
     Files.deleteIfExists(addressFile);
   }
 }

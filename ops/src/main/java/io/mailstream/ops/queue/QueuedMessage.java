@@ -82,9 +82,12 @@ final class QueuedMessage {
     return seen.isEmpty() ? List.copyOf(recipients.values()) : seen;
   }
 
-  /** Whether the message is still in the queue: not deleted, and held or with a recipient to do. */
+  /**
+   * Whether the message is still in the queue: not deleted, with a recipient to do. A hold given
+   * while the last attempt was under way does not keep a message that attempt finished.
+   */
   boolean pending() {
-    return !deleted && (held || shown().stream().anyMatch(r -> !r.state.isFinal()));
+    return !deleted && shown().stream().anyMatch(r -> !r.state.isFinal());
   }
 
   /** The summary state: held and deleted first, then the least advanced recipient's. */
@@ -92,7 +95,7 @@ final class QueuedMessage {
     if (deleted) {
       return "deleted";
     }
-    if (held) {
+    if (held && pending()) {
       return "held";
     }
     List<Recipient> rs = shown();

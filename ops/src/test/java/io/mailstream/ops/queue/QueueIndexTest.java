@@ -78,6 +78,16 @@ class QueueIndexTest {
   }
 
   @Test
+  void aHoldDoesNotKeepAMessageItsAttemptUnderWayDelivered() {
+    QueueIndex index = new QueueIndex();
+    index.apply(accepted("q1", null, BOB), 0, 1, T);
+    index.apply(new QueueCommand(QueueCommand.Verb.HOLD, List.of("q1"), "node (root)", T + 1));
+    index.apply(new Delivered("q1", BOB, "smtp.corp.example", OK, T, T + 2), 0, 2, T + 2);
+    assertTrue(index.select(QUEUED, T, id -> false).isEmpty());
+    assertEquals("delivered", index.find("q1", false).orElseThrow().message().state());
+  }
+
+  @Test
   void aReplayedCopyDeliversForItsOriginal() {
     QueueIndex index = new QueueIndex();
     index.apply(accepted("q1", null, BOB), 0, 1, T);
