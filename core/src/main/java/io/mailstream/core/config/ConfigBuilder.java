@@ -26,6 +26,8 @@ public final class ConfigBuilder {
   private List<Cidr> relayFrom = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
   private final Set<String> localDomains = new LinkedHashSet<>();
   private HostPort smartHost;
+  private HostPort adminListen = AdminSettings.DEFAULT.listen();
+  private Path adminTokenFile;
   private String smartHostMailer = "relay";
   private String kafkaBootstrap;
   private final Map<String, String> kafkaClientProperties = new java.util.TreeMap<>();
@@ -121,6 +123,18 @@ public final class ConfigBuilder {
       String d = v.strip().toLowerCase(Locale.ROOT);
       localDomains.add(d.endsWith(".") ? d.substring(0, d.length() - 1) : d);
     }
+    return this;
+  }
+
+  /** {@code admin.listen}: where the admin endpoint listens ({@link AdminSettings#listen}). */
+  public ConfigBuilder adminListen(String v) {
+    adminListen = parse("admin.listen", v, AdminSettings::listen);
+    return this;
+  }
+
+  /** {@code admin.token-file}: the admin token is read from here instead of made at each start. */
+  public ConfigBuilder adminTokenFile(Path file) {
+    adminTokenFile = file;
     return this;
   }
 
@@ -407,7 +421,8 @@ public final class ConfigBuilder {
         routing.build(),
         smtpSettings(),
         router,
-        submit);
+        submit,
+        new AdminSettings(adminListen, adminTokenFile));
   }
 
   // The socket's path is checked with the data directory it defaults into: a deep data directory

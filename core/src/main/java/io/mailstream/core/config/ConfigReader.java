@@ -120,7 +120,7 @@ public final class ConfigReader {
       case "local-domains" -> b.localDomains(list(k, value));
       case "smart-host" -> b.smartHost(text(k, value));
       case "smart-host-mailer" -> b.smartHostMailer(text(k, value));
-      case "kafka", "limits", "delivery", "router", "routing", "masquerade", "mailers", "smtp", "tls", "auth", "submit" ->
+      case "kafka", "limits", "delivery", "router", "routing", "masquerade", "mailers", "smtp", "tls", "auth", "submit", "admin" ->
           section(b, k, value);
       case "submit.socket" -> b.submitSocket(text(k, value).isBlank() ? Path.of("") : relative(text(k, value)));
       case "submit.offline" -> b.submitOffline(text(k, value));
@@ -149,6 +149,8 @@ public final class ConfigReader {
       case "masquerade.domains" -> b.routing().masqueradeDomains(list(k, value));
       case "masquerade.exceptions" -> b.routing().masqueradeExceptions(list(k, value));
       case "masquerade.exposed-users" -> b.routing().exposedUsers(list(k, value));
+      case "admin.listen" -> b.adminListen(text(k, value));
+      case "admin.token-file" -> b.adminTokenFile(relative(text(k, value)));
       case "kafka.bootstrap" -> b.kafkaBootstrap(text(k, value));
       case "kafka.client-properties" -> clientProperties(b, k, value);
       case "kafka.topic-prefix" -> b.topicPrefix(text(k, value));

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param smtp how the ingress talks to clients: banner, extensions, TLS, AUTH, anti-abuse controls
  * @param router how many router workers this node runs and how long a routing transaction lasts
  * @param submit the local submission socket of the {@code sendmail} command
+ * @param admin the admin endpoint's address and the token that guards its orders
  */
 public record MailstreamConfig(
     String hostname,
@@ -38,7 +39,8 @@ public record MailstreamConfig(
     RoutingSettings routing,
     SmtpSettings smtp,
     RouterSettings router,
-    SubmitSettings submit) {
+    SubmitSettings submit,
+    AdminSettings admin) {
 
   public MailstreamConfig {
     listen = List.copyOf(listen);
@@ -46,7 +48,10 @@ public record MailstreamConfig(
     localDomains = Set.copyOf(localDomains);
   }
 
-  /** A configuration with the default local submission socket ({@link SubmitSettings#DEFAULT}). */
+  /**
+   * A configuration with the default local submission socket ({@link SubmitSettings#DEFAULT}) and
+   * the admin endpoint's defaults ({@link AdminSettings#DEFAULT}).
+   */
   public MailstreamConfig(
       String hostname,
       Path dataDir,
@@ -62,7 +67,7 @@ public record MailstreamConfig(
       SmtpSettings smtp,
       RouterSettings router) {
     this(hostname, dataDir, listen, relayFrom, localDomains, smartHost, smartHostMailer, kafka, limits, delivery,
-        routing, smtp, router, SubmitSettings.DEFAULT);
+        routing, smtp, router, SubmitSettings.DEFAULT, AdminSettings.DEFAULT);
   }
 
   /** The absolute path of the local submission socket. */

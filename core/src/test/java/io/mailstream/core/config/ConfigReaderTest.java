@@ -65,6 +65,8 @@ class ConfigReaderTest {
             Duration.ofDays(3),
             Duration.ofHours(2)),
         c.delivery());
+    assertEquals(new AdminSettings(new HostPort("10.0.0.5", 8025, false), Path.of("/etc/mailstream/admin.token")),
+        c.admin());
   }
 
   @Test
@@ -108,6 +110,7 @@ class ConfigReaderTest {
     assertEquals(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), c.relayFrom());
     assertEquals(Set.of(), c.localDomains());
     assertEquals(new HostPort("smarthost.example.com", 25, false), c.smartHost());
+    assertEquals(AdminSettings.DEFAULT, c.admin());
     assertEquals("relay", c.smartHostMailer());
     // The single embedded broker has no replica to fall back on, so it fsyncs by default.
     assertEquals(new KafkaSettings(null, "mailstream", 6, (short) 1, 1, true), c.kafka());

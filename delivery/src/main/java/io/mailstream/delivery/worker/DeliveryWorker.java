@@ -21,6 +21,8 @@ import io.mailstream.delivery.TransactionResult;
 import io.mailstream.delivery.bounce.DsnNotifier;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.publish.BounceNotifier;
+import io.mailstream.core.event.QueueCommand;
+import io.mailstream.queue.state.QueueControl;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
 import io.mailstream.queue.state.RetryStore;
@@ -92,6 +94,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private static final long RETRY_ROUND_NANOS = Duration.ofSeconds(1).toNanos();
   // How long a stop or a rebalance waits for the messages in flight (SMTP time-outs bound them).
   private static final Duration FINISH_IN_FLIGHT = Duration.ofSeconds(60);
+  // How often a held message's retry entry comes due to be looked at; a release makes it due at once.
+  private static final Duration HELD_RECHECK = Duration.ofMinutes(10);
+  private static final ReplyRecord HELD =
+      ReplyRecord.of(Reply.temp(451, EnhancedStatus.X_4_3_0, "Held by the administrator (mailstream release lifts it)"));
 
   private final Topics topics;
   private final Function<RecipientRouted, Mailer> mailers;
@@ -118,6 +124,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final OffsetTracker tracker = new OffsetTracker();
   private final Set<String> retrying = new HashSet<>();
   private final Set<TopicPartition> paused = new HashSet<>();
+  private final QueueControl control;
+  private long controlCursor;
+  // Queue ids with an attempt under way, for the verbs that say a hold cannot stop it.
+  private final Map<String, Integer> delivering = new ConcurrentHashMap<>();
   private volatile boolean running = true;
   private Duration backoff = Duration.ZERO;
   private int inFlight;
@@ -169,13 +179,20 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
       RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures,
       int maxInFlight) {
-    this(bootstrap, topics, mailers, policy, store, bounces, rerouting, failures, maxInFlight, DeliveryMetrics.NONE);
+    this(bootstrap, topics, mailers, policy, store, bounces, rerouting, failures, maxInFlight, DeliveryMetrics.NONE,
+        QueueControl.none());
   }
 
-  /** @param metrics counts outcomes, latency and dead letters for {@code /metrics} */
+  /**
+   * @param metrics counts outcomes, latency and dead letters for {@code /metrics}
+   * @param control the administrators' orders as the node applies them: held and deleted messages
+   *     are not attempted, and release, delete, flush and requeue act on this worker's retry state
+   */
   public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
       RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures,
-      int maxInFlight, DeliveryMetrics metrics) {
+      int maxInFlight, DeliveryMetrics metrics, QueueControl control) {
+    this.control = control;
+    this.controlCursor = control.end();
     this.failures = failures;
     this.topics = topics;
     this.mailers = mailers;
@@ -244,6 +261,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       handle(record);
     }
     record();
+    obeyOrders();
     retryDue();
     if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS || recordedSinceCommit >= MAX_RECORDED_BEFORE_COMMIT) {
       commit();
@@ -378,6 +396,16 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       done(tp, record);
       return;
     }
+    if (control.deleted(routed.queueId())) {
+      log.info("{}: deleted by the administrator; not attempted", routed.queueId());
+      done(tp, record);
+      return;
+    }
+    if (control.held(routed.queueId())) {
+      holdBack(record.partition(), routed);
+      done(tp, record);
+      return;
+    }
     start(record, record.partition(), routed, null, 1);
   }
 
@@ -395,6 +423,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       int attempt) {
     long startedAt = System.currentTimeMillis();
     long bytes = Math.max(0, routed.message().body().size());
+    delivering.merge(routed.queueId(), 1, Integer::sum);
     CompletableFuture<TransactionResult> result;
     if (routed.destination().isReroute()) {
       result = CompletableFuture.completedFuture(routingDeferred(routed));
@@ -442,6 +471,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       inFlight--;
     }
     bytesInFlight -= c.bytes();
+    delivering.computeIfPresent(c.routed().queueId(), (id, n) -> n == 1 ? null : n - 1);
     if (c.generation() != generation || !owned.contains(c.partition())) {
       return; // Given up on by a rewind or a lost partition: read again, attempted again.
     }
@@ -508,6 +538,14 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         if (retrying.contains(key)) {
           continue;
         }
+        if (control.deleted(routed.queueId())) {
+          drop(partition, entry);
+          continue;
+        }
+        if (control.held(routed.queueId())) {
+          reschedule(partition, entry, now + HELD_RECHECK.toMillis());
+          continue;
+        }
         if (routed.destination().isReroute() || routed.routedUnderOtherRules(routing)) {
           try {
             handBack.handBack(partition, entry, System.currentTimeMillis());
@@ -522,6 +560,85 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         start(null, partition, routed, entry, entry.attempts() + 1);
       }
     }
+  }
+
+  /**
+   * A held message's first attempt waits in the retry state, without an attempt or an outcome,
+   * until it is released (which makes it due at once) or the hold is looked at again.
+   */
+  private void holdBack(int partition, RecipientRouted routed) {
+    long now = System.currentTimeMillis();
+    RetryEntry entry = new RetryEntry(routed, 0, now, now + HELD_RECHECK.toMillis(), HELD, null);
+    store.put(partition, entry);
+    changelog.put(partition, entry);
+    createdInBatch.computeIfAbsent(partition, p -> new HashSet<>()).add(entry.key());
+    log.info("{}: held by the administrator; not attempted until released", routed.queueId());
+  }
+
+  /** Takes the administrators' new orders and applies those about retry state to this worker's partitions. */
+  private void obeyOrders() {
+    if (control.end() == controlCursor) {
+      return;
+    }
+    QueueControl.Orders taken = control.since(controlCursor);
+    controlCursor = taken.next();
+    long now = System.currentTimeMillis();
+    for (QueueCommand order : taken.orders()) {
+      Set<String> ids = Set.copyOf(order.queueIds());
+      for (int partition : owned) {
+        for (RetryEntry entry : store.all(partition)) {
+          String id = entry.routed().queueId();
+          if (ids.contains(id)) {
+            obey(order.verb(), partition, entry, now);
+          }
+        }
+      }
+    }
+  }
+
+  private void obey(QueueCommand.Verb verb, int partition, RetryEntry entry, long now) {
+    String id = entry.routed().queueId();
+    switch (verb) {
+      case DELETE -> drop(partition, entry);
+      case RELEASE, FLUSH -> {
+        if (!control.held(id)) {
+          reschedule(partition, entry, now);
+        }
+      }
+      case REQUEUE -> {
+        if (!control.held(id) && !control.deleted(id)) {
+          try {
+            handBack.handBack(partition, entry, now);
+          } catch (KafkaException e) {
+            // The entry stays; the administrator sees it still deferred and can requeue again.
+            log.warn("{}: not requeued ({})", id, e.toString());
+          }
+        }
+      }
+      case HOLD -> { }
+    }
+  }
+
+  /** Removes a deleted message's retry entry: it leaves the queue without an attempt or a notice. */
+  private void drop(int partition, RetryEntry entry) {
+    store.remove(partition, entry.key());
+    changelog.remove(partition, entry.key());
+    recordedSinceCommit++; // flushed with the next commit
+    log.info("{}: deleted by the administrator; {} recipient(s) leave the queue", entry.routed().queueId(),
+        entry.routed().recipients().size());
+  }
+
+  private void reschedule(int partition, RetryEntry entry, long atMillis) {
+    RetryEntry moved = new RetryEntry(entry.routed(), entry.attempts(), entry.firstAttemptAtMillis(), atMillis,
+        entry.lastReply(), entry.lastRelay());
+    store.put(partition, moved);
+    changelog.put(partition, moved);
+    recordedSinceCommit++;
+  }
+
+  /** Whether an attempt for {@code queueId} is under way in this worker now. */
+  public boolean delivering(String queueId) {
+    return delivering.containsKey(queueId);
   }
 
   private static TransactionResult unreadable(RecipientRouted routed, IOException e) {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Mailstream 0.1.0",
     description = "An event-sourced SMTP relay with a persistent Kafka queue.",
-    subcommands = {StartCommand.class, RouteCommand.class, ImportSendmailCommand.class, ReloadCommand.class, PasswdCommand.class})
+    subcommands = {StartCommand.class, RouteCommand.class, ImportSendmailCommand.class, ReloadCommand.class, PasswdCommand.class,
+        MailqCommand.class, ShowCommand.class, HoldCommand.class, ReleaseCommand.class, DeleteCommand.class,
+        FlushCommand.class, RequeueCommand.class, ReplayCommand.class, DeadLettersCommand.class})
 public final class MailstreamCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

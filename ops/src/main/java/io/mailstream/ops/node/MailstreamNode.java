@@ -23,12 +23,14 @@ import io.mailstream.delivery.worker.RetryPolicy;
 import io.mailstream.ingress.publish.KafkaPublisher;
 import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.ops.admin.AdminServer;
+import io.mailstream.ops.admin.AdminToken;
 import io.mailstream.ops.admin.HealthReport;
 import io.mailstream.ops.reload.ConfigFiles;
 import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.ops.reload.LiveConfig;
 import io.mailstream.ops.reload.NodeVersion;
 import io.mailstream.queue.broker.EmbeddedKafka;
+import io.mailstream.queue.topic.MailRetention;
 import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
@@ -46,7 +48,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +88,8 @@ public final class MailstreamNode implements AutoCloseable {
   private final StageSupervisor supervisor = new StageSupervisor(Restarts.DEFAULT);
   private final List<SupervisedWorker<DeliveryWorker>> deliveryWorkers = new ArrayList<>();
   private final NodeMetrics metrics = new NodeMetrics();
+  private AdminToken adminToken;
+  private QueueAdministration queueAdministration;
 
   private MailstreamNode(MailstreamConfig config) {
     this.config = config;
@@ -166,6 +169,7 @@ public final class MailstreamNode implements AutoCloseable {
     // The embedded node is the only writer of its topic: its own files are the truth at start.
     running.push(live);
     live.connect(bootstrap, topics, config.kafka().embedded());
+    followQueue(topics);
     startReloading();
     String nodeName = config.hostname();
     Function<RecipientRouted, Mailer> mailers = stages.contains(Stage.delivery) ? mailers(nodeName) : null;
@@ -283,11 +287,32 @@ public final class MailstreamNode implements AutoCloseable {
       deliveryWorkers.add(supervisor.supervise("delivery-" + i, () ->
           new DeliveryWorker(bootstrap, topics, mailers, policy, store.get(),
               new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures,
-              config.delivery().maxInFlight(), deliveryMetrics)));
+              config.delivery().maxInFlight(), deliveryMetrics, queueAdministration.control())));
     }
   }
 
-  /** Watches the config and map files and serves reload, version and metrics over HTTP. */
+  /**
+   * Builds this node's view of the queue from the topics and applies the administrators' orders; the
+   * orders given before this start are applied before any delivery worker starts.
+   */
+  private void followQueue(Topics topics) {
+    try {
+      adminToken = AdminToken.forNode(config.dataDir(), config.admin().tokenFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write or read the admin token: " + e.getMessage(), e);
+    }
+    queueAdministration = new QueueAdministration(bootstrap, topics,
+        MailRetention.forLifetime(config.delivery().queueLifetime()), config.hostname() + "/" + NodeId.of(config.dataDir()),
+        adminToken, this::delivering);
+    running.push(queueAdministration);
+  }
+
+  /** Whether one of this node's delivery workers has an attempt for {@code queueId} under way. */
+  private boolean delivering(String queueId) {
+    return deliveryWorkers().stream().anyMatch(w -> w.delivering(queueId));
+  }
+
+  /** Watches the config and map files and serves reload, version, metrics and the queue over HTTP. */
   private void startReloading() {
     List<Path> files = new ArrayList<>(watched);
     files.addAll(ConfigFiles.mapsOf(config));
@@ -298,8 +323,9 @@ public final class MailstreamNode implements AutoCloseable {
           .description("the cluster-wide configuration version this node runs")
           .register(metrics.registry());
       admin = AdminServer.start(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config.dataDir(),
-          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics.registry());
+          new InetSocketAddress(config.admin().listen().host(), config.admin().listen().port()), config.dataDir(),
+          () -> reloader.reload("mailstream reload"), () -> live.get().describe(), this::health, metrics.registry(),
+          adminToken, queueAdministration.queueEndpoints(), queueAdministration.deadLetterEndpoints());
       running.push(admin);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the configuration watch or admin endpoint: " + e.getMessage(), e);

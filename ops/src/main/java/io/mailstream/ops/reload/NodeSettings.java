@@ -65,7 +65,8 @@ public final class NodeSettings {
         next.routing(),
         smtp,
         start.router(),
-        start.submit());
+        start.submit(),
+        start.admin());
   }
 
   /**

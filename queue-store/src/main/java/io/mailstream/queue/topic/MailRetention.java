@@ -43,9 +43,12 @@ public final class MailRetention {
     return needed.compareTo(MINIMUM) > 0 ? needed : MINIMUM;
   }
 
-  /** The topics whose records a queued message needs until it leaves the queue. */
+  /**
+   * The topics whose records a queued message needs until it leaves the queue (its orders on the
+   * control topic, a hold, included).
+   */
   static List<String> topics(Topics t) {
-    return List.of(t.bodies(), t.accepted(), t.routed());
+    return List.of(t.bodies(), t.accepted(), t.routed(), t.control());
   }
 
   /**

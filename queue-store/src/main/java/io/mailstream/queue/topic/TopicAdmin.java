@@ -61,6 +61,7 @@ public final class TopicAdmin {
     changelog.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     topics.add(topic(s, t.retryState(), changelog));
     topics.add(configTopic(s, t));
+    topics.add(controlTopic(s, t, keep));
     return topics;
   }
 
@@ -236,6 +237,16 @@ public final class TopicAdmin {
     c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(CONFIG_MAX_BYTES));
     return new NewTopic(t.config(), 1, s.replicationFactor()).configs(c);
+  }
+
+  /**
+   * One partition, so that a hold and the release after it are applied in that order everywhere;
+   * kept and synced like mail, because a hold must last as long as the message it holds, and an
+   * order acknowledged to the administrator must survive a power cut.
+   */
+  private static NewTopic controlTopic(KafkaSettings s, Topics t, Duration keep) {
+    Map<String, String> c = mailConfig(s, true, keep);
+    return new NewTopic(t.control(), 1, s.replicationFactor()).configs(c);
   }
 
   /** Large access files and aliases, compressed, still fit: 16 MiB per configuration version. */

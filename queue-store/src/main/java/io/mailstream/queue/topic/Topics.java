@@ -52,6 +52,15 @@ public final class Topics {
     return settings.topic("config");
   }
 
+  /**
+   * Administrators' orders about queued messages (hold, release, delete, flush, requeue; a {@code
+   * QueueCommand}), one partition so that every node applies them in one order, kept as long as
+   * mail.
+   */
+  public String control() {
+    return settings.topic("control");
+  }
+
   public KafkaSettings settings() {
     return settings;
   }
