@@ -51,7 +51,7 @@ port_busy() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 if [ "${BUILD:-1}" = 1 ]; then
   (cd "$ROOT" && ./mvnw -o -B -q package -DskipTests -pl ops,load-tests -am) >&2 || die "build failed"
 fi
-MS_JAR_SRC=$ROOT/ops/target/mailstream.jar
+MS_JAR_SRC=${MS_JAR:-$ROOT/ops/target/mailstream.jar}
 LT_JAR_SRC=$(ls "$HERE"/target/mailstream-load-tests-*-all.jar 2>/dev/null | head -1)
 [ -f "$MS_JAR_SRC" ] && [ -n "$LT_JAR_SRC" ] || die "jars missing; build with BUILD=1"
 [ -x "$PEERS/bench-relay.sh" ] || die "no $PEERS/bench-relay.sh (set PEERS)"

@@ -60,6 +60,12 @@ public final class QueueFollower implements AutoCloseable {
     Properties p = KafkaClients.reader(bootstrap);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+    // The view may lag the pipeline by a second; it must not cost the pipeline. Without these the
+    // follower fetched as soon as any of its 19 partitions had a new record, hundreds of fetches a
+    // second under load, each decoded and indexed a few records at a time: the benchmark lost a
+    // third of its rate (BENCHMARKS.md, "The queue view").
+    p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 256 * 1024);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 1000);
     this.consumer = new KafkaConsumer<>(p);
     List<TopicPartition> parts = new ArrayList<>();
     for (String t : List.of(topics.control(), topics.accepted(), topics.routed(), topics.outcomes())) {
