@@ -182,7 +182,7 @@ public final class QueueIndex {
    */
   synchronized List<ReplayPlan> replayable(QueueFilter filter, long now, boolean force) {
     QueueFilter any = new QueueFilter(filter.ids(), filter.domain(), filter.sender(), filter.olderThan(),
-        filter.newerThan(), filter.states(), true, filter.destination());
+        filter.newerThan(), filter.states(), true, filter.destination(), filter.recipientContains(), filter.idContains());
     List<ReplayPlan> out = new ArrayList<>();
     for (QueuedMessage m : matching(any, now)) {
       if (m.accepted == null) {

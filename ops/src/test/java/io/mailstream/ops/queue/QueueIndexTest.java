@@ -102,4 +102,25 @@ class QueueIndexTest {
     assertEquals(List.of("bob@corp.example"), index.replayable(all, T + 200, true).get(0).send());
     assertTrue(index.find("q1", false).orElseThrow().history().stream().anyMatch(h -> h.event().equals("replayed")));
   }
+
+  @Test
+  void sendmailsQueueRunLimitsAreSubstringsOfARecipientInAnyCaseAndOfTheQueueId() {
+    QueueIndex index = new QueueIndex();
+    index.apply(acceptedAt("aa1bb", T, BOB), 0, 1, T);
+    index.apply(acceptedAt("cc2dd", T, ALICE), 0, 2, T);
+    QueueFilter corp = QueueFilter.of(Map.of("recipient-contains", List.of("B@CORP.ex")));
+    assertEquals(List.of("aa1bb"), index.select(corp, T, id -> false).stream().map(Views.Message::queueId).toList());
+    QueueFilter id = QueueFilter.of(Map.of("id-contains", List.of("c2d")));
+    assertEquals(List.of("cc2dd"), index.select(id, T, id2 -> false).stream().map(Views.Message::queueId).toList());
+    assertTrue(index.select(QueueFilter.of(Map.of("id-contains", List.of("C2D"))), T, x -> false).isEmpty(),
+        "a queue id is matched as written");
+    assertTrue(!corp.empty() && !id.empty(), "either limit is a selection an order may use");
+  }
+
+  private static MessageAccepted acceptedAt(String id, long at, MailAddress to) {
+    return new MessageAccepted(id, at, ALICE, List.of(EnvelopeRecipient.of(to)),
+        new ClientInfo("client.example", "192.0.2.1", null, "ESMTP", null), "<m@client.example>", null,
+        BodyRef.inline("Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)),
+        MessageAccepted.DsnRequest.NONE);
+  }
 }
