@@ -104,6 +104,25 @@ class QueueIndexTest {
   }
 
   @Test
+  void countsByStateWithEachStatesOldestArrival() {
+    QueueIndex index = new QueueIndex();
+    index.apply(acceptedAt("q1", T, BOB), 0, 1, T);
+    index.apply(new Deferred("q1", BOB, "smtp.corp.example", LATER, 1, T + 60_000), 0, 2, T + 5);
+    index.apply(acceptedAt("q2", T + 1000, CAROL), 0, 3, T + 1000);
+    index.apply(new Deferred("q2", CAROL, "smtp.corp.example", LATER, 1, T + 60_000), 0, 4, T + 1005);
+    index.apply(acceptedAt("q3", T + 2000, BOB), 0, 5, T + 2000);
+    index.apply(acceptedAt("q4", T + 3000, BOB), 0, 6, T + 3000);
+    index.apply(new QueueCommand(QueueCommand.Verb.HOLD, List.of("q4"), "node (root)", T + 3001));
+    index.apply(acceptedAt("q5", T - 5000, CAROL), 0, 7, T - 5000);
+    index.apply(new Delivered("q5", CAROL, "smtp.corp.example", OK, T - 5000, T - 4000), 0, 8, T - 4000);
+    assertEquals(Map.of(
+            "deferred", new QueueIndex.StateCount(2, T),
+            "queued", new QueueIndex.StateCount(1, T + 2000),
+            "held", new QueueIndex.StateCount(1, T + 3000)),
+        index.countByState(), "delivered mail has left the queue and is not counted");
+  }
+
+  @Test
   void sendmailsQueueRunLimitsAreSubstringsOfARecipientInAnyCaseAndOfTheQueueId() {
     QueueIndex index = new QueueIndex();
     index.apply(acceptedAt("aa1bb", T, BOB), 0, 1, T);
