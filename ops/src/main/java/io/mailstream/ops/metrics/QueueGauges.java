@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
  * The queue as gauges, from the node's view of it ({@link QueueIndex}), per summary state ({@code
  * queued}, {@code deferred}, {@code held}): {@code mailstream_queue_messages{state}} and {@code
  * mailstream_queue_oldest_age_seconds{state}} (0 when no message is in the state). Every node
- * follows the whole cluster's queue, so every node reports the same figures: sum them across
- * nodes and the queue counts once per node.
+ * follows the whole cluster's queue, so every node reports the same figures: a sum across nodes
+ * would count the queue once per node.
  *
  * <p>Counting walks the whole view under its lock, so the six gauges of one scrape share one
  * count, taken at most once a second however often they are read.

@@ -12,8 +12,8 @@ import java.nio.file.StandardCopyOption;
 /**
  * What the {@code sendmail} command reads from the data directory, written when the ingress
  * starts: {@code submit.info} (the socket, the hostname it qualifies addresses with, {@code
- * submit.offline}, the admin token file for {@code sendmail -q}), which it needs most when the node is down, and the {@code spool} directory
- * where it keeps messages meanwhile.
+ * submit.offline}, the admin token's file for {@code sendmail -q}), which it needs most when the
+ * node is down, and the {@code spool} directory where it keeps messages meanwhile.
  *
  * <p>The spool is mode 1733, like {@code /tmp} without the right to list: any local user may create
  * a directory of their own in it (the command makes {@code spool/<uid>}, mode 0700, and checks that

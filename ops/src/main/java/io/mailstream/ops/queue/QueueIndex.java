@@ -144,7 +144,7 @@ public final class QueueIndex {
 
   /**
    * The messages still in the queue by summary state ({@code queued}, {@code deferred}, {@code
-   * held}: {@link QueuedMessage#state()}), each with its count and the arrival of its oldest
+   * held}: the state {@code mailq} shows), each with its count and the arrival of its oldest
    * message: what the queue gauges show. One pass under the lock, without building any views.
    */
   public synchronized Map<String, StateCount> countByState() {

@@ -136,7 +136,7 @@ class MetricsEndToEndTest {
         int count = before.get("count").asInt();
         // later@corp.example and the address literal's recipient wait for their next attempt.
         assertTrue(count >= 2, before.toString());
-        assertEquals(count, m.get("mailstream_queue_messages{state=\"deferred\"}"), m.toString());
+        assertEquals((double) count, m.get("mailstream_queue_messages{state=\"deferred\"}").doubleValue(), m.toString());
         assertEquals(0, m.get("mailstream_queue_messages{state=\"held\"}"));
         assertEquals(0, m.get("mailstream_queue_oldest_age_seconds{state=\"held\"}"));
         assertTrue(m.containsKey("mailstream_queue_messages{state=\"queued\"}"), m.toString());
