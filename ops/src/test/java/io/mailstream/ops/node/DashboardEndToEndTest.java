@@ -19,7 +19,6 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +30,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -38,9 +38,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * driven by Selenium) against a running node holding deferred mail at two destinations and a held
  * message: the figures the page shows equal {@code mailq --json}'s, {@code /metrics}' and {@code GET
  * /dead-letters}'; a message is held and released from the page, through the confirmation and a
- * wrong and then the right token, asked once. The screenshot is left at {@code
- * target/dashboard.png}. Without the browser the test skips, and fails under CI ({@code
- * MAILSTREAM_CI}).
+ * wrong and then the right token, asked once; a bounced message is replayed from the page after
+ * its dry run is confirmed. Screenshots are left at {@code target/dashboard.png} (a message held
+ * from the page) and {@code target/dashboard-released.png}. Without the browser the test skips,
+ * and fails under CI ({@code MAILSTREAM_CI}).
  */
 class DashboardEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +67,7 @@ class DashboardEndToEndTest {
       try (MailstreamNode node = MailstreamNode.start(b.build(), EnumSet.allOf(Stage.class))) {
         String data = dir.resolve("data").toString();
         QueueToolsEndToEndTest.send(node, "ok@corp.example", "delivered one");
-        QueueToolsEndToEndTest.send(node, "nobody@corp.example", "bounced one");
+        String bounced = QueueToolsEndToEndTest.send(node, "nobody@corp.example", "bounced one");
         String later = QueueToolsEndToEndTest.send(node, "later@slow.example", "deferred one");
         String hold = QueueToolsEndToEndTest.send(node, "hold@slow.example", "held from the page");
         String kept = QueueToolsEndToEndTest.send(node, "kept@slow.example", "held before");
@@ -136,9 +137,24 @@ class DashboardEndToEndTest {
           assertFalse(browser.findElement(By.id("token-box")).isDisplayed(), "the token is kept for the session");
           Await.until(() -> QueueToolsEndToEndTest.state(data, hold).equals("delivered"), WAIT, "the released message delivered");
           assertEquals(2, smartHost.count("RCPT TO:<hold@slow.example>"), "attempted again once released");
+          // The delivery is timed: the next reading of the meters draws its latency.
+          wait.until(d -> !d.findElements(By.cssSelector("#latency polyline, #latency circle")).isEmpty());
           wait.until(d -> d.findElement(By.id("count-total")).getText().equals("3"));
           assertShowsTheQueue(browser, mailq(data));
           assertEquals("deferred", QueueToolsEndToEndTest.state(data, far));
+
+          // Replay the bounced message: the confirmation shows the dry run, then the copy is queued.
+          browser.findElement(By.id("replay-domain")).sendKeys("corp.example");
+          new Select(browser.findElement(By.id("replay-state"))).selectByVisibleText("bounced");
+          browser.findElement(By.id("replay")).click();
+          wait.until(d -> d.findElement(By.id("confirm-box")).isDisplayed());
+          assertTrue(browser.findElement(By.id("confirm-text")).getText().contains(bounced + " to nobody@corp.example"),
+              browser.findElement(By.id("confirm-text")).getText());
+          browser.findElement(By.id("confirm-ok")).click();
+          wait.until(d -> d.findElement(By.id("notice")).getText().startsWith("1 message(s) replayed: " + bounced + " as "));
+          String copy = browser.findElement(By.id("notice")).getText().replaceFirst(".* as ", "").strip();
+          Await.until(() -> QueueToolsEndToEndTest.state(data, copy).equals("delivered"), WAIT, "the replayed copy delivered");
+          Files.write(Path.of("target/dashboard-released.png"), browser.getScreenshotAs(OutputType.BYTES));
         } catch (AssertionError | RuntimeException e) {
           Files.createDirectories(Path.of("target"));
           Files.write(Path.of("target/dashboard-failed.png"), browser.getScreenshotAs(OutputType.BYTES));
@@ -184,7 +200,7 @@ class DashboardEndToEndTest {
   /** Ticks a message's box; the table is redrawn every few seconds, so a row may go stale under us. */
   private static void select(WebDriver browser, WebDriverWait wait, String queueId) {
     By box = By.cssSelector("#messages input[data-queue-id='" + queueId + "']");
-    wait.ignoring(StaleElementReferenceException.class).until((Function<WebDriver, Boolean>) d -> {
+    wait.ignoring(StaleElementReferenceException.class).until(d -> {
       WebElement e = d.findElement(box);
       if (!e.isSelected()) {
         e.click();
@@ -220,7 +236,7 @@ class DashboardEndToEndTest {
    * Manager never looks for (or downloads) one.
    */
   private static ChromeDriver browser() {
-    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort()
