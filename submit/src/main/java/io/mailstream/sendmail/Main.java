@@ -53,8 +53,8 @@ public final class Main {
       case VERIFY -> new RouteVerbs(home, node, config).verify(qualified(inv.recipients, node), out);
       case ADDRESS_TEST -> new RouteVerbs(home, node, config).addressTest(System.in, out, report);
       case ALIASES -> new RouteVerbs(home, node, config).aliases(out, report);
-      case LIST_QUEUE -> QueueVerbs.list(spool, node.spool(), out, report);
-      case RUN_QUEUE -> QueueVerbs.run(submitter, inv, report);
+      case LIST_QUEUE -> QueueVerbs.list(spool, node, new NodeQueue(node), out, report);
+      case RUN_QUEUE -> QueueVerbs.run(submitter, new NodeQueue(node), inv, report, out);
     };
   }
 

@@ -15,7 +15,9 @@ import java.util.Map;
  * MAILSTREAM_DATA_DIR} or {@code MAILSTREAM_CONFIG} (for an installed {@code /usr/sbin/sendmail},
  * which programs call without options), else {@code start}'s default {@code ./data}. What it needs
  * from there is in {@code submit.info}, which {@code mailstream start} writes: the socket, the
- * hostname ($j) that bare addresses are qualified with, the offline mode and the spool.
+ * hostname ($j) that bare addresses are qualified with, the offline mode, the spool and the admin
+ * token's file. The admin endpoint's address is read when a verb needs it ({@link NodeQueue}): it
+ * is there only while the node runs.
  *
  * @param dataDir the data directory
  * @param hostname the node's hostname, sendmail's $j
@@ -23,8 +25,10 @@ import java.util.Map;
  * @param spoolWhenDown whether a message waits in the spool while the node is down
  *     ({@code submit.offline: spool}) or the command fails with EX_TEMPFAIL
  * @param spool the spool directory, one subdirectory per submitting user
+ * @param adminToken the file holding the admin token, which running the node's queue needs
+ *     ({@code <data-dir>/admin.token} unless the node names another)
  */
-record Node(Path dataDir, String hostname, Path socket, boolean spoolWhenDown, Path spool) {
+record Node(Path dataDir, String hostname, Path socket, boolean spoolWhenDown, Path spool, Path adminToken) {
 
   /**
    * The node of this invocation.
@@ -55,7 +59,8 @@ record Node(Path dataDir, String hostname, Path socket, boolean spoolWhenDown, P
       }
     }
     return new Node(dataDir, keys.get("hostname"), Path.of(keys.get("socket")),
-        !"tempfail".equals(keys.get("offline")), Path.of(keys.get("spool")));
+        !"tempfail".equals(keys.get("offline")), Path.of(keys.get("spool")),
+        keys.containsKey("admin-token") ? Path.of(keys.get("admin-token")) : dataDir.resolve("admin.token"));
   }
 
   private static Path dataDir(Invocation inv, Map<String, String> env) throws CommandFailure {

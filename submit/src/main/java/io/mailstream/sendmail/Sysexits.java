@@ -9,7 +9,7 @@ final class Sysexits {
   static final int EX_DATAERR = 65;
   /** A recipient does not exist. */
   static final int EX_NOUSER = 67;
-  /** A service is not available (the node refused permanently, or a verb has no counterpart yet). */
+  /** A service is not available: the node refused permanently, or its queue could not be listed or run. */
   static final int EX_UNAVAILABLE = 69;
   /** Something that cannot happen did. */
   static final int EX_SOFTWARE = 70;

@@ -20,9 +20,10 @@ import java.util.function.Supplier;
  * {@code GET /health} and {@code /health/ready} (whether each router and delivery worker runs and
  * the queue is writable; 503 otherwise), {@code GET /health/live} (the process answers), {@code
  * GET /metrics} (Prometheus), the queue ({@link QueueEndpoints}, {@code /queue}) and the dead
- * letters ({@link DeadLetterEndpoints}). Requests that
- * change something ({@code POST /reload}, the queue orders) need the node's {@link AdminToken}. Its address is written to {@code <data-dir>/admin.address} so
- * that the commands find the node without being told.
+ * letters ({@link DeadLetterEndpoints}), and the operator's page over all of them ({@link
+ * Dashboard}, {@code /dashboard}). Requests that change something ({@code POST /reload}, the queue
+ * orders) need the node's {@link AdminToken}. Its address is written to {@code
+ * <data-dir>/admin.address} so that the commands find the node without being told.
  */
 public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
@@ -89,6 +90,7 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/metrics", x -> send(x, 200, metrics.scrape()));
     queue.register(server);
     deadLetters.register(server);
+    Dashboard.of(metrics).register(server);
     server.start();
     Path file = dataDir.resolve("admin.address");
     Files.createDirectories(dataDir);

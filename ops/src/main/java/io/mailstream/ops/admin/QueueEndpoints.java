@@ -7,11 +7,14 @@ import io.mailstream.core.event.QueueCommand;
 import io.mailstream.ops.queue.HeaderSection;
 import io.mailstream.ops.queue.QueueFilter;
 import io.mailstream.ops.queue.QueueIndex;
+import io.mailstream.ops.queue.QueueListing;
 import io.mailstream.ops.queue.QueueOrders;
 import io.mailstream.ops.queue.Replayer;
 import io.mailstream.ops.queue.Views;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +30,8 @@ import java.util.function.Predicate;
  * The queue on the admin endpoint, in JSON (README, "Administering the queue"):
  *
  * <ul>
- *   <li>{@code GET /queue?FILTER}: the messages selected ({@link Views.Listing}); open.
+ *   <li>{@code GET /queue?FILTER}: the messages selected ({@link Views.Listing}); open. With
+ *       {@code format=mailq}, as text in {@code mailq}'s layout ({@link QueueListing}).
  *   <li>{@code GET /queue/message/ID}: one message, its header section and history ({@link
  *       Views.Detail}); 404 when unknown; open.
  *   <li>{@code POST /queue/hold|release|delete|flush|requeue?FILTER}: an order ({@link
@@ -75,7 +79,12 @@ public final class QueueEndpoints {
           return;
         }
         List<Views.Message> messages = index.select(QueueFilter.of(query), System.currentTimeMillis(), delivering);
-        send(x, 200, new Views.Listing(caughtUp.getAsBoolean(), messages.size(), messages));
+        Views.Listing listing = new Views.Listing(caughtUp.getAsBoolean(), messages.size(), messages);
+        if (query.getOrDefault("format", List.of()).contains("mailq")) {
+          sendText(x, listing);
+        } else {
+          send(x, 200, listing);
+        }
       } else if (path.startsWith("/queue/message/")) {
         show(x, path.substring("/queue/message/".length()));
       } else {
@@ -149,6 +158,20 @@ public final class QueueEndpoints {
       out.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
     }
     return out;
+  }
+
+  /** The listing as {@code mailq} prints it, for clients that read no JSON ({@code sendmail -bp}). */
+  private static void sendText(HttpExchange x, Views.Listing listing) throws IOException {
+    StringWriter text = new StringWriter();
+    try (PrintWriter out = new PrintWriter(text)) {
+      QueueListing.print(listing, out);
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    x.sendResponseHeaders(200, bytes.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(bytes);
+    }
   }
 
   static void error(HttpExchange x, int status, String message) throws IOException {

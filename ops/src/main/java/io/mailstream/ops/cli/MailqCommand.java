@@ -1,5 +1,6 @@
 package io.mailstream.ops.cli;
 
+import io.mailstream.ops.queue.QueueListing;
 import io.mailstream.ops.queue.Views;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;

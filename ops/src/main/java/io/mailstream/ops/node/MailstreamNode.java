@@ -40,6 +40,7 @@ import io.mailstream.ingress.server.IngressMetrics;
 import io.mailstream.delivery.worker.DeliveryMetrics;
 import io.mailstream.ops.metrics.ConsumerLag;
 import io.mailstream.ops.metrics.NodeMetrics;
+import io.mailstream.ops.metrics.QueueGauges;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.router.worker.RouterMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -305,6 +306,7 @@ public final class MailstreamNode implements AutoCloseable {
         MailRetention.forLifetime(config.delivery().queueLifetime()), config.hostname() + "/" + NodeId.of(config.dataDir()),
         adminToken, this::delivering);
     running.push(queueAdministration);
+    QueueGauges.register(metrics.registry(), queueAdministration.index());
   }
 
   /** Whether one of this node's delivery workers has an attempt for {@code queueId} under way. */

@@ -28,6 +28,7 @@ final class QueueAdministration implements AutoCloseable {
 
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
   private final QueueControl control = new QueueControl();
+  private final QueueIndex index = new QueueIndex();
   private final QueueEndpoints queue;
   private final DeadLetterEndpoints deadLetters;
 
@@ -41,7 +42,6 @@ final class QueueAdministration implements AutoCloseable {
   QueueAdministration(String bootstrap, Topics topics, Duration retention, String node, AdminToken token,
       Predicate<String> delivering) {
     try {
-      QueueIndex index = new QueueIndex();
       QueueFollower follower = own(new QueueFollower(bootstrap, topics, index, control, retention));
       follower.awaitControl(Duration.ofSeconds(60));
       QueueOrders orders = own(new QueueOrders(bootstrap, topics, index, control, node, delivering));
@@ -67,6 +67,11 @@ final class QueueAdministration implements AutoCloseable {
   /** The orders as this node has applied them, for its delivery workers. */
   QueueControl control() {
     return control;
+  }
+
+  /** This node's view of the whole queue, for the queue gauges. */
+  QueueIndex index() {
+    return index;
   }
 
   QueueEndpoints queueEndpoints() {

@@ -1,6 +1,7 @@
 package io.mailstream.ops.node;
 
 import io.mailstream.core.config.MailstreamConfig;
+import io.mailstream.ops.admin.AdminToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +12,8 @@ import java.nio.file.StandardCopyOption;
 /**
  * What the {@code sendmail} command reads from the data directory, written when the ingress
  * starts: {@code submit.info} (the socket, the hostname it qualifies addresses with, {@code
- * submit.offline}), which it needs most when the node is down, and the {@code spool} directory
- * where it keeps messages meanwhile.
+ * submit.offline}, the admin token's file for {@code sendmail -q}), which it needs most when the
+ * node is down, and the {@code spool} directory where it keeps messages meanwhile.
  *
  * <p>The spool is mode 1733, like {@code /tmp} without the right to list: any local user may create
  * a directory of their own in it (the command makes {@code spool/<uid>}, mode 0700, and checks that
@@ -26,6 +27,11 @@ final class SubmitFiles {
   static final String SPOOL = "spool";
 
   private SubmitFiles() {}
+
+  private static Path adminToken(MailstreamConfig config, Path dir) {
+    Path configured = config.admin().tokenFile();
+    return configured != null ? configured.toAbsolutePath().normalize() : dir.resolve(AdminToken.FILE);
+  }
 
   /** Writes {@code submit.info} (world-readable) and creates the spool directory if missing. */
   static void write(MailstreamConfig config) {
@@ -42,7 +48,10 @@ final class SubmitFiles {
               + "hostname=" + config.hostname() + "\n"
               + "socket=" + config.submitSocket() + "\n"
               + "offline=" + config.submit().offline().text() + "\n"
-              + "spool=" + spool + "\n";
+              + "spool=" + spool + "\n"
+              // Where sendmail -q finds the admin token to run the node's queue: readable only by
+              // the node's user (and root), so the file's mode decides who may run it.
+              + "admin-token=" + adminToken(config, dir) + "\n";
       Path tmp = dir.resolve(INFO + ".tmp");
       Files.writeString(tmp, info, StandardCharsets.UTF_8);
       Files.setAttribute(tmp, "unix:mode", 0644);

@@ -14,11 +14,13 @@ import java.util.Set;
  * query parameters on every endpoint: {@code id} (repeatable), {@code domain}, {@code sender},
  * {@code older-than}, {@code newer-than} (durations: 30m, 4h, 2d), {@code state} (comma-separated),
  * {@code all} (also messages that have left the queue), {@code destination} (a recipient routed to a
- * destination whose key contains it: {@code [smtp.corp.example]}).
+ * destination whose key contains it: {@code [smtp.corp.example]}), and sendmail's queue-run
+ * limits: {@code recipient-contains} (a recipient address containing it, in any case: {@code
+ * sendmail -qR}) and {@code id-contains} (a queue id containing it: {@code sendmail -qI}).
  */
 public record QueueFilter(
     Set<String> ids, String domain, String sender, Duration olderThan, Duration newerThan, Set<String> states,
-    boolean all, String destination) {
+    boolean all, String destination, String recipientContains, String idContains) {
 
   static final Set<String> STATES = Set.of("queued", "deferred", "held", "delivered", "bounced", "deleted");
 
@@ -35,7 +37,7 @@ public record QueueFilter(
   /** Whether nothing narrows the selection: an order with such a filter needs {@code all}. */
   public boolean empty() {
     return ids.isEmpty() && domain == null && sender == null && olderThan == null && newerThan == null && states.isEmpty()
-        && destination == null;
+        && destination == null && recipientContains == null && idContains == null;
   }
 
   /**
@@ -54,11 +56,12 @@ public record QueueFilter(
     }
     return new QueueFilter(Set.copyOf(query.getOrDefault("id", List.of())), lower(one(query, "domain")),
         lower(one(query, "sender")), duration(query, "older-than"), duration(query, "newer-than"), Set.copyOf(states),
-        "true".equals(one(query, "all")), lower(one(query, "destination")));
+        "true".equals(one(query, "all")), lower(one(query, "destination")), lower(one(query, "recipient-contains")),
+        one(query, "id-contains"));
   }
 
   boolean matches(QueuedMessage m, long now) {
-    if (!ids.isEmpty() && !ids.contains(m.queueId)) {
+    if ((!ids.isEmpty() && !ids.contains(m.queueId)) || (idContains != null && !m.queueId.contains(idContains))) {
       return false;
     }
     boolean wantsFinished = all || states.stream().anyMatch(s -> !s.equals("queued") && !s.equals("deferred") && !s.equals("held"));
@@ -70,7 +73,8 @@ public record QueueFilter(
     }
     if (m.accepted == null) {
       // Outcomes read before their message's accepted event: nothing to filter on yet.
-      return domain == null && sender == null && olderThan == null && newerThan == null && destination == null;
+      return domain == null && sender == null && olderThan == null && newerThan == null && destination == null
+          && recipientContains == null;
     }
     long age = now - m.accepted.acceptedAtMillis();
     if ((olderThan != null && age < olderThan.toMillis()) || (newerThan != null && age > newerThan.toMillis())) {
@@ -86,11 +90,13 @@ public record QueueFilter(
   }
 
   /**
-   * Whether a recipient is one the filter names: in its domain and at its destination when they
-   * are given (a replay sends only those of a message).
+   * Whether a recipient is one the filter names: in its domain, at its destination and containing
+   * its text when they are given (a replay sends only those of a message).
    */
   boolean covers(QueuedMessage.Recipient r) {
-    return (domain == null || r.address.toLowerCase(Locale.ROOT).endsWith("@" + domain))
+    String address = r.address.toLowerCase(Locale.ROOT);
+    return (domain == null || address.endsWith("@" + domain))
+        && (recipientContains == null || address.contains(recipientContains))
         && (destination == null || (r.destination != null && r.destination.toLowerCase(Locale.ROOT).contains(destination)));
   }
 

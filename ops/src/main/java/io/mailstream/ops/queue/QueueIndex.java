@@ -142,6 +142,30 @@ public final class QueueIndex {
     return r;
   }
 
+  /**
+   * The messages still in the queue by summary state ({@code queued}, {@code deferred}, {@code
+   * held}: the state {@code mailq} shows), each with its count and the arrival of its oldest
+   * message: what the queue gauges show. One pass under the lock, without building any views.
+   */
+  public synchronized Map<String, StateCount> countByState() {
+    Map<String, StateCount> out = new HashMap<>();
+    for (QueuedMessage m : messages.values()) {
+      if (!m.pending()) {
+        continue;
+      }
+      long arrival = m.accepted == null ? Long.MAX_VALUE : m.accepted.acceptedAtMillis();
+      out.merge(m.state(), new StateCount(1, arrival),
+          (a, b) -> new StateCount(a.messages() + 1, Math.min(a.oldestArrivalMillis(), b.oldestArrivalMillis())));
+    }
+    return out;
+  }
+
+  /**
+   * How many messages are in one state, and when the oldest of them arrived ({@link Long#MAX_VALUE}
+   * while no accepted event of theirs is read).
+   */
+  public record StateCount(int messages, long oldestArrivalMillis) {}
+
   /** The messages {@code filter} selects, in arrival order, with {@code delivering} telling which have an attempt under way. */
   public synchronized List<Views.Message> select(QueueFilter filter, long now, Predicate<String> delivering) {
     List<Views.Message> out = new ArrayList<>();
@@ -182,7 +206,7 @@ public final class QueueIndex {
    */
   synchronized List<ReplayPlan> replayable(QueueFilter filter, long now, boolean force) {
     QueueFilter any = new QueueFilter(filter.ids(), filter.domain(), filter.sender(), filter.olderThan(),
-        filter.newerThan(), filter.states(), true, filter.destination());
+        filter.newerThan(), filter.states(), true, filter.destination(), filter.recipientContains(), filter.idContains());
     List<ReplayPlan> out = new ArrayList<>();
     for (QueuedMessage m : matching(any, now)) {
       if (m.accepted == null) {

@@ -3,6 +3,8 @@ package io.mailstream.ops.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.delivery.testkit.FakeSmartHost;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * recipient at a configured next hop (a mailertable host), a local delivery, mail to a host nobody
  * configured (an address literal, deferred: nothing listens there), a relay refusal and a
  * connection over {@code smtp.max-connections-per-ip}. The scrape is checked for Prometheus names
- * and for exactly the label sets each series should have.
+ * and for exactly the label sets each series should have, and the queue gauges against the
+ * node's own listing of its deferred mail.
  */
 class MetricsEndToEndTest {
   @TempDir Path dir;
@@ -105,8 +108,61 @@ class MetricsEndToEndTest {
             .filter(Matcher::find).forEach(x -> destinations.add(x.group(1)));
         assertEquals(Set.of("127.0.0.1", "local", "other", "error"), destinations);
         assertTrue(value(m, "kafka_producer_records_sent_total") > 0, m.toString());
+        assertEquals(Set.of("state"), labels.get("mailstream_queue_messages"));
+        assertEquals(Set.of("state"), labels.get("mailstream_queue_oldest_age_seconds"));
+
+        queueGaugesAgreeWithTheListing();
       }
     }
+  }
+
+  /**
+   * The queue gauges against GET /queue, which read the same view: a scrape between two listings
+   * of the deferred mail that name the same messages counts exactly them, and the oldest's age is
+   * its arrival's distance from the scrape.
+   */
+  private void queueGaugesAgreeWithTheListing() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      JsonNode before = listing("deferred");
+      // The gauges count at most once a second: a scrape over a second after the first listing
+      // counts after it.
+      Thread.sleep(1_100);
+      long scrapeStart = System.currentTimeMillis();
+      Map<String, Double> m = scrape();
+      long scrapeEnd = System.currentTimeMillis();
+      JsonNode after = listing("deferred");
+      if (QueueToolsEndToEndTest.ids(before).equals(QueueToolsEndToEndTest.ids(after))) {
+        int count = before.get("count").asInt();
+        // later@corp.example and the address literal's recipient wait for their next attempt.
+        assertTrue(count >= 2, before.toString());
+        assertEquals((double) count, m.get("mailstream_queue_messages{state=\"deferred\"}").doubleValue(), m.toString());
+        assertEquals(0, m.get("mailstream_queue_messages{state=\"held\"}"));
+        assertEquals(0, m.get("mailstream_queue_oldest_age_seconds{state=\"held\"}"));
+        assertTrue(m.containsKey("mailstream_queue_messages{state=\"queued\"}"), m.toString());
+        long oldest = Long.MAX_VALUE;
+        for (JsonNode message : before.get("messages")) {
+          oldest = Math.min(oldest, message.get("arrivalMillis").asLong());
+        }
+        double age = m.get("mailstream_queue_oldest_age_seconds{state=\"deferred\"}");
+        assertTrue(age >= (scrapeStart - oldest) / 1000.0 - 0.001 && age <= (scrapeEnd - oldest) / 1000.0 + 0.001,
+            age + " s is not the age of the oldest deferred message at the scrape, arrived at " + oldest
+                + " (scraped from " + scrapeStart + " to " + scrapeEnd + ")");
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the deferred mail never held still for a scrape: " + after);
+      }
+    }
+  }
+
+  private JsonNode listing(String state) throws Exception {
+    String address = Files.readString(dir.resolve("data").resolve("admin.address"), StandardCharsets.US_ASCII).strip();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://" + address + "/queue?state=" + state)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return new ObjectMapper().readTree(r.body());
   }
 
   private MailstreamConfig config(int corpPort) throws Exception {

@@ -102,4 +102,44 @@ class QueueIndexTest {
     assertEquals(List.of("bob@corp.example"), index.replayable(all, T + 200, true).get(0).send());
     assertTrue(index.find("q1", false).orElseThrow().history().stream().anyMatch(h -> h.event().equals("replayed")));
   }
+
+  @Test
+  void countsByStateWithEachStatesOldestArrival() {
+    QueueIndex index = new QueueIndex();
+    index.apply(acceptedAt("q1", T, BOB), 0, 1, T);
+    index.apply(new Deferred("q1", BOB, "smtp.corp.example", LATER, 1, T + 60_000), 0, 2, T + 5);
+    index.apply(acceptedAt("q2", T + 1000, CAROL), 0, 3, T + 1000);
+    index.apply(new Deferred("q2", CAROL, "smtp.corp.example", LATER, 1, T + 60_000), 0, 4, T + 1005);
+    index.apply(acceptedAt("q3", T + 2000, BOB), 0, 5, T + 2000);
+    index.apply(acceptedAt("q4", T + 3000, BOB), 0, 6, T + 3000);
+    index.apply(new QueueCommand(QueueCommand.Verb.HOLD, List.of("q4"), "node (root)", T + 3001));
+    index.apply(acceptedAt("q5", T - 5000, CAROL), 0, 7, T - 5000);
+    index.apply(new Delivered("q5", CAROL, "smtp.corp.example", OK, T - 5000, T - 4000), 0, 8, T - 4000);
+    assertEquals(Map.of(
+            "deferred", new QueueIndex.StateCount(2, T),
+            "queued", new QueueIndex.StateCount(1, T + 2000),
+            "held", new QueueIndex.StateCount(1, T + 3000)),
+        index.countByState(), "delivered mail has left the queue and is not counted");
+  }
+
+  @Test
+  void sendmailsQueueRunLimitsAreSubstringsOfARecipientInAnyCaseAndOfTheQueueId() {
+    QueueIndex index = new QueueIndex();
+    index.apply(acceptedAt("aa1bb", T, BOB), 0, 1, T);
+    index.apply(acceptedAt("cc2dd", T, ALICE), 0, 2, T);
+    QueueFilter corp = QueueFilter.of(Map.of("recipient-contains", List.of("B@CORP.ex")));
+    assertEquals(List.of("aa1bb"), index.select(corp, T, id -> false).stream().map(Views.Message::queueId).toList());
+    QueueFilter id = QueueFilter.of(Map.of("id-contains", List.of("c2d")));
+    assertEquals(List.of("cc2dd"), index.select(id, T, id2 -> false).stream().map(Views.Message::queueId).toList());
+    assertTrue(index.select(QueueFilter.of(Map.of("id-contains", List.of("C2D"))), T, x -> false).isEmpty(),
+        "a queue id is matched as written");
+    assertTrue(!corp.empty() && !id.empty(), "either limit is a selection an order may use");
+  }
+
+  private static MessageAccepted acceptedAt(String id, long at, MailAddress to) {
+    return new MessageAccepted(id, at, ALICE, List.of(EnvelopeRecipient.of(to)),
+        new ClientInfo("client.example", "192.0.2.1", null, "ESMTP", null), "<m@client.example>", null,
+        BodyRef.inline("Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)),
+        MessageAccepted.DsnRequest.NONE);
+  }
 }

@@ -1,6 +1,5 @@
-package io.mailstream.ops.cli;
+package io.mailstream.ops.queue;
 
-import io.mailstream.ops.queue.Views;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,15 +9,18 @@ import java.util.Locale;
 /**
  * The queue in sendmail's {@code mailq} layout: a line per message (queue id, size, arrival,
  * sender), then a line per recipient with its state and last reply. A queue id is marked as Postfix
- * marks it: {@code !} held, {@code *} an attempt under way on the node that answered.
+ * marks it: {@code !} held, {@code *} an attempt under way on the node that answered. Printed by
+ * {@code mailstream mailq}, and by the node itself for {@code GET /queue?format=mailq}, which is
+ * what {@code sendmail -bp} shows without parsing any JSON.
  */
-final class QueueListing {
+public final class QueueListing {
   private static final DateTimeFormatter ARRIVAL = DateTimeFormatter.ofPattern("EEE MMM dd HH:mm", Locale.ROOT);
   private static final String INDENT = " ".repeat(42);
 
   private QueueListing() {}
 
-  static void print(Views.Listing listing, PrintWriter out) {
+  /** Prints {@code listing}. */
+  public static void print(Views.Listing listing, PrintWriter out) {
     if (listing.count() == 0) {
       out.println("Mail queue is empty" + (listing.caughtUp() ? "" : " (this node is still reading the topics)"));
       return;
@@ -45,7 +47,8 @@ final class QueueListing {
     out.println("\t\tTotal requests: " + listing.count());
   }
 
-  static String time(long millis) {
+  /** An arrival as the listing shows it: {@code Sat Dec 05 03:40}. */
+  public static String time(long millis) {
     return millis <= 0 ? "?" : ARRIVAL.format(Instant.ofEpochMilli(millis).atZone(ZoneId.systemDefault()));
   }
 }
