@@ -21,6 +21,6 @@ WORKDIR /var/lib/mailstream
 VOLUME /var/lib/mailstream
 EXPOSE 2525
 STOPSIGNAL SIGTERM
-ENV JAVA_OPTS="-Xmx1g"
+ENV JAVA_OPTS="-Xmx640m"
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/mailstream/mailstream.jar \"$@\"", "mailstream"]
 CMD ["start", "--config", "/etc/mailstream/mailstream.yaml", "--data-dir", "/var/lib/mailstream"]

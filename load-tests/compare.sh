@@ -21,7 +21,7 @@
 #         Mailstream java $MS_JAVA_OPTS -jar ops/target/mailstream.jar start --listen 127.0.0.1:2530 ...
 #
 # Env: RELAYS ("postfix sendmail mailstream kafka-raw")  PEERS (../shared/peers from the repo root)
-#      MS_JAVA_OPTS (-Xmx1g, as ./mailstream)  MS_CONFIG (a mailstream.yaml read before the options
+#      MS_JAVA_OPTS (-Xmx640m, as ./mailstream)  MS_CONFIG (a mailstream.yaml read before the options
 #      above, e.g. with raised limits; see matrix.sh)  SOURCE_OPTS, PF_MAIN_EXTRA (bench-relay.sh's
 #      and postfix-relay.sh's, passed through)  TOOLS_JAVA_OPTS (probe/report JVMs:
 #      -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)  PROBE_CONC (2)  PROBE_N (N)
@@ -35,7 +35,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 PEERS=${PEERS:-$ROOT/../shared/peers}
 RELAYS=${RELAYS:-"postfix sendmail mailstream kafka-raw"}
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g}
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx640m}
 TOOLS_JAVA_OPTS=${TOOLS_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 PROBE_CONC=${PROBE_CONC:-2}
 PROBE_N=${PROBE_N:-$N}

@@ -11,12 +11,12 @@
 #              connection and never answers: the worst kind of down host).
 # It prints both end-to-end rates for y.test, their ratio, how many connections the tarpit got
 # and the node's deferrals, and writes them to RESULTS (load-tests/results/dead-host-<UTC time>).
-# Env: MS_JAVA_OPTS (-Xmx1g)  BUILD=0 to use the jars as they are.  Loopback only.
+# Env: MS_JAVA_OPTS (-Xmx640m)  BUILD=0 to use the jars as they are.  Loopback only.
 set -u
 N=${1:-3000} SIZE=${2:-4096} CONC=${3:-20} DEAD_N=${4:-1000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g}
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx640m}
 TOOLS_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 OUT=${RESULTS:-$HERE/results/dead-host-$(date -u +%Y%m%dT%H%M%SZ)}
 die() { echo "dead-host.sh: $*" >&2; exit 1; }

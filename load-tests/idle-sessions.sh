@@ -10,12 +10,12 @@
 #   3. the same bench.sh run while they are held.
 # Prints the node's RSS before and after the idle sessions (and per session), both runs' accepted
 # and end-to-end rates and accept latency, and how many idle sessions were still open at the end.
-# Results in RESULTS (load-tests/results/idle-<UTC time>). Env: MS_JAVA_OPTS (-Xmx1g), BUILD=0.
+# Results in RESULTS (load-tests/results/idle-<UTC time>). Env: MS_JAVA_OPTS (-Xmx640m), BUILD=0.
 set -u
 IDLE=${1:-10000} N=${2:-3000} SIZE=${3:-4096} CONC=${4:-20}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx1g}
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xmx640m}
 TOOLS_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 OUT=${RESULTS:-$HERE/results/idle-$(date -u +%Y%m%dT%H%M%SZ)}
 die() { echo "idle-sessions.sh: $*" >&2; exit 1; }

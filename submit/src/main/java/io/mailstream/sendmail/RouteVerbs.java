@@ -59,11 +59,11 @@ final class RouteVerbs {
   /**
    * {@code -bt}: reads sendmail's address test commands from {@code in}: {@code /parse ADDRESS}
    * and {@code /try MAILER ADDRESS} are answered by {@code mailstream route} (the delivery triple
-   * and the four rewriting positions); {@code /tryflags} is accepted (route shows every position);
-   * ruleset numbers and {@code /map} are not, and say so.
+   * and the four rewriting positions), {@code /map NAME KEY} by {@code mailstream route --map};
+   * {@code /tryflags} is accepted (route shows every position); ruleset numbers are not, and say so.
    */
   int addressTest(InputStream in, PrintStream out, Report report) throws IOException {
-    out.println("ADDRESS TEST MODE: answered by mailstream route (/parse ADDRESS, /try MAILER ADDRESS)");
+    out.println("ADDRESS TEST MODE: answered by mailstream route (/parse ADDRESS, /try MAILER ADDRESS, /map NAME KEY)");
     BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String line;
     int status = Sysexits.EX_OK;
@@ -81,12 +81,16 @@ final class RouteVerbs {
         args.add("--mailer");
         args.add(w[1]);
         args.add(w[2]);
+      } else if (w[0].equals("/map") && w.length == 3) {
+        args.add("--map");
+        args.add(w[1]);
+        args.add(w[2]);
       } else if (w[0].equals("/tryflags")) {
         continue;
       } else if (w[0].equals("/quit")) {
         break;
       } else {
-        report.say("-bt: '" + t + "' is not supported; use /parse ADDRESS or /try MAILER ADDRESS");
+        report.say("-bt: '" + t + "' is not supported; use /parse ADDRESS, /try MAILER ADDRESS or /map NAME KEY");
         status = Sysexits.EX_USAGE;
         continue;
       }

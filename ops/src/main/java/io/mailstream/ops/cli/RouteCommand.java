@@ -25,14 +25,19 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "route",
     mixinStandardHelpOptions = true,
     description = {
-      "Show where addresses go and how they are rewritten, like sendmail -bt (/parse and /try).",
+      "Show where addresses go and how they are rewritten, like sendmail -bt (/parse, /try and /map).",
       "Works offline on the configuration; needs no broker."
     })
 public final class RouteCommand implements Callable<Integer> {
   @Mixin ConfigOptions options = new ConfigOptions();
 
-  @Parameters(arity = "1..*", paramLabel = "ADDRESS", description = "addresses to route")
-  List<String> addresses;
+  @Parameters(arity = "0..*", paramLabel = "ADDRESS", description = "addresses to route")
+  List<String> addresses = List.of();
+
+  @Option(names = "--map", arity = "2", paramLabel = "NAME KEY",
+      description = "look KEY up in the map NAME as its file has it, like sendmail -bt's /map: mailertable,"
+          + " virtuser, aliases, access, generics, domaintable or authinfo")
+  List<String> map;
 
   @Option(names = "--mailer", paramLabel = "M", description = "mailer for the rewriting positions (default: the one chosen)")
   String mailer;
@@ -49,15 +54,25 @@ public final class RouteCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (map == null && addresses.isEmpty()) {
+      err.println("mailstream: route needs an ADDRESS or --map NAME KEY");
+      return 2;
+    }
     RuleSet rules;
+    MailstreamConfig config;
     try {
-      MailstreamConfig config = options.load();
+      config = options.load();
       rules = RuleSet.load(config);
     } catch (ConfigException | MapFileException e) {
       err.println("mailstream: " + e.getMessage());
       return 2;
     }
     int status = 0;
+    if (map != null) {
+      MapLookup.Answer answer = MapLookup.lookup(config.routing(), map.get(0), map.get(1));
+      out.println(answer.line());
+      status = answer.mapKnown() ? 0 : 1;
+    }
     ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
     for (String text : addresses) {
       MailAddress address;

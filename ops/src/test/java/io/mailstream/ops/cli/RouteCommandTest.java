@@ -133,4 +133,22 @@ class RouteCommandTest {
     assertTrue(r.err().startsWith("mailstream: " + dir.resolve("mailertable") + ":2: "), r.err());
     assertEquals(1, r.err().strip().lines().count());
   }
+
+  @org.junit.jupiter.api.Test
+  void mapLooksUpOneKeyAsItsFileHasItLikeSendmailsSlashMap() {
+    Run found = run("route", "--config", CONFIG, "--map", "mailertable", ".CORP.example");
+    assertEquals(0, found.status(), found.err());
+    assertEquals("map_lookup: mailertable (.CORP.example) returns relay:mail.corp.example (0)  mailertable:4\n",
+        found.out().replace("\r\n", "\n"));
+    // The key only: the subdomain walk is the router's, not the map's.
+    Run missing = run("route", "--config", CONFIG, "--map", "mailertable", "x.corp.example");
+    assertEquals(0, missing.status(), missing.err());
+    assertEquals("map_lookup: mailertable (x.corp.example) no match (0)\n", missing.out().replace("\r\n", "\n"));
+    Run unknown = run("route", "--config", CONFIG, "--map", "nosuchmap", "x");
+    assertEquals(1, unknown.status());
+    assertTrue(unknown.out().startsWith("map_lookup: nosuchmap: no such map in this configuration"), unknown.out());
+    Run nothing = run("route", "--config", CONFIG);
+    assertEquals(2, nothing.status());
+    assertTrue(nothing.err().contains("route needs an ADDRESS or --map NAME KEY"), nothing.err());
+  }
 }

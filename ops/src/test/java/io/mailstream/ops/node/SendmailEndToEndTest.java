@@ -381,10 +381,11 @@ class SendmailEndToEndTest {
     assertTrue(bv.out().contains("root@relay.test... deliverable: mailer local, user root\n"), bv.out());
     assertTrue(bv.out().contains("ghost@relay.test... undeliverable: "), bv.out());
 
-    Result bt = SendmailCommand.exec(with(client, "-bt"), withConfig, "/parse root\n/map virtuser x\n");
+    Result bt = SendmailCommand.exec(with(client, "-bt"), withConfig, "/parse root\n/map virtuser x\n/frobnicate x\n");
     assertEquals(64, bt.status(), bt.toString());
     assertTrue(bt.out().contains("> /parse root\nroot\n  mailer local, user root\n"), bt.out());
-    assertTrue(bt.err().contains("'/map virtuser x' is not supported"), bt.err());
+    assertTrue(bt.out().contains("> /map virtuser x\nmap_lookup: virtuser"), bt.out());
+    assertTrue(bt.err().contains("'/frobnicate x' is not supported"), bt.err());
 
     Result bi = SendmailCommand.exec(with(client, "-bi"), withConfig, "");
     assertEquals(0, bi.status(), bi.toString());
