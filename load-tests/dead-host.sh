@@ -21,12 +21,8 @@ TOOLS_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 OUT=${RESULTS:-$HERE/results/dead-host-$(date -u +%Y%m%dT%H%M%SZ)}
 die() { echo "dead-host.sh: $*" >&2; exit 1; }
 
-if [ "${BUILD:-1}" = 1 ]; then
-  (cd "$ROOT" && ./mvnw -o -B -q package -DskipTests -pl ops,load-tests -am) >&2 || die "build failed"
-fi
-MS_JAR=$ROOT/ops/target/mailstream.jar
-LT_JAR=$(ls "$HERE"/target/mailstream-load-tests-*-all.jar 2>/dev/null | head -1)
-[ -f "$MS_JAR" ] && [ -n "$LT_JAR" ] || die "jars missing; build with BUILD=1"
+. "$HERE/node-lib.sh"
+find_jars
 mkdir -p "$OUT" || die "cannot create $OUT"
 WORK=$(mktemp -d /tmp/mailstream-deadhost.XXXXXX)
 NODE="" TARPIT="" DEADGEN=""
@@ -50,20 +46,15 @@ mailers:
   smtp: 2540
 YAML
 
-start_node() { # $1 label
+fresh_node() { # $1 label
   rm -rf "$WORK/data"
-  # shellcheck disable=SC2086
-  java $MS_JAVA_OPTS -jar "$MS_JAR" start --config "$WORK/mailstream.yaml" > "$OUT/$1-node.out" 2>&1 &
-  NODE=$!
-  for _ in $(seq 120); do grep -q "running stages" "$OUT/$1-node.out" && return 0
-    kill -0 $NODE 2>/dev/null || die "node did not start: $OUT/$1-node.out"; sleep 1; done
-  die "node did not start in 120 s"
+  start_node "$WORK/mailstream.yaml" "$OUT/$1-node.out"
 }
 stop_node() { kill $NODE; wait $NODE 2>/dev/null; NODE=""; }
 rate() { sed -n 's/^e2e_time_s=.* e2e_msgs_per_s=\(.*\)/\1/p' "$OUT/$1-bench.out"; }
 
 echo "== alone: $N x $SIZE B over $CONC connections to y.test"
-start_node alone
+fresh_node alone
 BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/alone-bench.out" 2>&1
 stop_node
 
@@ -71,7 +62,7 @@ echo "== dead-host: the same, with $DEAD_N messages to dead.test (a tarpit) at t
 java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.Tarpit --port 2540 > "$OUT/tarpit.out" 2>&1 &
 TARPIT=$!
 for _ in $(seq 100); do grep -q '^LISTENING' "$OUT/tarpit.out" && break; sleep 0.1; done
-start_node dead-host
+fresh_node dead-host
 java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port 2530 \
   --messages "$DEAD_N" --size "$SIZE" --connections 10 --to-domain dead.test > "$OUT/dead-gen.out" 2>&1 &
 DEADGEN=$!

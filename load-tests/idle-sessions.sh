@@ -20,12 +20,8 @@ TOOLS_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 OUT=${RESULTS:-$HERE/results/idle-$(date -u +%Y%m%dT%H%M%SZ)}
 die() { echo "idle-sessions.sh: $*" >&2; exit 1; }
 
-if [ "${BUILD:-1}" = 1 ]; then
-  (cd "$ROOT" && ./mvnw -o -B -q package -DskipTests -pl ops,load-tests -am) >&2 || die "build failed"
-fi
-MS_JAR=$ROOT/ops/target/mailstream.jar
-LT_JAR=$(ls "$HERE"/target/mailstream-load-tests-*-all.jar 2>/dev/null | head -1)
-[ -f "$MS_JAR" ] && [ -n "$LT_JAR" ] || die "jars missing; build with BUILD=1"
+. "$HERE/node-lib.sh"
+find_jars
 mkdir -p "$OUT" || die "cannot create $OUT"
 WORK=$(mktemp -d /tmp/mailstream-idle.XXXXXX)
 NODE="" HOLDER=""
@@ -52,11 +48,7 @@ hwm() { awk '/VmHWM/{print int($2/1024)}' /proc/$NODE/status; }
 field() { sed -n "s/^RESULT.* $2=\([0-9.]*\).*/\1/p" "$OUT/$1-bench.out"; }
 e2e() { sed -n 's/^e2e_time_s=.* e2e_msgs_per_s=\(.*\)/\1/p' "$OUT/$1-bench.out"; }
 
-# shellcheck disable=SC2086
-java $MS_JAVA_OPTS -jar "$MS_JAR" start --config "$WORK/mailstream.yaml" > "$OUT/node.out" 2>&1 &
-NODE=$!
-for _ in $(seq 120); do grep -q "running stages" "$OUT/node.out" && break
-  kill -0 $NODE 2>/dev/null || die "node did not start: $OUT/node.out"; sleep 1; done
+start_node "$WORK/mailstream.yaml" "$OUT/node.out"
 
 echo "== without idle sessions"
 BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/alone-bench.out" 2>&1
