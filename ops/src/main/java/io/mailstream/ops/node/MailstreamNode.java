@@ -302,7 +302,7 @@ public final class MailstreamNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write or read the admin token: " + e.getMessage(), e);
     }
-    queueAdministration = new QueueAdministration(bootstrap, topics,
+    queueAdministration = new QueueAdministration(bootstrap, topics, config.dataDir().resolve("state").resolve("queue-view"),
         MailRetention.forLifetime(config.delivery().queueLifetime()), config.hostname() + "/" + NodeId.of(config.dataDir()),
         adminToken, this::delivering);
     running.push(queueAdministration);

@@ -11,6 +11,7 @@ import io.mailstream.ops.queue.QueueOrders;
 import io.mailstream.ops.queue.Replayer;
 import io.mailstream.queue.state.QueueControl;
 import io.mailstream.queue.topic.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,19 +29,21 @@ final class QueueAdministration implements AutoCloseable {
 
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
   private final QueueControl control = new QueueControl();
-  private final QueueIndex index = new QueueIndex();
+  private final QueueIndex index;
   private final QueueEndpoints queue;
   private final DeadLetterEndpoints deadLetters;
 
   /**
    * Follows the topics and waits until the orders given before this start are applied.
    *
+   * @param viewDir where the view keeps the mail that has left the queue (emptied at start: it is read again)
    * @param retention how long the topics keep mail: the view forgets finished messages as old
    * @param node this node's name for the history of orders and replays (host/node id)
    * @param delivering whether this node has an attempt for a queue id under way
    */
-  QueueAdministration(String bootstrap, Topics topics, Duration retention, String node, AdminToken token,
+  QueueAdministration(String bootstrap, Topics topics, Path viewDir, Duration retention, String node, AdminToken token,
       Predicate<String> delivering) {
+    this.index = own(QueueIndex.open(viewDir));
     try {
       QueueFollower follower = own(new QueueFollower(bootstrap, topics, index, control, retention));
       follower.awaitControl(Duration.ofSeconds(60));

@@ -60,12 +60,16 @@ public record QueueFilter(
         one(query, "id-contains"));
   }
 
+  /** Whether mail that has left the queue can match: with {@code all}, or a state of such mail. */
+  boolean wantsFinished() {
+    return all || states.stream().anyMatch(s -> !s.equals("queued") && !s.equals("deferred") && !s.equals("held"));
+  }
+
   boolean matches(QueuedMessage m, long now) {
     if ((!ids.isEmpty() && !ids.contains(m.queueId)) || (idContains != null && !m.queueId.contains(idContains))) {
       return false;
     }
-    boolean wantsFinished = all || states.stream().anyMatch(s -> !s.equals("queued") && !s.equals("deferred") && !s.equals("held"));
-    if (!wantsFinished && !m.pending()) {
+    if (!wantsFinished() && !m.pending()) {
       return false;
     }
     if (!states.isEmpty() && states.stream().noneMatch(m::inState)) {

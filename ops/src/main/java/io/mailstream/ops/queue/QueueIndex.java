@@ -11,6 +11,7 @@ import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.QueueCommand;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.RerouteRequested;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,13 +30,28 @@ import java.util.function.Predicate;
  * <p>The topics are read side by side, so events of one message may arrive out of order: a
  * recipient that has left the queue stays gone, and otherwise the event with the later Kafka
  * timestamp wins.
+ *
+ * <p>Only mail still in the queue is kept in memory, so the heap holds as much as the queue does.
+ * A message that leaves it goes to {@link FinishedMessages} on disk, and comes back into memory
+ * for the moment an event arrives for it late (an alias member routed after the others were
+ * delivered, a replay, an order).
  */
-public final class QueueIndex {
+public final class QueueIndex implements AutoCloseable {
   private final Map<String, QueuedMessage> messages = new HashMap<>();
+  private final FinishedMessages finished;
+
+  private QueueIndex(FinishedMessages finished) {
+    this.finished = finished;
+  }
+
+  /** An empty view keeping the mail that has left the queue under {@code dir} (emptied first). */
+  public static QueueIndex open(Path dir) {
+    return new QueueIndex(FinishedMessages.openEmpty(dir));
+  }
 
   /** Applies one event, read at {@code timestamp} from {@code partition}/{@code offset} of its topic. */
   public synchronized void apply(MailEvent event, int partition, long offset, long timestamp) {
-    QueuedMessage m = messages.computeIfAbsent(event.queueId(), QueuedMessage::new);
+    QueuedMessage m = open(event.queueId());
     if (event instanceof MessageAccepted a) {
       accepted(m, a, partition, offset);
     } else if (event instanceof RecipientRouted r) {
@@ -65,6 +81,41 @@ public final class QueueIndex {
       m.move(r, RecipientState.BOUNCED, timestamp);
       m.remember(b.bouncedAtMillis(), "bounced", r.address, b.relay() + ": " + b.reply());
     }
+    settle(m);
+  }
+
+  /** The message with this queue id, in memory from now on (until {@link #settle}): read back from disk, or new. */
+  private QueuedMessage open(String queueId) {
+    QueuedMessage m = messages.get(queueId);
+    if (m == null) {
+      m = finished.get(queueId).orElse(null);
+      if (m == null) {
+        m = new QueuedMessage(queueId);
+      } else {
+        finished.remove(m);
+      }
+      messages.put(queueId, m);
+    }
+    return m;
+  }
+
+  /** Moves {@code m} to disk once it has left the queue; until its accepted event is read it stays. */
+  private void settle(QueuedMessage m) {
+    if (m.accepted != null && !m.pending()) {
+      finished.put(m);
+      messages.remove(m.queueId);
+    }
+  }
+
+  /** The message with this queue id wherever it is kept; one read from disk is a copy. */
+  private QueuedMessage lookup(String queueId) {
+    QueuedMessage m = messages.get(queueId);
+    return m != null ? m : finished.get(queueId).orElse(null);
+  }
+
+  /** How many messages are held in memory: those still queued, and those whose accepted event is not read yet. */
+  synchronized int inMemory() {
+    return messages.size();
   }
 
   /**
@@ -73,16 +124,14 @@ public final class QueueIndex {
    * how many.
    */
   public synchronized int forget(long beforeMillis) {
-    int before = messages.size();
-    messages.values().removeIf(m -> !m.pending() && m.accepted != null && m.accepted.acceptedAtMillis() < beforeMillis);
-    return before - messages.size();
+    return finished.forget(beforeMillis);
   }
 
   /** Applies an administrator's order. */
   public synchronized void apply(QueueCommand c) {
     String verb = c.verb().name().toLowerCase(Locale.ROOT);
     for (String id : c.queueIds()) {
-      QueuedMessage m = messages.computeIfAbsent(id, QueuedMessage::new);
+      QueuedMessage m = open(id);
       switch (c.verb()) {
         case HOLD -> m.held = true;
         case RELEASE -> m.held = false;
@@ -93,6 +142,7 @@ public final class QueueIndex {
         case FLUSH, REQUEUE -> { }
       }
       m.remember(c.issuedAtMillis(), verb, null, "by " + c.issuedBy());
+      settle(m);
     }
   }
 
@@ -102,12 +152,13 @@ public final class QueueIndex {
     m.accepted = a;
     ReplayTrace.originalOf(a.receivedHeader()).ifPresent(original -> {
       m.replayOf = original;
-      QueuedMessage o = messages.computeIfAbsent(original, QueuedMessage::new);
+      QueuedMessage o = open(original);
       if (!o.replays.contains(m.queueId)) {
         o.replays.add(m.queueId);
         o.remember(a.acceptedAtMillis(), "replayed", null, "as " + m.queueId + " to " + a.recipients().size()
             + " recipient(s)");
       }
+      settle(o);
     });
     m.body = a.body();
     for (EnvelopeRecipient e : a.recipients()) {
@@ -193,6 +244,19 @@ public final class QueueIndex {
         out.add(m);
       }
     }
+    if (filter.wantsFinished()) {
+      if (filter.ids().isEmpty()) {
+        finished.forEach(m -> {
+          if (filter.matches(m, now)) {
+            out.add(m);
+          }
+        });
+      } else {
+        for (String id : filter.ids()) {
+          finished.get(id).filter(m -> filter.matches(m, now)).ifPresent(out::add);
+        }
+      }
+    }
     out.sort(Comparator.comparingLong((QueuedMessage m) -> m.accepted == null ? Long.MAX_VALUE : m.accepted.acceptedAtMillis())
         .thenComparing(m -> m.queueId));
     return out;
@@ -240,7 +304,7 @@ public final class QueueIndex {
       return true;
     }
     for (String copy : depth > 8 ? List.<String>of() : m.replays) {
-      QueuedMessage c = messages.get(copy);
+      QueuedMessage c = lookup(copy);
       if (c != null && deliveredTo(c, address, depth + 1)) {
         return true;
       }
@@ -256,13 +320,13 @@ public final class QueueIndex {
 
   /** Whether a message with this queue id was read from the topics. */
   synchronized boolean known(String queueId) {
-    QueuedMessage m = messages.get(queueId);
+    QueuedMessage m = lookup(queueId);
     return m != null && m.accepted != null;
   }
 
   /** One message with its history, and where its body is (for the header section), if known. */
   public synchronized Optional<Found> find(String queueId, boolean delivering) {
-    QueuedMessage m = messages.get(queueId);
+    QueuedMessage m = lookup(queueId);
     if (m == null || (m.accepted == null && m.recipients.isEmpty())) {
       return Optional.empty();
     }
@@ -272,4 +336,9 @@ public final class QueueIndex {
 
   /** What {@link #find} returns: the view, the history, and the accepted event and body reference (null if not read yet). */
   public record Found(Views.Message message, List<Views.History> history, MessageAccepted accepted, BodyRef body) {}
+
+  @Override
+  public synchronized void close() {
+    finished.close();
+  }
 }

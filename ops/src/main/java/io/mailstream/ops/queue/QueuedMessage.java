@@ -70,10 +70,14 @@ final class QueuedMessage {
   }
 
   void remember(long at, String event, String recipient, String text) {
-    history.add(new Views.History(Instant.ofEpochMilli(at).toString(), at, event, recipient, text));
+    history.add(history(at, event, recipient, text));
     if (history.size() > MAX_HISTORY) {
       history.remove(0);
     }
+  }
+
+  static Views.History history(long at, String event, String recipient, String text) {
+    return new Views.History(Instant.ofEpochMilli(at).toString(), at, event, recipient, text);
   }
 
   /** The recipients delivery works on once it has seen any, else those of the envelope. */

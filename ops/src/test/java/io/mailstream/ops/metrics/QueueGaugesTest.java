@@ -10,11 +10,13 @@ import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.ops.queue.QueueIndex;
+import io.mailstream.ops.queue.QueueIndexes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The queue gauges: per state, from the view, counted at most once a second. */
 class QueueGaugesTest {
@@ -22,9 +24,11 @@ class QueueGaugesTest {
   private static final MailAddress BOB = new MailAddress("bob", "corp.example");
   private static final ReplyRecord LATER = new ReplyRecord(451, "4.7.1", List.of("Try again later"));
 
+  @RegisterExtension final QueueIndexes indexes = new QueueIndexes();
+
   @Test
   void countsAndAgesPerStateAndCountsAtMostOnceASecond() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     AtomicLong now = new AtomicLong(T + 90_000);
     QueueGauges gauges = new QueueGauges(index, now::get);
     deferred(index, "q1", T);
@@ -44,7 +48,7 @@ class QueueGaugesTest {
 
   @Test
   void registeredUnderPrometheusNamesWithAStateTag() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     deferred(index, "q1", System.currentTimeMillis() - 60_000);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     QueueGauges.register(registry, index);

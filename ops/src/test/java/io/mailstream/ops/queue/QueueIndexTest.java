@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The queue view from events in the order the topics give them, which need not be the order they happened in. */
 class QueueIndexTest {
@@ -32,6 +33,8 @@ class QueueIndexTest {
   private static final ReplyRecord OK = new ReplyRecord(250, "2.0.0", List.of("Ok"));
   private static final ReplyRecord UNKNOWN = new ReplyRecord(550, "5.1.1", List.of("User unknown"));
   private static final QueueFilter QUEUED = QueueFilter.of(Map.of());
+
+  @RegisterExtension final QueueIndexes indexes = new QueueIndexes();
 
   static MessageAccepted accepted(String id, String received, MailAddress... to) {
     return new MessageAccepted(id, T, ALICE, List.of(to).stream().map(EnvelopeRecipient::of).toList(),
@@ -47,7 +50,7 @@ class QueueIndexTest {
 
   @Test
   void anAliasIsReplacedByItsMembersAndALateRoutingDoesNotUndoAnOutcome() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     MessageAccepted m = accepted("q1", "Received: x\r\n", LIST);
     index.apply(m, 0, 7, T);
     index.apply(new Deferred("q1", BOB, "smtp.corp.example", LATER, 1, T + 60_000), 0, 1, T + 30);
@@ -63,7 +66,7 @@ class QueueIndexTest {
 
   @Test
   void ordersAndFinishedMessages() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     index.apply(accepted("q1", null, BOB), 0, 1, T);
     index.apply(new Bounced("q1", BOB, ALICE, "smtp.corp.example", UNKNOWN, T + 5), 0, 2, T + 5);
     index.apply(accepted("q2", null, CAROL), 0, 3, T);
@@ -79,7 +82,7 @@ class QueueIndexTest {
 
   @Test
   void aHoldDoesNotKeepAMessageItsAttemptUnderWayDelivered() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     index.apply(accepted("q1", null, BOB), 0, 1, T);
     index.apply(new QueueCommand(QueueCommand.Verb.HOLD, List.of("q1"), "node (root)", T + 1));
     index.apply(new Delivered("q1", BOB, "smtp.corp.example", OK, T, T + 2), 0, 2, T + 2);
@@ -89,7 +92,7 @@ class QueueIndexTest {
 
   @Test
   void aReplayedCopyDeliversForItsOriginal() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     index.apply(accepted("q1", null, BOB), 0, 1, T);
     index.apply(new Bounced("q1", BOB, ALICE, "smtp.corp.example", UNKNOWN, T + 5), 0, 2, T + 5);
     QueueFilter all = QueueFilter.of(Map.of("state", List.of("bounced")));
@@ -105,7 +108,7 @@ class QueueIndexTest {
 
   @Test
   void countsByStateWithEachStatesOldestArrival() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     index.apply(acceptedAt("q1", T, BOB), 0, 1, T);
     index.apply(new Deferred("q1", BOB, "smtp.corp.example", LATER, 1, T + 60_000), 0, 2, T + 5);
     index.apply(acceptedAt("q2", T + 1000, CAROL), 0, 3, T + 1000);
@@ -124,7 +127,7 @@ class QueueIndexTest {
 
   @Test
   void sendmailsQueueRunLimitsAreSubstringsOfARecipientInAnyCaseAndOfTheQueueId() {
-    QueueIndex index = new QueueIndex();
+    QueueIndex index = indexes.open();
     index.apply(acceptedAt("aa1bb", T, BOB), 0, 1, T);
     index.apply(acceptedAt("cc2dd", T, ALICE), 0, 2, T);
     QueueFilter corp = QueueFilter.of(Map.of("recipient-contains", List.of("B@CORP.ex")));
@@ -141,5 +144,81 @@ class QueueIndexTest {
         new ClientInfo("client.example", "192.0.2.1", null, "ESMTP", null), "<m@client.example>", null,
         BodyRef.inline("Subject: hi\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)),
         MessageAccepted.DsnRequest.NONE);
+  }
+
+  @Test
+  void onlyMailStillQueuedIsKeptInMemoryAndFinishedMailIsStillShown() {
+    QueueIndex index = indexes.open();
+    MessageAccepted m1 = accepted("q1", null, BOB);
+    index.apply(m1, 0, 1, T);
+    index.apply(routed(m1, BOB), 0, 2, T + 1);
+    index.apply(new Deferred("q1", BOB, "smtp.corp.example", LATER, 1, T + 60_000), 0, 3, T + 20);
+    index.apply(accepted("q2", null, CAROL), 0, 4, T + 30);
+    index.apply(new Bounced("q1", BOB, ALICE, "smtp.corp.example", UNKNOWN, T + 70_000), 0, 5, T + 70_000);
+    assertEquals(1, index.inMemory(), "the bounced message has left memory");
+
+    Views.Message kept = index.find("q1", false).orElseThrow().message();
+    assertEquals("bounced", kept.state());
+    Views.Recipient bob = kept.recipients().get(0);
+    assertEquals(SMART.key(), bob.destination());
+    assertEquals(1, bob.attempts());
+    assertEquals("550 5.1.1 User unknown", bob.lastReply());
+    assertEquals(List.of("accepted", "routed", "deferred", "bounced"),
+        index.find("q1", false).orElseThrow().history().stream().map(Views.History::event).toList());
+    QueueFilter all = QueueFilter.of(Map.of("all", List.of("true")));
+    assertEquals(List.of("q1", "q2"), index.select(all, T, id -> false).stream().map(Views.Message::queueId).toList());
+    assertEquals(List.of("q2"), index.select(QUEUED, T, id -> false).stream().map(Views.Message::queueId).toList());
+    assertEquals(List.of("q1"), index.select(QueueFilter.of(Map.of("id", List.of("q1"), "state", List.of("bounced"))), T,
+        id -> false).stream().map(Views.Message::queueId).toList());
+    assertEquals(1, index.forget(T + 1), "forgotten from disk once the topics no longer hold it");
+    assertTrue(index.find("q1", false).isEmpty());
+  }
+
+  @Test
+  void aLateRoutingBringsAFinishedMessageBackIntoTheQueue() {
+    QueueIndex index = indexes.open();
+    MessageAccepted m = accepted("q1", null, LIST);
+    index.apply(m, 0, 1, T);
+    index.apply(routed(m, BOB), 0, 2, T + 1);
+    index.apply(new Delivered("q1", BOB, "smtp.corp.example", OK, T, T + 2), 0, 3, T + 2);
+    assertEquals(0, index.inMemory(), "the one member routed so far is delivered: the message looks finished");
+
+    index.apply(routed(m, CAROL), 0, 4, T + 3); // the alias's other member, routed to another partition
+    assertEquals(1, index.inMemory());
+    assertEquals(List.of("q1"), index.select(QUEUED, T, id -> false).stream().map(Views.Message::queueId).toList());
+    index.apply(new Delivered("q1", CAROL, "smtp.corp.example", OK, T, T + 4), 0, 5, T + 4);
+    assertEquals(0, index.inMemory());
+    Views.Message done = index.find("q1", false).orElseThrow().message();
+    assertEquals(List.of("delivered", "delivered"), done.recipients().stream().map(Views.Recipient::state).toList());
+    assertEquals(List.of("bob@corp.example", "carol@corp.example"),
+        done.recipients().stream().map(Views.Recipient::address).toList());
+  }
+
+  @Test
+  void aMessageKeptOnDiskReadsBackAsItWas() {
+    QueuedMessage m = new QueuedMessage("q1");
+    m.accepted = accepted("q1", "Received: x\r\n", BOB).storedAt(3, 42);
+    m.body = m.accepted.body();
+    m.held = true;
+    m.replayOf = "q0";
+    m.replays.add("q7");
+    QueuedMessage.Recipient r = m.recipient(BOB);
+    r.state = RecipientState.DEFERRED;
+    r.stateAt = T + 5;
+    r.seenByDelivery = true;
+    r.destination = "[smtp.corp.example]";
+    r.attempts = 3;
+    r.nextAttemptAt = T + 60_000;
+    r.lastReply = LATER;
+    r.relay = "smtp.corp.example. [192.0.2.25]";
+    m.remember(T, "accepted", null, "from <alice@client.example>");
+    m.remember(T + 5, "deferred", "bob@corp.example", "451 4.7.1 Try again later");
+
+    QueuedMessage back = QueuedMessageCodec.decode(QueuedMessageCodec.encode(m));
+    assertEquals(m.view(false), back.view(false));
+    assertEquals(m.history, back.history);
+    assertEquals(m.accepted, back.accepted);
+    assertEquals(List.of("q7"), back.replays);
+    assertEquals("q0", back.replayOf);
   }
 }

@@ -6,24 +6,24 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Reads what {@link BinaryWriter} wrote; every read checks bounds and fails as a CodecException. */
-final class BinaryReader {
+public final class BinaryReader {
   // No list in an event is legitimately longer; a larger count is a corrupt record.
   private static final int MAX_LIST = 1_000_000;
 
   private final byte[] buf;
   private int pos;
 
-  BinaryReader(byte[] buf, int pos) {
+  public BinaryReader(byte[] buf, int pos) {
     this.buf = buf;
     this.pos = pos;
   }
 
-  int readByte() {
+  public int readByte() {
     need(1);
     return buf[pos++] & 0xFF;
   }
 
-  long varint() {
+  public long varint() {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = readByte();
@@ -35,7 +35,7 @@ final class BinaryReader {
     throw new CodecException("varint longer than 64 bits at offset " + pos);
   }
 
-  int varintInt() {
+  public int varintInt() {
     long v = varint();
     if (v > Integer.MAX_VALUE) {
       throw new CodecException("value too large for an int: " + v);
@@ -43,7 +43,7 @@ final class BinaryReader {
     return (int) v;
   }
 
-  boolean bool() {
+  public boolean bool() {
     int b = readByte();
     if (b > 1) {
       throw new CodecException("not a boolean: " + b);
@@ -51,7 +51,7 @@ final class BinaryReader {
     return b == 1;
   }
 
-  String string() {
+  public String string() {
     int n = varintInt();
     if (n == 0) {
       return null;
@@ -62,7 +62,7 @@ final class BinaryReader {
     return s;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     int n = varintInt();
     need(n);
     byte[] b = new byte[n];
@@ -71,7 +71,7 @@ final class BinaryReader {
     return b;
   }
 
-  <T> List<T> list(Function<BinaryReader, T> item) {
+  public <T> List<T> list(Function<BinaryReader, T> item) {
     int n = varintInt();
     if (n > MAX_LIST) {
       throw new CodecException("list of " + n + " items is not plausible");
@@ -83,7 +83,7 @@ final class BinaryReader {
     return out;
   }
 
-  void expectEnd() {
+  public void expectEnd() {
     if (pos != buf.length) {
       throw new CodecException((buf.length - pos) + " unexpected trailing bytes");
     }

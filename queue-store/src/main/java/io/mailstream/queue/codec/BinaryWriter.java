@@ -9,15 +9,15 @@ import java.util.function.BiConsumer;
  * Writes the primitives of Mailstream's record encoding: unsigned varints, zig-zag free longs,
  * length-prefixed UTF-8 strings with a null marker, and lists.
  */
-final class BinaryWriter {
+public final class BinaryWriter {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 
-  BinaryWriter writeByte(int b) {
+  public BinaryWriter writeByte(int b) {
     out.write(b);
     return this;
   }
 
-  BinaryWriter varint(long v) {
+  public BinaryWriter varint(long v) {
     if (v < 0) {
       throw new IllegalArgumentException("varints are unsigned: " + v);
     }
@@ -29,13 +29,13 @@ final class BinaryWriter {
     return this;
   }
 
-  BinaryWriter bool(boolean b) {
+  public BinaryWriter bool(boolean b) {
     out.write(b ? 1 : 0);
     return this;
   }
 
   /** A string, or null: length + 1 as a varint (0 means null), then UTF-8 bytes. */
-  BinaryWriter string(String s) {
+  public BinaryWriter string(String s) {
     if (s == null) {
       return varint(0);
     }
@@ -45,13 +45,13 @@ final class BinaryWriter {
     return this;
   }
 
-  BinaryWriter bytes(byte[] b) {
+  public BinaryWriter bytes(byte[] b) {
     varint(b.length);
     out.write(b, 0, b.length);
     return this;
   }
 
-  <T> BinaryWriter list(List<T> items, BiConsumer<BinaryWriter, T> item) {
+  public <T> BinaryWriter list(List<T> items, BiConsumer<BinaryWriter, T> item) {
     varint(items.size());
     for (T t : items) {
       item.accept(this, t);
@@ -59,7 +59,7 @@ final class BinaryWriter {
     return this;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return out.toByteArray();
   }
 }
