@@ -48,6 +48,7 @@ public final class ConfigBuilder {
   private List<Duration> retrySchedule =
       List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30));
   private Duration queueLifetime = Duration.ofDays(5);
+  private Duration sessionTimeout = KafkaSettings.DEFAULT_SESSION_TIMEOUT;
   private Duration queueWarn = Duration.ofHours(4);
   private boolean queueWarnSet;
   private boolean starttls = true;
@@ -165,6 +166,19 @@ public final class ConfigBuilder {
           + "security.protocol, sasl.*, ssl.* and config.providers* are passed to Kafka's clients");
     }
     kafkaClientProperties.put(key, value);
+    return this;
+  }
+
+  /**
+   * {@code kafka.session-timeout}: how long a router or delivery process may go unheard before its
+   * partitions go to the others; within what the brokers allow by default (6 s to 30 min).
+   */
+  public ConfigBuilder sessionTimeout(String v) {
+    Duration d = parse("kafka.session-timeout", v, DurationText::parse);
+    if (d.compareTo(KafkaSettings.MIN_SESSION_TIMEOUT) < 0 || d.compareTo(KafkaSettings.MAX_SESSION_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("kafka.session-timeout: must be from 6s to 30m (what Kafka's brokers allow), got " + v);
+    }
+    sessionTimeout = d;
     return this;
   }
 
@@ -403,7 +417,8 @@ public final class ConfigBuilder {
             rf,
             minIsr,
             fsync != null ? fsync : embedded,
-            kafkaClientProperties);
+            kafkaClientProperties,
+            sessionTimeout);
     return new MailstreamConfig(
         name,
         dataDir,

@@ -155,6 +155,7 @@ public final class ConfigReader {
       case "kafka.client-properties" -> clientProperties(b, k, value);
       case "kafka.topic-prefix" -> b.topicPrefix(text(k, value));
       case "kafka.partitions" -> b.partitions(integer(k, value));
+      case "kafka.session-timeout" -> b.sessionTimeout(text(k, value));
       case "kafka.replication-factor" -> b.replicationFactor(integer(k, value));
       case "kafka.min-insync-replicas" -> b.minInsyncReplicas(integer(k, value));
       case "kafka.fsync" -> b.fsync(bool(k, value));

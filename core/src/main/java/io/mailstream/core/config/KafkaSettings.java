@@ -1,5 +1,6 @@
 package io.mailstream.core.config;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +19,9 @@ import java.util.TreeMap;
  * @param clientProperties what every Kafka client of the node gets besides Mailstream's own
  *     settings: {@code security.protocol}, {@code sasl.*}, {@code ssl.*} and {@code
  *     config.providers*} only ({@link #passedThrough}), for a cluster that wants SASL or TLS
+ * @param sessionTimeout how long a router or delivery process may go unheard before Kafka gives
+ *     its partitions to the others ({@code kafka.session-timeout}): the fail-over time of a
+ *     process that dies without a clean stop
  */
 public record KafkaSettings(
     String bootstrap,
@@ -26,7 +30,19 @@ public record KafkaSettings(
     short replicationFactor,
     int minInsyncReplicas,
     boolean fsync,
-    Map<String, String> clientProperties) {
+    Map<String, String> clientProperties,
+    Duration sessionTimeout) {
+
+  /**
+   * Kafka's own default is 45 s. A relay's mail waits that long on the partitions of a process that
+   * died; a live process is evicted only when it sends no heartbeat for this long (heartbeats have
+   * a thread of their own, so only a stall of the whole JVM or host does that).
+   */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
+
+  /** The brokers' defaults for group.min.session.timeout.ms and group.max.session.timeout.ms. */
+  public static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
+  public static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
 
   public KafkaSettings {
     clientProperties = Map.copyOf(clientProperties);
@@ -35,7 +51,7 @@ public record KafkaSettings(
   /** Settings without client properties. */
   public KafkaSettings(
       String bootstrap, String topicPrefix, int partitions, short replicationFactor, int minInsyncReplicas, boolean fsync) {
-    this(bootstrap, topicPrefix, partitions, replicationFactor, minInsyncReplicas, fsync, Map.of());
+    this(bootstrap, topicPrefix, partitions, replicationFactor, minInsyncReplicas, fsync, Map.of(), DEFAULT_SESSION_TIMEOUT);
   }
 
   /**
@@ -56,7 +72,7 @@ public record KafkaSettings(
     clientProperties.keySet().forEach(k -> masked.put(k, "***"));
     return "KafkaSettings[bootstrap=" + bootstrap + ", topicPrefix=" + topicPrefix + ", partitions=" + partitions
         + ", replicationFactor=" + replicationFactor + ", minInsyncReplicas=" + minInsyncReplicas + ", fsync=" + fsync
-        + ", clientProperties=" + masked + "]";
+        + ", clientProperties=" + masked + ", sessionTimeout=" + sessionTimeout + "]";
   }
 
   /** Replication factor and min.insync.replicas left to the cluster's size. */
@@ -85,7 +101,7 @@ public record KafkaSettings(
     }
     short rf = replicationFactor > 0 ? replicationFactor : (short) Math.max(1, Math.min(3, brokers));
     int isr = minInsyncReplicas > 0 ? minInsyncReplicas : defaultMinInsync(rf);
-    return new KafkaSettings(bootstrap, topicPrefix, partitions, rf, isr, fsync, clientProperties);
+    return new KafkaSettings(bootstrap, topicPrefix, partitions, rf, isr, fsync, clientProperties, sessionTimeout);
   }
 
   public String topic(String suffix) {

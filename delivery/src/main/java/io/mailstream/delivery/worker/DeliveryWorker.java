@@ -56,6 +56,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,7 +199,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.mailers = mailers;
     this.maxInFlight = maxInFlight;
     this.maxRetriesInFlight = Math.max(1, maxInFlight / 4);
-    Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery");
+    Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery", rerouting.workerId());
     // A stop or a rebalance waits for the messages in flight (bounded by FINISH_IN_FLIGHT).
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, maxInFlight));
@@ -241,7 +242,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     } finally {
       // Whatever ends the loop other than close() propagates: the worker's runner logs it and
       // starts another.
-      consumer.close();
+      consumer.close(KafkaClients.LEAVE);
       producer.close(Duration.ofSeconds(5));
       handBack.close();
       bodies.close();
@@ -310,7 +311,15 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
     offsets.keySet().retainAll(consumer.assignment());
     if (!offsets.isEmpty()) {
-      consumer.commitSync(offsets);
+      try {
+        consumer.commitSync(offsets);
+      } catch (RebalanceInProgressException e) {
+        // Rebalancing is cooperative: this member goes on working while the group moves some
+        // partitions, and a commit meanwhile is refused. Nothing is to be done again: the offsets
+        // stay pending, and the next poll completes the rebalance (committing for the partitions
+        // that leave, onPartitionsRevoked) before the next commit takes the rest.
+        return;
+      }
       tracker.committed(offsets);
     }
     recordedSinceCommit = 0;

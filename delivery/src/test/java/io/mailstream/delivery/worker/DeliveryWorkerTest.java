@@ -115,7 +115,7 @@ class DeliveryWorkerTest {
 
   List<MailEvent> outcomes(int atLeast) {
     List<MailEvent> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "t-" + UUID.randomUUID()))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "t-" + UUID.randomUUID(), "test-reader"))) {
       c.subscribe(List.of(topics.outcomes()));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (out.size() < atLeast && System.nanoTime() < deadline) {
@@ -230,7 +230,7 @@ class DeliveryWorkerTest {
     assertEquals(List.of(List.of("a@corp.example"), List.of("c@corp.example")),
         got.stream().map(ReceivedMessage::recipients).toList(), "first once, before the poison; then the one after");
     List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "t-" + UUID.randomUUID()))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "t-" + UUID.randomUUID(), "test-reader"))) {
       c.subscribe(List.of(topics.deadLetter()));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (dead.isEmpty() && System.nanoTime() < deadline) {

@@ -125,7 +125,7 @@ class InFlightTest {
   Long committed() {
     TopicPartition tp = new TopicPartition(topics.routed(), 0);
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-        KafkaClients.consumer(TestKafka.bootstrap(), topics.settings().topicPrefix() + "-delivery"))) {
+        KafkaClients.consumer(TestKafka.bootstrap(), topics.settings().topicPrefix() + "-delivery", "offsets-reader"))) {
       OffsetAndMetadata o = c.committed(Set.of(tp)).get(tp);
       return o == null ? null : o.offset();
     }

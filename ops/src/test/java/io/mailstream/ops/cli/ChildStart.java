@@ -42,9 +42,7 @@ public final class ChildStart {
 
   /** Runs {@code mailstream args...} in {@code dir} and waits for it to end, at most {@code timeout}. */
   public Result run(Path dir, Duration timeout, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(java(), "-Xmx256m", "-cp", classpath, MailstreamCommand.class.getName()));
-    command.addAll(Arrays.asList(args));
+    List<String> command = command(args);
     Path out = Files.createTempFile("child-start", ".out");
     Path err = Files.createTempFile("child-start", ".err");
     Process p = new ProcessBuilder(command).directory(dir.toFile())
@@ -60,6 +58,23 @@ public final class ChildStart {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  /**
+   * Starts {@code mailstream args...} in {@code dir} without waiting, stdout and stderr to {@code
+   * log}: a node the test stops ({@link Process#destroy}: SIGTERM) or kills ({@link
+   * Process#destroyForcibly}: SIGKILL) itself.
+   */
+  public Process spawn(Path dir, Path log, String... args) throws IOException {
+    return new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+  }
+
+  private List<String> command(String... args) {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(java(), "-Xmx256m", "-cp", classpath, MailstreamCommand.class.getName()));
+    command.addAll(Arrays.asList(args));
+    return command;
   }
 
   static String java() {

@@ -1,5 +1,6 @@
 package io.mailstream.queue.topic;
 
+import io.mailstream.core.config.KafkaSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -7,7 +8,9 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,15 +29,17 @@ public final class KafkaClients {
 
   private KafkaClients() {}
 
-  private record Profile(Map<String, String> properties, MeterRegistry metrics) {}
+  private record Profile(Map<String, String> properties, Duration sessionTimeout, MeterRegistry metrics) {}
 
   /**
    * From now on every client for {@code bootstrap} gets {@code properties} (never overriding what
    * Mailstream sets itself: the configuration refuses those keys) and reports its figures to
-   * {@code metrics} ({@link KafkaMeterBridge}). Closing the result forgets both.
+   * {@code metrics} ({@link KafkaMeterBridge}); the stages' consumers use {@code sessionTimeout}.
+   * Closing the result forgets all three.
    */
-  public static AutoCloseable use(String bootstrap, Map<String, String> properties, MeterRegistry metrics) {
-    Profile profile = new Profile(Map.copyOf(properties), metrics);
+  public static AutoCloseable use(String bootstrap, Map<String, String> properties, Duration sessionTimeout,
+      MeterRegistry metrics) {
+    Profile profile = new Profile(Map.copyOf(properties), sessionTimeout, metrics);
     PROFILES.put(bootstrap, profile);
     return () -> PROFILES.remove(bootstrap, profile);
   }
@@ -126,12 +131,31 @@ public final class KafkaClients {
    * A consumer in a stage's group. Offsets are committed by the stage after its output is
    * acknowledged (at-least-once), never automatically; read_committed keeps aborted transactional
    * writes out.
+   *
+   * <p>Fail-over (docs/reliability.md): the member is static, named {@code memberId} (stable per
+   * worker slot: node id and index), so a process restarted in place (systemd's Restart=) takes
+   * its partitions back at once instead of waiting out the session of its dead self, and its
+   * partitions do not move to the others and back. Rebalancing is cooperative: a member joining or
+   * leaving moves only the partitions that change owner, and the others go on working meanwhile.
+   * The session time-out is the node's {@code kafka.session-timeout}. A worker that stops cleanly
+   * leaves the group ({@link #LEAVE}), which a static member does not do by itself.
    */
-  public static Properties consumer(String bootstrap, String groupId) {
+  public static Properties consumer(String bootstrap, String groupId, String memberId) {
     Properties p = common(bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, memberId);
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    Profile profile = PROFILES.get(bootstrap);
+    Duration session = profile == null ? KafkaSettings.DEFAULT_SESSION_TIMEOUT : profile.sessionTimeout();
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session.toMillis());
+    // Kafka's advice: a third of the session time-out, so that two lost heartbeats are survived.
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) session.toMillis() / 3);
     return p;
   }
+
+  /** How a stage's consumer closes on a stop: it leaves its group, so its partitions move at once. */
+  public static final CloseOptions LEAVE =
+      CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
 
   private static Properties common(String bootstrap) {
     Properties p = new Properties();

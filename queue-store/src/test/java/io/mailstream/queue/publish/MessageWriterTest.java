@@ -95,7 +95,7 @@ class MessageWriterTest {
   }
 
   private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, int count) {
-    Properties p = KafkaClients.consumer(bootstrap, "reader-" + UUID.randomUUID());
+    Properties p = KafkaClients.consumer(bootstrap, "reader-" + UUID.randomUUID(), "test-reader");
     List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
       c.subscribe(List.of(topic));

@@ -22,9 +22,9 @@ class KafkaClientsProfileTest {
   void everyClientOfTheClusterGetsTheProfile() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Map<String, String> sasl = Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512");
-    try (AutoCloseable profile = KafkaClients.use("k1.test:9093", sasl, registry)) {
+    try (AutoCloseable profile = KafkaClients.use("k1.test:9093", sasl, Duration.ofSeconds(20), registry)) {
       for (Properties p : List.of(KafkaClients.producer("k1.test:9093", Duration.ofSeconds(30)),
-          KafkaClients.transactionalProducer("k1.test:9093", "router-0"), KafkaClients.consumer("k1.test:9093", "g"),
+          KafkaClients.transactionalProducer("k1.test:9093", "router-0"), KafkaClients.consumer("k1.test:9093", "g", "node1-0"),
           KafkaClients.reader("k1.test:9093"), KafkaClients.admin("k1.test:9093", Duration.ofSeconds(5)))) {
         assertEquals("SASL_SSL", p.get("security.protocol"));
         assertEquals("SCRAM-SHA-512", p.get("sasl.mechanism"));
@@ -32,10 +32,17 @@ class KafkaClientsProfileTest {
         assertSame(registry, p.get(KafkaMeterBridge.REGISTRY_CONFIG));
       }
       assertFalse(KafkaClients.producer("other.test:9092", Duration.ofSeconds(30)).containsKey("security.protocol"));
+      Properties member = KafkaClients.consumer("k1.test:9093", "g", "node1-0");
+      assertEquals(20_000, member.get("session.timeout.ms"), "the node's kafka.session-timeout");
+      assertEquals(6_666, member.get("heartbeat.interval.ms"));
+      assertEquals("node1-0", member.get("group.instance.id"), "a static member, named by its slot");
+      assertEquals("org.apache.kafka.clients.consumer.CooperativeStickyAssignor", member.get("partition.assignment.strategy"));
       // Mailstream's own settings stay its own.
       assertEquals("all", KafkaClients.producer("k1.test:9093", Duration.ofSeconds(30)).get("acks"));
     }
-    assertNull(KafkaClients.consumer("k1.test:9093", "g").get("security.protocol"));
-    assertNull(KafkaClients.consumer("k1.test:9093", "g").get("metric.reporters"));
+    assertNull(KafkaClients.consumer("k1.test:9093", "g", "node1-0").get("security.protocol"));
+    assertNull(KafkaClients.consumer("k1.test:9093", "g", "node1-0").get("metric.reporters"));
+    assertEquals(15_000, KafkaClients.consumer("k1.test:9093", "g", "node1-0").get("session.timeout.ms"),
+        "without a node's profile: Mailstream's default");
   }
 }

@@ -129,7 +129,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     this.workerId = workerId;
     this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
     this.headers = m -> bodies.firstChunk(m.queueId(), m.body());
-    this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router"));
+    this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router", workerId));
     this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(
         bootstrap, topics.settings().topicPrefix() + "-router-" + workerId, settings.commitInterval()));
     this.deadLetters = new DeadLetters(producer, topics, metrics.registry());
@@ -153,7 +153,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
       // Fatal: another worker with our id took over, or we may not write. Stop cleanly.
       log.error("router worker stops: {}", e.toString());
     } finally {
-      consumer.close();
+      consumer.close(KafkaClients.LEAVE);
       producer.close(Duration.ofSeconds(5));
       bodies.close();
     }
