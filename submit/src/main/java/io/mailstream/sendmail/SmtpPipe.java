@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * local sendmail (Perl's Mail::Mailer, some PHP libraries, {@code inetd}-style wrappers). It is
  * passed to the node's local socket as it is, so it is the node's own session with the user's
  * peer credentials, except that a line ended by a bare LF is passed on ended by CRLF, as sendmail
- * reads it. The command ends when either side closes.
+ * reads it. The header fields sendmail adds to local mail (Date, Message-ID, From) are the node's
+ * to add here, since this command never sees the message as such: the node adds them to whatever
+ * arrives on its socket without them. The command ends when either side closes.
  */
 final class SmtpPipe {
   private SmtpPipe() {}

@@ -13,8 +13,11 @@ import java.util.List;
  * @param sender the envelope sender; {@link MailAddress#NULL_SENDER} for bounces
  * @param recipients the envelope recipients, in RCPT order
  * @param client who sent it
- * @param messageId the Message-ID header field's value, or null when the message has none
- * @param receivedHeader the Received header Mailstream prepends, CRLF terminated
+ * @param messageId the Message-ID header field's value (for a local submission that had none, the
+ *     one its node added), or null when the message has none
+ * @param receivedHeader the header fields Mailstream prepends, CRLF terminated: the Received trace
+ *     field and what travels with it (X-Authentication-Warning, a replay's trace field, and the
+ *     Date, From and Message-ID a local submission lacked)
  * @param body the body (the message exactly as received), or where it is stored
  * @param dsn the RFC 3461 envelope parameters of MAIL FROM
  */
@@ -43,6 +46,14 @@ public record MessageAccepted(
     return ref == body
         ? this
         : new MessageAccepted(queueId, acceptedAtMillis, sender, recipients, client, messageId, receivedHeader, ref, dsn);
+  }
+
+  /**
+   * This event with other fields to prepend: the router's, when it rewrites the From a node added
+   * to a local submission (it travels here, not in the body) for one destination's mailer.
+   */
+  public MessageAccepted withReceivedHeader(String fields) {
+    return new MessageAccepted(queueId, acceptedAtMillis, sender, recipients, client, messageId, fields, body, dsn);
   }
 
   /**

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * mail over SMTP. The session's client is the user the socket's peer credentials name ({@code
  * SO_PEERCRED}: the kernel's word, not the command's), recorded as sendmail records a local
  * submission ({@code Received: (from root@localhost)}, {@code relay=root@localhost}); relay rules
- * and access entries do not apply to it.
+ * and access entries do not apply to it. As sendmail does for local mail, the Date, From and
+ * Message-ID a message lacks are added (the session's MissingFields): {@code sendmail -bs} passes
+ * a program's SMTP on unchanged, and its messages must not arrive without them.
  *
  * <p>It runs on an event loop of its own, with Java's NIO: JDK 17's domain sockets give the peer's
  * user name directly, and a local submission is one short session at a time.

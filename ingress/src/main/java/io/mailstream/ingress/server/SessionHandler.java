@@ -20,6 +20,7 @@ import io.mailstream.ingress.publish.Submission;
 import io.mailstream.ingress.session.ChunkPlan;
 import io.mailstream.ingress.session.Command;
 import io.mailstream.ingress.session.DataResult;
+import io.mailstream.ingress.session.OriginatorFields;
 import io.mailstream.ingress.session.Peer;
 import io.mailstream.ingress.session.Replies;
 import io.mailstream.ingress.session.SmtpSession;
@@ -232,8 +233,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     dropAbandonedBody();
     if (session.phase() == SmtpSession.Phase.DATA) {
       framer.dataMode();
-      body = new BodyReceiver(
-          begin(session.queueId()), config.limits().maxMessageSize(), ctx.executor(), gate);
+      body = newBody(ctx);
     }
     endIfDraining(ctx); // a refused or reset transaction, or a session that never began one
   }
@@ -305,8 +305,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (plan.keep() && body == null) {
-      body = new BodyReceiver(
-          begin(session.queueId()), config.limits().maxMessageSize(), ctx.executor(), gate);
+      body = newBody(ctx);
     }
     chunk = plan;
     chunkCommand = line;
@@ -343,6 +342,18 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       body.abort();
       body = null;
     }
+  }
+
+  /**
+   * The receiver of the body that follows. A local submission's is also asked which of the fields
+   * sendmail adds to local mail it lacks (see MissingFields); mail over TCP is left as sent.
+   */
+  private BodyReceiver newBody(ChannelHandlerContext ctx) {
+    BodyWriter writer = begin(session.queueId());
+    long max = config.limits().maxMessageSize();
+    return session.peer().isLocalSubmission()
+        ? new BodyReceiver(writer, max, ctx.executor(), gate, new OriginatorFields())
+        : new BodyReceiver(writer, max, ctx.executor(), gate);
   }
 
   private BodyWriter begin(String queueId) {

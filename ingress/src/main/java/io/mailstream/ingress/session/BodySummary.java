@@ -9,8 +9,11 @@ package io.mailstream.ingress.session;
  * @param badLineEnd the first bare CR, bare LF or NUL seen ({@code bare <LF>}), or null
  * @param longestLine octets of the longest line with its line end, as stored (after
  *     dot-unstuffing)
+ * @param originator which of Date, From and Message-ID a locally submitted body has, to add those
+ *     it lacks; null for mail over TCP, which is passed on as sent
  */
-public record BodySummary(long size, int hops, String messageId, String badLineEnd, long longestLine) {
+public record BodySummary(
+    long size, int hops, String messageId, String badLineEnd, long longestLine, OriginatorFields originator) {
 
   /** A body with CRLF line ends only. */
   public BodySummary(long size, int hops, String messageId) {
@@ -20,5 +23,10 @@ public record BodySummary(long size, int hops, String messageId, String badLineE
   /** A body whose lines are all within RFC 5321's 1000 octets. */
   public BodySummary(long size, int hops, String messageId, String badLineEnd) {
     this(size, hops, messageId, badLineEnd, 0);
+  }
+
+  /** A body received over TCP: nothing is added to it. */
+  public BodySummary(long size, int hops, String messageId, String badLineEnd, long longestLine) {
+    this(size, hops, messageId, badLineEnd, longestLine, null);
   }
 }

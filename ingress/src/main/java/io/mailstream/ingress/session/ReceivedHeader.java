@@ -93,4 +93,9 @@ public final class ReceivedHeader {
     h.append(DATE.format(when)).append("\r\n");
     return h.toString();
   }
+
+  /** {@code when} as RFC 5322 3.3 writes a date-time: {@code Sat, 5 Dec 2026 05:12:00 +0000}. */
+  static String date(ZonedDateTime when) {
+    return DATE.format(when);
+  }
 }

@@ -11,6 +11,7 @@ import io.mailstream.core.smtp.Reply;
 import io.mailstream.ingress.publish.Submission;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -451,15 +452,21 @@ public final class SmtpSession {
     }
     phase = Phase.COMMIT;
     long now = clock.millis();
+    ZonedDateTime when = clock.instant().atZone(clock.getZone());
+    // Only a local submission's body was scanned for the fields sendmail adds to local mail.
+    MissingFields added = body.originator() == null
+        ? MissingFields.NONE
+        : MissingFields.of(body.originator(), tx.sender, peer.localUser(), config.hostname(), tx.queueId, when);
     String received =
         ReceivedHeader.build(
-            helo, peer, config.hostname(), protocol(), tx.queueId, tx.recipients,
-            clock.instant().atZone(clock.getZone()), authUser != null, tls)
-        + AuthWarning.field(config.smtp(), config.hostname(), peer, helo, tx.sender);
+            helo, peer, config.hostname(), protocol(), tx.queueId, tx.recipients, when, authUser != null, tls)
+        + added.fields()
+        + AuthWarning.field(config.smtp(), config.hostname(), peer, helo, tx.sender)
+        + added.separator();
     DsnRequest dsn = new DsnRequest(tx.ret, tx.envid, tx.bodyType, tx.smtputf8);
     return new DataResult.Ready(
         new Submission(
-            tx.queueId, now, tx.sender, tx.recipients, client(), body.messageId(), received, dsn));
+            tx.queueId, now, tx.sender, tx.recipients, client(), added.messageIdOr(body.messageId()), received, dsn));
   }
 
   /** The queue acknowledged the message: 250 with its queue id. */

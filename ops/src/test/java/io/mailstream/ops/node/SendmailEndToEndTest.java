@@ -229,6 +229,58 @@ class SendmailEndToEndTest {
   }
 
   @Test
+  void dashBsMailGetsTheDateMessageIdAndFromItLacksAndKeepsThoseItHas() throws Exception {
+    String bare = "bs bare " + UUID.randomUUID();
+    String bounce = "bs bounce " + UUID.randomUUID();
+    String own = "bs own " + UUID.randomUUID();
+    String ownId = "<" + UUID.randomUUID() + "@elsewhere.test>";
+    // A program speaking SMTP writes only what it thinks of; sendmail -bs fills in the rest.
+    Result r = SendmailCommand.run(List.of(), env,
+        "EHLO script.test\n"
+            + "MAIL FROM:<alerts@elsewhere.test>\nRCPT TO:<bs@elsewhere.test>\nDATA\n"
+            + "Subject: " + bare + "\n\nno Date, no From, no Message-ID\n.\n"
+            + "MAIL FROM:<>\nRCPT TO:<bs@elsewhere.test>\nDATA\n"
+            + "Subject: " + bounce + "\n\nfrom the null sender\n.\n"
+            + "MAIL FROM:<alerts@elsewhere.test>\nRCPT TO:<bs@elsewhere.test>\nDATA\n"
+            + "date: Thu, 1 Jan 2026 00:00:00 +0000\nFROM:\n\tScript <script@elsewhere.test>\n"
+            + "Message-Id: " + ownId + "\nSubject: " + own + "\n\nDate: in the body is no field\n.\n"
+            + "QUIT\n",
+        "-bs");
+    assertEquals(0, r.status(), r.toString());
+
+    String user = System.getProperty("user.name");
+    String text = arrived(bare).text();
+    assertEquals(1, fields(text, "Date"), text);
+    assertEquals(1, fields(text, "Message-ID"), text);
+    assertEquals(1, fields(text, "From"), text);
+    assertTrue(text.matches("(?s)(.*\r\n)?Received: \\(from " + user + "@localhost\\)\r\n.*?\r\n"
+        + "Date: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n"
+        + "From: alerts@elsewhere\\.test\r\n"
+        + "Message-ID: <\\d{14}\\.\\w+@relay\\.test>\r\n"
+        + "(X-Authentication-Warning: [^\r]*\r\n)?" // an untrusted user set the sender
+        + "Subject: " + bare + "\r\n\r\n.*"), text);
+
+    // No envelope sender: the submitting user at $j, masqueraded by the router like any From.
+    text = arrived(bounce).text();
+    assertEquals(1, fields(text, "From"), text);
+    assertTrue(text.contains("\r\nFrom: " + user + "@corp.example\r\n"), text);
+
+    // Present in any case, folded or not: left exactly as written, and nothing added.
+    text = arrived(own).text();
+    assertTrue(text.contains("\r\ndate: Thu, 1 Jan 2026 00:00:00 +0000\r\nFROM:\r\n\tScript <script@elsewhere.test>\r\n"
+        + "Message-Id: " + ownId + "\r\n"), text);
+    assertEquals(1, fields(text, "Date"), text);
+    assertEquals(1, fields(text, "Message-ID"), text);
+    assertEquals(1, fields(text, "From"), text);
+  }
+
+  // How many fields of this name the header section has, in any case.
+  private static long fields(String text, String name) {
+    String head = text.substring(0, text.indexOf("\r\n\r\n") + 2);
+    return head.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1)).count();
+  }
+
+  @Test
   void exitStatusesAreSendmails() throws Exception {
     assertEquals(64, SendmailCommand.run(List.of(), env, "x\n", "-Q", "a@elsewhere.test").status(), "unknown option");
     Result none = SendmailCommand.run(List.of(), env, "Subject: x\n\nx\n");

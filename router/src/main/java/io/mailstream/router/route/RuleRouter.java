@@ -16,7 +16,9 @@ import io.mailstream.core.rules.rewrite.HeaderSection;
 import io.mailstream.core.rules.rewrite.Mailer;
 import io.mailstream.core.rules.rewrite.Masquerader;
 import io.mailstream.core.rules.rewrite.Position;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,10 +125,39 @@ public final class RuleRouter implements Router {
       if (head == null) {
         head = head(message);
       }
-      routed.add(new RecipientRouted(message, sender, g.getKey(), g.getValue(), headerEdits(head, m, mailer), nowMillis,
-          rules.fingerprint()));
+      routed.add(new RecipientRouted(withAddedFrom(message, m, mailer), sender, g.getKey(), g.getValue(),
+          headerEdits(head, m, mailer), nowMillis, rules.fingerprint()));
     }
     return routed;
+  }
+
+  /**
+   * {@code message} with the From its node added (a local submission that had none, see the
+   * ingress's MissingFields) rewritten for {@code mailer} like a From in the body. That field
+   * travels with the trace field in {@code receivedHeader}, not in the body, so the header edits
+   * cannot reach it; the rewritten text goes downstream in this destination's event instead.
+   */
+  private MessageAccepted withAddedFrom(MessageAccepted message, Masquerader m, Mailer mailer) {
+    String added = message.receivedHeader();
+    // The node adds no address field but this From: nothing else needs parsing.
+    if (added == null || !added.contains("\r\nFrom: ") || !rewritesHeaders()) {
+      return message;
+    }
+    byte[] bytes = added.getBytes(StandardCharsets.UTF_8);
+    int end = HeaderSection.length(bytes); // the empty line a headerless body gets, if there
+    List<HeaderEdit> edits = HeaderAddressRewriter.rewrite(bytes, end < 0 ? bytes.length : end, m, mailer, new Trace());
+    if (edits.isEmpty()) {
+      return message;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
+    int at = 0;
+    for (HeaderEdit e : edits) {
+      out.write(bytes, at, (int) e.offset() - at);
+      out.writeBytes(e.replacement().getBytes(StandardCharsets.UTF_8));
+      at = (int) e.offset() + e.length();
+    }
+    out.write(bytes, at, bytes.length - at);
+    return message.withReceivedHeader(out.toString(StandardCharsets.UTF_8));
   }
 
   /** Keeps the address the client gave (RFC 3461 ORCPT) when the router changed it. */

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -322,7 +323,12 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     // record instead of copying the body into every routed event (a rerouted message already does).
     MessageAccepted stored = message.storedAt(record.partition(), record.offset());
     for (RecipientRouted planned : plan.routed()) {
-      RecipientRouted routed = planned.withMessage(stored);
+      // The router may have rewritten, for this destination, the From the ingress added to a
+      // local submission (it travels with the trace field): that text goes on with the record's
+      // reference.
+      RecipientRouted routed = Objects.equals(planned.message().receivedHeader(), message.receivedHeader())
+          ? planned.withMessage(stored)
+          : planned.withMessage(stored.withReceivedHeader(planned.message().receivedHeader()));
       String key = message.queueId() + "|" + routed.destination().key();
       producer.send(new ProducerRecord<>(topics.routed(), routedPartition, key, EventCodec.encode(routed)));
       tally.routed(routed.destination(), routed.recipients().size());
