@@ -21,6 +21,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ final class ConfigTopic implements AutoCloseable {
   /** A version read from the topic, or one that could not be read (bundle null, with the reason). */
   record Entry(long number, ConfigBundle bundle, String unreadable) {}
 
+  private final String bootstrap;
   private final TopicPartition partition;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
@@ -45,18 +48,14 @@ final class ConfigTopic implements AutoCloseable {
   private volatile boolean running = true;
 
   ConfigTopic(String bootstrap, Topics topics) {
+    this.bootstrap = bootstrap;
     this.partition = new TopicPartition(topics.config(), 0);
     Properties c = KafkaClients.reader(bootstrap);
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
     c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
     this.consumer = new KafkaConsumer<>(c);
-    Properties p = KafkaClients.producer(bootstrap, Duration.ofSeconds(30));
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
-    // Map files are text: gzip (in the JDK, no native library) shrinks them several times.
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    this.producer = new KafkaProducer<>(p);
+    this.producer = new KafkaProducer<>(producerSettings(KafkaClients.producer(bootstrap, Duration.ofSeconds(30))));
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
   }
@@ -96,6 +95,56 @@ final class ConfigTopic implements AutoCloseable {
     }, "mailstream-config-follow");
     follower.setDaemon(true);
     follower.start();
+  }
+
+  private static Properties producerSettings(Properties p) {
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
+    // Map files are text: gzip (in the JDK, no native library) shrinks them several times.
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    return p;
+  }
+
+  /**
+   * Publishes {@code bundle} as the first version unless another node has published one first;
+   * returns the first version either way. Nodes started together all find the topic empty, and
+   * each would publish its own files as one more version: Kafka has no compare-and-set, so the
+   * first publication goes through one transactional id shared by every node. A node that starts
+   * it fences the others (any transaction of theirs is aborted, and their commit fails), reads the
+   * topic again under that fence, and publishes only if it is still empty. A node fenced in turn
+   * starts over, and then finds what the winner published.
+   */
+  Entry publishFirst(ConfigBundle bundle, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Properties p = producerSettings(KafkaClients.transactionalProducer(bootstrap, partition.topic() + "-first"));
+    while (true) {
+      try (KafkaProducer<String, byte[]> first = new KafkaProducer<>(p)) {
+        first.initTransactions();
+        Optional<Entry> existing = readCurrent(timeout);
+        if (existing.isPresent()) {
+          return existing.get();
+        }
+        first.beginTransaction();
+        RecordMetadata m = first.send(new ProducerRecord<>(partition.topic(), 0, KEY, bundle.encode())).get(30, TimeUnit.SECONDS);
+        first.commitTransaction();
+        return new Entry(m.offset() + 1, bundle, null);
+      } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        // Another node began its first publication after this one: read again (its version, or
+        // the empty topic again if it was fenced in turn).
+        log.debug("first configuration version: another node publishes at the same time; reading again");
+      } catch (ExecutionException | TimeoutException e) {
+        if (!(e.getCause() instanceof ProducerFencedException || e.getCause() instanceof InvalidProducerEpochException)) {
+          throw new IllegalStateException("cannot publish to " + partition.topic() + ": " + e, e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while publishing the configuration", e);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cannot publish the first configuration version to " + partition.topic()
+            + " within " + timeout + ": other nodes kept publishing at the same time");
+      }
+    }
   }
 
   /**

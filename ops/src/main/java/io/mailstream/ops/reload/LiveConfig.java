@@ -87,9 +87,16 @@ public final class LiveConfig implements Supplier<NodeVersion>, AutoCloseable {
       throw new IllegalStateException(e.getMessage(), e);
     }
     Optional<ConfigTopic.Entry> existing = topic.readCurrent(Duration.ofSeconds(60));
+    if (existing.isEmpty()) {
+      ConfigTopic.Entry first = topic.publishFirst(local, Duration.ofSeconds(60));
+      if (first.bundle() == local) {
+        log.debug("configuration version {} ({}) published by {} at start", first.number(), local.shortHash(), origin);
+      }
+      existing = Optional.of(first);
+    }
     existing.ifPresent(this::apply);
     boolean same = existing.map(e -> e.bundle() != null && e.bundle().hash().equals(local.hash())).orElse(false);
-    if (existing.isEmpty() || (authoritative && !same)) {
+    if (authoritative && !same) {
       long number = topic.publish(local);
       log.debug("configuration version {} ({}) published by {} at start", number, local.shortHash(), origin);
       apply(new ConfigTopic.Entry(number, local, null));

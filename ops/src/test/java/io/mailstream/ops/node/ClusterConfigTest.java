@@ -14,6 +14,7 @@ import io.mailstream.core.rules.Trace;
 import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.ops.reload.NodeVersion;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.KafkaClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +23,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +85,49 @@ class ClusterConfigTest {
       assertTrue(same.message().endsWith("unchanged"), same.message());
       assertEquals(v2.number(), a.version().number());
       assertFalse(b.version().number() > v2.number());
+    }
+  }
+
+  /**
+   * Three processes started together all find the topic empty; only one of them publishes (issue
+   * 13: five processes started together had published four identical versions, each logged as
+   * applied everywhere).
+   */
+  @Test
+  void nodesStartedTogetherPublishOneFirstVersion() throws Exception {
+    String prefix = "cluster-first-" + UUID.randomUUID();
+    List<Path> yamls = List.of(files(dirA, prefix, "one"), files(dirB, prefix, "one"), files(dirC, prefix, "one"));
+    ExecutorService starts = Executors.newFixedThreadPool(yamls.size());
+    List<MailstreamNode> nodes = new ArrayList<>();
+    try {
+      List<Future<MailstreamNode>> started = new ArrayList<>();
+      for (Path yaml : yamls) {
+        started.add(starts.submit(() -> start(yaml)));
+      }
+      for (Future<MailstreamNode> f : started) {
+        nodes.add(f.get(180, TimeUnit.SECONDS));
+      }
+      assertEquals(1, nodes.stream().map(n -> n.version().number()).distinct().count(), "one version everywhere");
+      assertEquals(1, committedVersions(prefix), "one version in the topic");
+    } finally {
+      for (MailstreamNode n : nodes) {
+        n.close();
+      }
+      starts.shutdownNow();
+    }
+  }
+
+  private static int committedVersions(String prefix) {
+    TopicPartition config = new TopicPartition(prefix + ".config", 0);
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(TestKafka.bootstrap()))) {
+      c.assign(List.of(config));
+      c.seekToBeginning(List.of(config));
+      long end = c.endOffsets(List.of(config)).get(config);
+      int n = 0;
+      while (c.position(config) < end) {
+        n += c.poll(Duration.ofMillis(200)).count();
+      }
+      return n;
     }
   }
 
