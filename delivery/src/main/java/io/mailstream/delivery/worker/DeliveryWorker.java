@@ -85,6 +85,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+  // Its member name in the delivery group (node id and index), in the log lines of its partitions.
+  private final String member;
+  private boolean assignedBefore;
   // How long to wait at most between two tries while Kafka does not answer.
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   // Outcomes are flushed and offsets committed this often, or after this many attempts.
@@ -213,6 +216,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
     this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy, bounces, bodies, metrics);
     this.handBack = new RouteHandBack(bootstrap, topics, rerouting.workerId(), store);
+    this.member = rerouting.workerId();
     this.currentRouting = rerouting.currentFingerprint();
   }
 
@@ -697,6 +701,15 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        // A worker's first partitions are what every start does; later ones mean the group changed.
+        if (!assignedBefore) {
+          log.debug("delivery worker {}: partitions assigned: {}", member, partitions);
+        } else {
+          log.info("delivery worker {}: partitions assigned: {}", member, partitions);
+        }
+        assignedBefore = true;
+      }
       for (TopicPartition tp : partitions) {
         int n = changelog.restore(tp.partition(), store, Duration.ofMinutes(2));
         owned.add(tp.partition());
@@ -711,6 +724,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       if (partitions.isEmpty()) {
         return;
       }
+      log.info("delivery worker {}: partitions revoked: {}", member, partitions);
       // What is in flight is finished and committed while the partitions are still ours (a
       // worker that stops has waited for it already).
       if (running) {
@@ -727,6 +741,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      log.warn("delivery worker {}: partitions lost (its group session ended; what was not committed is read "
+          + "again by their next owner): {}", member, partitions);
       forget(partitions);
     }
 

@@ -245,18 +245,36 @@ public final class RouterWorker implements Runnable, AutoCloseable {
    * offsets, so it would route again whatever this transaction had routed.
    */
   private final class CommitBeforeRevoke implements ConsumerRebalanceListener {
+    private boolean assignedBefore;
+
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (window != null && !partitions.isEmpty()) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      log.info("router worker {}: partitions revoked: {}", workerId, partitions);
+      if (window != null) {
         commit();
       }
     }
 
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        // A worker's first partitions are what every start does; later ones mean the group changed.
+        if (assignedBefore) {
+          log.info("router worker {}: partitions assigned: {}", workerId, partitions);
+        } else {
+          log.debug("router worker {}: partitions assigned: {}", workerId, partitions);
+        }
+        assignedBefore = true;
+      }
+    }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      log.warn("router worker {}: partitions lost (its group session ended; its open transaction is aborted): {}",
+          workerId, partitions);
       // No longer ours: their offsets cannot be committed, so none of this transaction may be.
       abortAndRewind();
     }
