@@ -23,11 +23,11 @@ MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC}
 TOOLS_JAVA_OPTS=${TOOLS_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-MS_JAR=${MAILSTREAM_JAR:-$ROOT/ops/target/mailstream.jar}
-LT_JAR=$(ls "$HERE"/target/mailstream-load-tests-*-all.jar 2>/dev/null | head -1)
-[ -f "$MS_JAR" ] && [ -n "$LT_JAR" ] || { echo "build first: ./mvnw -o -B -q package -pl ops,load-tests -am -DskipTests" >&2; exit 2; }
+# shellcheck source=cluster-lib.sh
+. "$HERE/cluster-lib.sh"
+cluster_jars
 WORK=$(mktemp -d /tmp/mailstream-faults.XXXXXX)
-export CLUSTER_DIR=$WORK/cluster MAILSTREAM_JAR=$MS_JAR
+export CLUSTER_DIR=$WORK/cluster
 SINK_PORT=${SINK_PORT:-2626} IN1=2601 IN2=2602
 PIDS=()
 log() { echo "$(date +%T) $*"; }
@@ -46,41 +46,15 @@ trap 'exit 130' INT TERM
 "$HERE/cluster.sh" start || exit 1
 BOOT=$("$HERE/cluster.sh" bootstrap)
 
-# shellcheck disable=SC2086
-java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.CountingSink --port "$SINK_PORT" \
-  --ids "$WORK/delivered.ids" > "$WORK/sink.out" 2> "$WORK/sink.err" &
-PIDS+=($!)
-until grep -q '^LISTENING' "$WORK/sink.out" 2>/dev/null; do sleep 0.1; done
-
-declare -A PID_OF
-start_stage() { # name stage [listen]
-  local name=$1 stage=$2 extra=()
-  [ $# -ge 3 ] && extra=(--listen "$3")
-  mkdir -p "$WORK/$name"
-  # shellcheck disable=SC2086
-  java $MS_JAVA_OPTS -jar "$MS_JAR" start --kafka "$BOOT" --stages "$stage" --data-dir "$WORK/$name" \
-    --hostname relay.test --smart-host "127.0.0.1:$SINK_PORT" "${extra[@]}" > "$WORK/$name.log" 2>&1 &
-  PID_OF[$name]=$!
-  PIDS+=($!)
-}
-await_running() { # name...
-  local n deadline=$((SECONDS + 180))
-  for n in "$@"; do
-    until grep -q "running stages" "$WORK/$n.log"; do
-      kill -0 "${PID_OF[$n]}" 2>/dev/null || { echo "$n exited:" >&2; tail -5 "$WORK/$n.log" >&2; exit 1; }
-      [ $SECONDS -lt $deadline ] || { echo "$n not running after 180 s" >&2; exit 1; }
-      sleep 0.5
-    done
-  done
-}
+start_sink "$WORK"
 
 # One process creates the topics (RF 3, min ISR 2 chosen from the 3 brokers), then the others.
 log "starting router-1 (creates the topics)"
-start_stage router-1 router; await_running router-1
+start_stage "$WORK" router-1 router; await_running "$WORK" router-1
 log "starting router-2, delivery-1, delivery-2, ingress-1, ingress-2"
-start_stage router-2 router; start_stage delivery-1 delivery; start_stage delivery-2 delivery
-start_stage ingress-1 ingress "127.0.0.1:$IN1"; start_stage ingress-2 ingress "127.0.0.1:$IN2"
-await_running router-2 delivery-1 delivery-2 ingress-1 ingress-2
+start_stage "$WORK" router-2 router; start_stage "$WORK" delivery-1 delivery; start_stage "$WORK" delivery-2 delivery
+start_stage "$WORK" ingress-1 ingress "127.0.0.1:$IN1"; start_stage "$WORK" ingress-2 ingress "127.0.0.1:$IN2"
+await_running "$WORK" router-2 delivery-1 delivery-2 ingress-1 ingress-2
 log "all six running; sending $N messages of $SIZE octets over 2x$CONC connections"
 
 T0=$SECONDS

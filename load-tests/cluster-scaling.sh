@@ -17,13 +17,12 @@ MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC}
 TOOLS_JAVA_OPTS=${TOOLS_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-MS_JAR=${MAILSTREAM_JAR:-$ROOT/ops/target/mailstream.jar}
-LT_JAR=$(ls "$HERE"/target/mailstream-load-tests-*-all.jar 2>/dev/null | head -1)
-[ -f "$MS_JAR" ] && [ -n "$LT_JAR" ] || { echo "build first: ./mvnw -o -B -q package -pl ops,load-tests -am -DskipTests" >&2; exit 2; }
+# shellcheck source=cluster-lib.sh
+. "$HERE/cluster-lib.sh"
+cluster_jars
 WORK=$(mktemp -d /tmp/mailstream-scaling.XXXXXX)
 RESULTS=${RESULTS:-$HERE/results/cluster-scaling-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$(dirname "$RESULTS")"
-export MAILSTREAM_JAR=$MS_JAR
 SINK_PORT=${SINK_PORT:-2626} IN=2601
 PIDS=()
 log() { echo "$(date +%T) $*" >&2; }
@@ -44,28 +43,6 @@ metric() { # data-dir name: the sum of a counter over its label sets, from the p
   curl -s "http://$addr/metrics" | awk -v m="$2" '$1 ~ "^"m"(\\{|$)" {s+=$2} END {printf "%d", s}'
 }
 
-declare -A PID_OF
-start_stage() { # dir name stage [listen]
-  local dir=$1 name=$2 stage=$3 extra=()
-  [ $# -ge 4 ] && extra=(--listen "$4")
-  mkdir -p "$dir/$name"
-  # shellcheck disable=SC2086
-  java $MS_JAVA_OPTS -jar "$MS_JAR" start --kafka "$BOOT" --stages "$stage" --data-dir "$dir/$name" \
-    --hostname relay.test --smart-host "127.0.0.1:$SINK_PORT" "${extra[@]}" > "$dir/$name.log" 2>&1 &
-  PID_OF[$name]=$!
-  PIDS+=($!)
-}
-await_running() { # dir name...
-  local dir=$1 n deadline=$((SECONDS + 180)); shift
-  for n in "$@"; do
-    until grep -q "running stages" "$dir/$n.log"; do
-      kill -0 "${PID_OF[$n]}" 2>/dev/null || { echo "$n exited:" >&2; tail -5 "$dir/$n.log" >&2; exit 1; }
-      [ $SECONDS -lt $deadline ] || { echo "$n not running after 180 s" >&2; exit 1; }
-      sleep 0.5
-    done
-  done
-}
-
 one_shape() { # routers deliveries
   local R=$1 D=$2 dir="$WORK/shape-$1x$2" i
   mkdir -p "$dir"
@@ -73,11 +50,7 @@ one_shape() { # routers deliveries
   "$HERE/cluster.sh" start >&2 || exit 1
   BOOT=$("$HERE/cluster.sh" bootstrap)
   local brokers; brokers=$(for b in 1 2 3; do cat "$CLUSTER_DIR/broker-$b/pid"; done)
-  # shellcheck disable=SC2086
-  java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.CountingSink --port "$SINK_PORT" \
-    --ids "$dir/delivered.ids" > "$dir/sink.out" 2> "$dir/sink.err" &
-  PIDS+=($!)
-  until grep -q '^LISTENING' "$dir/sink.out" 2>/dev/null; do sleep 0.1; done
+  start_sink "$dir"
 
   # One process creates the topics (RF 3, min ISR 2), then the others.
   start_stage "$dir" router-1 router; await_running "$dir" router-1
