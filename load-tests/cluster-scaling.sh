@@ -85,9 +85,9 @@ one_shape() { # routers deliveries
   local line
   line=$(printf 'SCALING routers=%s deliveries=%s messages=%s delivered=%s e2e_msgs_per_s=%s accepted: %s cpu_s_per_1000: ingress=%s routers=%s deliveries=%s brokers=%s drain_after_load_s=%s work:%s' \
     "$R" "$D" "$N" "$got" "$(echo "scale=1; $got / ($t2 - $t0)" | bc)" \
-    "$(grep '^RESULT' "$dir/gen.out" | grep -o 'rate=[0-9.]* p50=[0-9.]* p99=[0-9.]*')" \
+    "$(grep -o 'RESULT.*' "$dir/gen.out" | grep -o 'rate=[0-9.]* p50=[0-9.]* p90=[0-9.]* p99=[0-9.]*' | tail -1)" \
     "$(per "$i0" "$i1")" "$(per "$r0" "$r1")" "$(per "$d0" "$d1")" "$(per "$b0" "$b1")" \
-    "$(echo "scale=1; $t2 - $t1" | bc)" "$work")
+    "$(echo "scale=1; ($t2 - $t1) / 1" | bc)" "$work")
   echo "$line" | tee -a "$RESULTS"
   stop_all
 }
