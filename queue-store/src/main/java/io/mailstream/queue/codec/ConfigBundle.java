@@ -103,7 +103,7 @@ public record ConfigBundle(String yaml, List<MapText> files, String origin, long
     String yaml = r.string();
     List<MapText> files = r.list(in -> new MapText(in.string(), in.bytes()));
     r.expectEnd();
-    ConfigBundle bundle = new ConfigBundle(yaml, files, origin, at);
+    ConfigBundle bundle = CodecException.ifDamaged(() -> new ConfigBundle(yaml, files, origin, at));
     if (!bundle.hash().equals(hash)) {
       throw new CodecException("configuration record damaged: content does not match its hash " + hash);
     }
