@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mailstream.core.event.QueueCommand;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,27 @@ class DamagedRecordsTest {
         .varint(1).varint(2).toByteArray();
     CodecException e = assertThrows(CodecException.class, () -> EventCodec.decode(record));
     assertEquals("record damaged: empty domain", e.getMessage());
+  }
+
+  /**
+   * Seen while writing the target, not by it (it cannot forge SHA-256, but anyone who writes the
+   * config topic can compute one): a bundle's map name is written as a file name under the node's
+   * configuration directory, so a name like {@code ../../x} wrote outside it. Only routing keys are
+   * read now; this record's hash is right, so only the name refuses it.
+   */
+  @Test
+  void configBundleWithAPathForAMapNameIsDamaged() throws Exception {
+    for (String name : new String[] {"../../x", "maps/x", "", ".", "Mailertable"}) {
+      byte[] content = new BinaryWriter().string("hostname: gw.test\n")
+          .list(List.of(name), (out, n) -> out.string(n).bytes("x RELAY\n".getBytes(StandardCharsets.UTF_8)))
+          .toByteArray();
+      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+      byte[] header = new BinaryWriter().writeByte(1).writeByte(32).string(hash).string("gw.test").varint(1).toByteArray();
+      byte[] record = Arrays.copyOf(header, header.length + content.length);
+      System.arraycopy(content, 0, record, header.length, content.length);
+      CodecException e = assertThrows(CodecException.class, () -> ConfigBundle.decode(record), name);
+      assertEquals("record damaged: map name is not a routing key: " + name, e.getMessage());
+    }
   }
 
   /**
