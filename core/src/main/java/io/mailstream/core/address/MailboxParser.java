@@ -123,7 +123,7 @@ final class MailboxParser {
       for (int i = 1; i < local.length() - 1; i++) {
         char c = local.charAt(i);
         if (c == '\\') {
-          i++;
+          checkQuotedPair(local, ++i);
         } else if (c == '"' || c < 0x20 || c == 0x7f) {
           throw new AddressException("invalid character in quoted local part");
         }
@@ -138,6 +138,22 @@ final class MailboxParser {
       if (!isAtext(c) && c != '.') {
         throw new AddressException("invalid character '" + printable(c) + "' in local part");
       }
+    }
+  }
+
+  /**
+   * RFC 5321 4.1.2: quoted-pairSMTP = %d92 %d32-126, a backslash and a printable ASCII character.
+   * A backslash before a control character would carry a CR, LF or NUL inside an address to logs,
+   * headers and the next hop's RCPT command (a fuzzer finding: {@code "a\<ESC>"} was taken as a
+   * local part). A backslash before the closing quote escapes it and leaves the string open.
+   */
+  private static void checkQuotedPair(String local, int i) throws AddressException {
+    if (i >= local.length() - 1) {
+      throw new AddressException("unterminated quoted local part");
+    }
+    char c = local.charAt(i);
+    if (c < 0x20 || c > 0x7e) {
+      throw new AddressException("invalid character '" + printable(c) + "' after backslash in quoted local part");
     }
   }
 

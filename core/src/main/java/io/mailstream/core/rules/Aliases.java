@@ -1,8 +1,5 @@
 package io.mailstream.core.rules;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,12 +75,7 @@ public final class Aliases {
   }
 
   public static Aliases load(Path file, Options options) throws MapFileException {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new MapFileException(file + ": cannot read: " + e.getMessage(), e);
-    }
+    List<String> lines = MapFile.lines(file);
     return of(MapFile.parse(file.toString(), joinBackslashContinuations(file.toString(), lines), true), options);
   }
 

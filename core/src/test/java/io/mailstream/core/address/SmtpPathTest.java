@@ -88,6 +88,32 @@ class SmtpPathTest {
         Arguments.of("<@[IPv6:::1:user@c.example>", false, "source route without ':'"));
   }
 
+  /**
+   * A fuzzer finding (AddressFuzzTest, seed quoted-pair-control-character): a backslash let a
+   * control character into a quoted local part, which RFC 5321's quoted-pairSMTP (%d92 %d32-126)
+   * does not allow; a CR or LF there would split the next hop's RCPT command or a header line.
+   */
+  static Stream<Arguments> controlCharacterAfterBackslash() {
+    return Stream.of(
+        Arguments.of("<\"a\\\u001b\"@example.com>", "invalid character '\\x1b' after backslash in quoted local part"),
+        Arguments.of("<\"a\\\r\\\n\"@example.com>", "invalid character '\\x0d' after backslash in quoted local part"),
+        Arguments.of("<\"a\\\u0000\"@example.com>", "invalid character '\\x00' after backslash in quoted local part"),
+        Arguments.of("<\"a\\\u00e9\"@example.com>", "invalid character '\u00e9' after backslash in quoted local part"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("controlCharacterAfterBackslash")
+  void quotedPairIsABackslashAndAPrintableAsciiCharacter(String arg, String message) {
+    AddressException e = assertThrows(AddressException.class, () -> SmtpPath.parse(arg, false, true));
+    assertEquals(message, e.getMessage());
+    assertThrows(AddressException.class, () -> MailAddress.parse(arg.substring(1, arg.length() - 1)));
+  }
+
+  @Test
+  void quotedPairOfPrintableAsciiStaysAllowed() throws AddressException {
+    assertEquals("\"a\\\"b\\ \"@example.com", SmtpPath.parse("<\"a\\\"b\\ \"@example.com>", false).address().toString());
+  }
+
   @ParameterizedTest(name = "{0} allowNull={1} -> {2}")
   @MethodSource("invalid")
   void rejectsPath(String arg, boolean allowNull, String message) {

@@ -23,10 +23,19 @@ public final class BinaryReader {
     return buf[pos++] & 0xFF;
   }
 
+  /**
+   * An unsigned varint as {@link BinaryWriter#varint} writes it: at most 63 bits, so never negative.
+   * A tenth octet with bits set would make the value negative or drop bits; such a value passed
+   * through varintInt as a negative list length or size, and a record holding one could not be
+   * written again (a fuzzer finding).
+   */
   public long varint() {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = readByte();
+      if (shift == 63 && (b & 0x7F) != 0) {
+        throw new CodecException("varint beyond 63 bits at offset " + (pos - 1));
+      }
       v |= (long) (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
         return v;
@@ -89,8 +98,10 @@ public final class BinaryReader {
     }
   }
 
+  // Compared as what is left rather than as pos + n, which overflows for a length prefix near
+  // Integer.MAX_VALUE and let such a string through to String's constructor (a fuzzer finding).
   private void need(int n) {
-    if (n < 0 || pos + n > buf.length) {
+    if (n < 0 || n > buf.length - pos) {
       throw new CodecException("record truncated at offset " + pos);
     }
   }

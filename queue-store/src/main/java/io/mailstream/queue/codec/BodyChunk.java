@@ -38,7 +38,7 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
       throw new CodecException("not a version 1 body chunk record");
     }
     BinaryReader r = new BinaryReader(bytes, 2);
-    BodyChunk chunk = new BodyChunk(r.string(), r.varintInt(), r.bytes());
+    BodyChunk chunk = CodecException.ifDamaged(() -> new BodyChunk(r.string(), r.varintInt(), r.bytes()));
     r.expectEnd();
     return chunk;
   }

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One configuration version as the cluster shares it on the {@code config} topic: the text of
@@ -31,8 +33,23 @@ public record ConfigBundle(String yaml, List<MapText> files, String origin, long
     files = files.stream().sorted(Comparator.comparing(MapText::name)).toList();
   }
 
-  /** A map file's content under its {@code routing.} key. */
+  /**
+   * A map file's content under its {@code routing.} key.
+   *
+   * @param name the key ({@code mailertable}, {@code local-host-names}, ...): a node writes the
+   *     content under this name into its configuration directory, so a name read from the topic must
+   *     never be a path ({@code ../../etc/cron.d/x}) or empty
+   */
   public record MapText(String name, byte[] content) {
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*");
+
+    public MapText {
+      Objects.requireNonNull(content, "content");
+      if (name == null || !KEY.matcher(name).matches()) {
+        throw new IllegalArgumentException("map name is not a routing key: " + name);
+      }
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof MapText m && m.name.equals(name) && Arrays.equals(m.content, content);
@@ -101,7 +118,7 @@ public record ConfigBundle(String yaml, List<MapText> files, String origin, long
     String origin = r.string();
     long at = r.varint();
     String yaml = r.string();
-    List<MapText> files = r.list(in -> new MapText(in.string(), in.bytes()));
+    List<MapText> files = CodecException.ifDamaged(() -> r.list(in -> new MapText(in.string(), in.bytes())));
     r.expectEnd();
     ConfigBundle bundle = new ConfigBundle(yaml, files, origin, at);
     if (!bundle.hash().equals(hash)) {

@@ -51,7 +51,8 @@ public final class ControlCodec {
       throw new CodecException("unknown queue command verb " + verb);
     }
     BinaryReader r = new BinaryReader(bytes, 3);
-    QueueCommand c = new QueueCommand(verbs[verb - 1], r.list(BinaryReader::string), r.string(), r.varint());
+    QueueCommand.Verb v = verbs[verb - 1];
+    QueueCommand c = CodecException.ifDamaged(() -> new QueueCommand(v, r.list(BinaryReader::string), r.string(), r.varint()));
     r.expectEnd();
     return c;
   }

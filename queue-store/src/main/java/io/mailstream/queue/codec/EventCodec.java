@@ -92,19 +92,22 @@ public final class EventCodec {
     if (type == REROUTE_REQUESTED && version < 2) {
       throw new CodecException("unknown event type " + type + " in schema version " + version);
     }
-    MailEvent event =
-        switch (type) {
-          case MESSAGE_ACCEPTED -> messageAccepted(r, version);
-          case RECIPIENT_ROUTED -> recipientRouted(r, version);
-          case REROUTE_REQUESTED -> new RerouteRequested(recipientRouted(r, version), r.varint());
-          case DELIVERY_ATTEMPTED -> deliveryAttempted(r);
-          case DELIVERED -> delivered(r);
-          case DEFERRED -> deferred(r);
-          case BOUNCED -> bounced(r);
-          default -> throw new CodecException("unknown event type " + type + " in schema version " + version);
-        };
+    MailEvent event = CodecException.ifDamaged(() -> event(r, type, version));
     r.expectEnd();
     return event;
+  }
+
+  private static MailEvent event(BinaryReader r, int type, int version) {
+    return switch (type) {
+      case MESSAGE_ACCEPTED -> messageAccepted(r, version);
+      case RECIPIENT_ROUTED -> recipientRouted(r, version);
+      case REROUTE_REQUESTED -> new RerouteRequested(recipientRouted(r, version), r.varint());
+      case DELIVERY_ATTEMPTED -> deliveryAttempted(r);
+      case DELIVERED -> delivered(r);
+      case DEFERRED -> deferred(r);
+      case BOUNCED -> bounced(r);
+      default -> throw new CodecException("unknown event type " + type + " in schema version " + version);
+    };
   }
 
   static final int RETRY_ENTRY = 17;
@@ -127,8 +130,9 @@ public final class EventCodec {
     }
     BinaryReader r = new BinaryReader(bytes, 2);
     var entry =
-        new io.mailstream.queue.state.RetryEntry(
-            recipientRouted(r, version), r.varintInt(), r.varint(), r.varint(), reply(r), r.string());
+        CodecException.ifDamaged(
+            () -> new io.mailstream.queue.state.RetryEntry(
+                recipientRouted(r, version), r.varintInt(), r.varint(), r.varint(), reply(r), r.string()));
     r.expectEnd();
     return entry;
   }
