@@ -34,12 +34,16 @@ public final class QueueGauges {
   /** Registers the gauges of {@code index} on {@code registry}. */
   public static void register(MeterRegistry registry, QueueIndex index) {
     QueueGauges gauges = new QueueGauges(index, System::currentTimeMillis);
+    // Micrometer holds a gauge's object weakly, and nothing else holds this one: without a strong
+    // reference the collector takes it and the gauges read NaN.
     for (String state : STATES) {
       Gauge.builder("mailstream.queue.messages", gauges, g -> g.messages(state))
+          .strongReference(true)
           .description("messages in the queue in this state, as this node's view of the cluster's queue has them")
           .tag("state", state)
           .register(registry);
       Gauge.builder("mailstream.queue.oldest.age", gauges, g -> g.oldestAgeSeconds(state))
+          .strongReference(true)
           .description("how long ago the oldest message in this state arrived (0 when none is)")
           .baseUnit("seconds")
           .tag("state", state)
