@@ -153,9 +153,15 @@ public final class KafkaClients {
     return p;
   }
 
-  /** How a stage's consumer closes on a stop: it leaves its group, so its partitions move at once. */
+  /**
+   * How a stage's consumer closes on a stop: it leaves its group, so its partitions move at once.
+   * The leave is sent and its answer waited for briefly: the close otherwise waits for every
+   * request still pending with the group coordinator, which held a node's stop for a whole
+   * session time-out (15 s) in the tests' shared broker.
+   */
   public static final CloseOptions LEAVE =
-      CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+      CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofMillis(500));
 
   private static Properties common(String bootstrap) {
     Properties p = new Properties();
