@@ -27,7 +27,7 @@ import java.util.Locale;
  */
 class AddressFuzzTest {
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "10s")
   void anyAddress(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
     checkMailbox(text);

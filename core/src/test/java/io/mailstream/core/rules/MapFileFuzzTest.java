@@ -40,7 +40,7 @@ class MapFileFuzzTest {
   private static final Path SHIFTED = DIR.resolve("map-after-comment");
   private static final Pattern WHERE = Pattern.compile("(.+?):([0-9]+): (.+)");
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "10s")
   void anyMapFile(byte[] input) throws IOException {
     byte[] shifted = new byte[input.length + 8];
     System.arraycopy("# moved\n".getBytes(StandardCharsets.US_ASCII), 0, shifted, 0, 8);

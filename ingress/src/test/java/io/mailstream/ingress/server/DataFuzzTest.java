@@ -42,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  */
 class DataFuzzTest {
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "10s")
   void anyBody(byte[] input) {
     Model model = Model.of(input);
     Random random = new Random(Arrays.hashCode(input));

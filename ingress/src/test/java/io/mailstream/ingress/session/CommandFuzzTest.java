@@ -44,7 +44,7 @@ class CommandFuzzTest {
   private static final MailstreamConfig NONE = config(false);
   private static final ConnectionSecurity PLAIN_AUTH = new ConnectionSecurity(false, false, true, true, false);
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "30s")
   void conversation(byte[] input) throws Exception {
     String text = new String(input, StandardCharsets.UTF_8);
     // As LineFramer passes them on: the CR of a CRLF is not part of the line.

@@ -26,7 +26,7 @@ import java.util.function.Function;
  */
 class CodecFuzzTest {
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "10s")
   void anyRecord(byte[] input) {
     check(input, EventCodec::decode, EventCodec::encode, e -> e);
     check(input, EventCodec::decodeRetry, EventCodec::encodeRetry, e -> e);
