@@ -19,13 +19,8 @@ set -u
 N=${1:-20000} SIZE=${2:-2048} CONC=${3:-8}
 KILLS=${KILLS-broker router delivery ingress}
 DRAIN=${DRAIN:-240}
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC}
-TOOLS_JAVA_OPTS=${TOOLS_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
 # shellcheck source=cluster-lib.sh
-. "$HERE/cluster-lib.sh"
-cluster_jars
+. "$(dirname "$0")/cluster-lib.sh"
 WORK=$(mktemp -d /tmp/mailstream-faults.XXXXXX)
 export CLUSTER_DIR=$WORK/cluster
 SINK_PORT=${SINK_PORT:-2626} IN1=2601 IN2=2602

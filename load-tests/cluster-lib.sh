@@ -1,5 +1,10 @@
-# Shared by the cluster scripts (cluster-faults.sh, cluster-scaling.sh): source it after setting
-# HERE, ROOT, MS_JAVA_OPTS and TOOLS_JAVA_OPTS. Needs bash 4 (an associative array).
+# Shared by the cluster scripts (cluster-faults.sh, cluster-scaling.sh): sourcing it sets HERE
+# (load-tests), ROOT, the JVM options of the stage processes and of the tools (unless given),
+# MS_JAR and LT_JAR (or exits 2 naming the build to run). Needs bash 4 (an associative array).
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC}
+TOOLS_JAVA_OPTS=${TOOLS_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 
 # Sets MS_JAR and LT_JAR, or exits 2 naming the build to run.
 cluster_jars() {
@@ -44,3 +49,5 @@ start_sink() {
   PIDS+=($!)
   until grep -q '^LISTENING' "$1/sink.out" 2>/dev/null; do sleep 0.1; done
 }
+
+cluster_jars

@@ -13,13 +13,8 @@
 set -u
 N=${1:-6000} SIZE=${2:-4096} CONC=${3:-20}
 SHAPES=${SHAPES:-1:1 2:2}
-MS_JAVA_OPTS=${MS_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC}
-TOOLS_JAVA_OPTS=${TOOLS_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
 # shellcheck source=cluster-lib.sh
-. "$HERE/cluster-lib.sh"
-cluster_jars
+. "$(dirname "$0")/cluster-lib.sh"
 WORK=$(mktemp -d /tmp/mailstream-scaling.XXXXXX)
 RESULTS=${RESULTS:-$HERE/results/cluster-scaling-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$(dirname "$RESULTS")"
