@@ -4,6 +4,8 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -16,9 +18,18 @@ import org.apache.kafka.common.KafkaException;
  * outcome, a retry-state change or a DSN that Kafka never took, and the mail would be neither
  * retried nor bounced. Every send through {@link #producer} reports here; {@link #check} throws
  * the first failure since the last check.
+ *
+ * <p>Sends are numbered, so that a worker can commit an input offset as soon as everything it sent
+ * before finishing that record is acknowledged ({@link #lastSent}, {@link #storedUpTo}), without
+ * stopping to flush: the time between a delivery and its commit, which a crash turns into
+ * duplicates, is then one acknowledgement and one commit. Numbers are taken on the sending
+ * thread, and a worker sends from its own thread only, which is where it reads them.
  */
 final class AcknowledgedSends {
   private final AtomicReference<Exception> failed = new AtomicReference<>();
+  private final AtomicLong sent = new AtomicLong();
+  // Numbers of the sends not yet answered. A failed one leaves it too: check() reports it.
+  private final ConcurrentSkipListSet<Long> unanswered = new ConcurrentSkipListSet<>();
   private final Producer<String, byte[]> producer;
 
   @SuppressWarnings("unchecked")
@@ -36,6 +47,22 @@ final class AcknowledgedSends {
     return producer;
   }
 
+  /** The number of the last record sent so far (0 before the first). */
+  long lastSent() {
+    return sent.get();
+  }
+
+  /**
+   * Every record numbered up to this one has been answered: stored, or failed and reported by the
+   * next {@link #check}. Read it before that check.
+   */
+  long storedUpTo() {
+    // Read before the set: a send numbered after this read cannot lower the answer below it.
+    long last = sent.get();
+    Long first = unanswered.ceiling(Long.MIN_VALUE);
+    return first == null ? last : Math.min(last, first - 1);
+  }
+
   /**
    * Throws the first send failure since the last call, after {@code flush()} has waited for them.
    *
@@ -51,17 +78,27 @@ final class AcknowledgedSends {
   private Object invoke(Producer<String, byte[]> delegate, Method method, Object[] args) throws Throwable {
     if (method.getName().equals("send") && args != null && args.length >= 1 && args[0] instanceof ProducerRecord) {
       Callback theirs = args.length == 2 ? (Callback) args[1] : null;
+      long number = sent.incrementAndGet();
+      unanswered.add(number);
       Callback ours = (metadata, exception) -> {
         if (exception != null) {
           failed.compareAndSet(null, exception);
         }
+        unanswered.remove(number);
         if (theirs != null) {
           theirs.onCompletion(metadata, exception);
         }
       };
       @SuppressWarnings("unchecked")
       ProducerRecord<String, byte[]> record = (ProducerRecord<String, byte[]>) args[0];
-      return delegate.send(record, ours);
+      try {
+        return delegate.send(record, ours);
+      } catch (RuntimeException e) {
+        // Thrown, not called back (a closed producer, an interrupt): answered all the same.
+        failed.compareAndSet(null, e);
+        unanswered.remove(number);
+        throw e;
+      }
     }
     try {
       return method.invoke(delegate, args);

@@ -7,6 +7,7 @@ import io.mailstream.core.event.Destination;
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.rules.DestinationLabels;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -47,11 +49,17 @@ public final class DeliveryMetrics {
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
   private final Map<String, Timer> attempts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> uncommitted = new ConcurrentHashMap<>();
+  private final Timer commits;
 
   /** @param labels the labels of the configuration version running (it changes with reloads) */
   public DeliveryMetrics(MeterRegistry registry, Supplier<DestinationLabels> labels) {
     this.registry = registry;
     this.labels = labels;
+    this.commits = Timer.builder("mailstream.delivery.commit")
+        .description("from a delivery worker's offset commit to Kafka's answer")
+        .serviceLevelObjectives(ATTEMPT_BUCKETS)
+        .register(registry);
   }
 
   /** The registry these meters are in (dead letters are counted there too). */
@@ -84,6 +92,28 @@ public final class DeliveryMetrics {
           .register(registry))
           .record(Math.max(0, d.deliveredAtMillis() - d.acceptedAtMillis()), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Where worker {@code worker} (its member name, which a restarted worker keeps) tells how many
+   * records it finished whose offsets are not committed yet: what a crash would make the next owner
+   * of its partitions deliver again.
+   */
+  AtomicInteger uncommitted(String worker) {
+    return uncommitted.computeIfAbsent(worker, w -> {
+      AtomicInteger n = new AtomicInteger();
+      Gauge.builder("mailstream.delivery.uncommitted", n, AtomicInteger::get)
+          .description("records a delivery worker finished whose offsets are not committed yet "
+              + "(what a crash would deliver again)")
+          .tag("worker", w)
+          .register(registry);
+      return n;
+    });
+  }
+
+  /** An offset commit took {@code nanos}. */
+  void committed(long nanos) {
+    commits.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** One attempt at {@code destination} took {@code millis}, whatever its outcome. */

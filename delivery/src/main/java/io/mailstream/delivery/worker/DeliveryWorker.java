@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -57,6 +58,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,11 +72,13 @@ import org.slf4j.LoggerFactory;
  * came from; retries that are due run in a lane of their own (a quarter of {@code maxInFlight} on
  * top of it), so that fresh mail never waits behind them, nor they behind it.
  *
- * <p>Every 50 ms (or 2,000 recorded attempts) the producer is flushed, every send checked, and the
- * input offsets committed up to the last contiguous finished record of each partition: an offset
- * is committed only once the outcomes, retry state and notices of its message and of every message
- * before it are acknowledged by Kafka. A worker that stops, or loses partitions, waits for the
- * messages in flight, records and commits them; only a crash can make the next owner repeat one.
+ * <p>Every 50 ms (or 2,000 recorded attempts) every send is checked and the input offsets are
+ * committed, without waiting, up to the last contiguous finished record of each partition: an
+ * offset is committed only once the outcomes, retry state and notices of its message and of every
+ * message before it are acknowledged by Kafka, and the worker never stops to flush, so what a
+ * crash makes the next owner repeat is what finished within about one acknowledgement and one
+ * commit. A worker that stops, or loses partitions, waits for the messages in flight, records them
+ * and commits them synchronously; only a crash can make the next owner repeat one.
  * When it gains a partition it rebuilds that partition's retry state from the changelog.
  *
  * <p>A message whose delivery throws (not a Kafka error: a mailer or the outcome bookkeeping) ends
@@ -90,7 +94,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private boolean assignedBefore;
   // How long to wait at most between two tries while Kafka does not answer.
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  // Outcomes are flushed and offsets committed this often, or after this many attempts.
+  // Offsets are committed this often (one commit under way at a time), or after this many records.
   private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(50).toNanos();
   private static final int MAX_RECORDED_BEFORE_COMMIT = 2000;
   // Bodies held by the messages in flight; polling pauses above it (a few large bodies).
@@ -108,9 +112,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Producer<String, byte[]> producer;
   private final AcknowledgedSends sends;
-  // Retry entries created since the last commit: if they are not acknowledged, they go too, so
-  // that reading their messages again attempts them instead of skipping them as already deferred.
-  private final Map<Integer, Set<String>> createdInBatch = new HashMap<>();
+  // Retry entries created and not yet known to be stored, with the number of their last send: if
+  // they are not acknowledged, a rewind removes them too, so that reading their messages again
+  // attempts them instead of skipping them as already deferred.
+  private final Map<Integer, Map<String, Long>> unconfirmedEntries = new HashMap<>();
   private final BodyReader bodies;
   private final BodyReader largeBodies;
   private final DeadLetters deadLetters;
@@ -140,6 +145,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private int generation;
   private int recordedSinceCommit;
   private long lastCommitNanos = System.nanoTime();
+  // One offset commit under way at a time; the worker goes on recording meanwhile.
+  private boolean commitInFlight;
+  private boolean commitRefusedLogged;
+  private final AtomicInteger uncommitted;
+  private final DeliveryMetrics metrics;
   private long lastRetryRoundNanos;
   private RecordFailedException failed;
 
@@ -202,6 +212,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.mailers = mailers;
     this.maxInFlight = maxInFlight;
     this.maxRetriesInFlight = Math.max(1, maxInFlight / 4);
+    this.metrics = metrics;
+    this.uncommitted = metrics.uncommitted(rerouting.workerId());
     Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery", rerouting.workerId());
     // A stop or a rebalance waits for the messages in flight (bounded by FINISH_IN_FLIGHT).
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
@@ -242,7 +254,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         }
       }
       finishInFlight();
-      commit();
+      commitNow();
     } finally {
       // Whatever ends the loop other than close() propagates: the worker's runner logs it and
       // starts another.
@@ -257,7 +269,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private void step() {
     record();
     admit();
-    boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0;
+    boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0 || commitInFlight;
     ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(busy ? 5 : 100));
     for (ConsumerRecord<String, byte[]> record : batch) {
       if (!running) {
@@ -282,7 +294,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     if (failed != null) {
       RecordFailedException e = failed;
       finishInFlight();
-      commit();
+      commitNow();
       throw e;
     }
   }
@@ -301,33 +313,96 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   }
 
   /**
-   * Flushes the producer, checks every send and commits the offsets up to the last contiguous
-   * finished record of each partition: outcomes, retry state and notices are acknowledged before
-   * the offsets that cover them.
+   * Commits, without waiting for the answer, the offsets up to the last contiguous finished record
+   * of each partition whose outcomes, retry state and notices Kafka has acknowledged. The worker
+   * does not stop to flush: it goes on recording while the sends and the commit are under way, so
+   * a delivery is committed about one acknowledgement and one commit after it finished, and a
+   * crash makes the next owner repeat no more than that (the {@code mailstream.delivery.uncommitted}
+   * gauge shows how many that is at any moment).
    */
   private void commit() {
     lastCommitNanos = System.nanoTime();
-    if (recordedSinceCommit == 0) {
+    long stored = sends.storedUpTo();
+    sends.check();
+    confirmEntries(stored);
+    uncommitted.set(tracker.uncommitted());
+    if (commitInFlight) {
       return;
     }
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(stored);
+    offsets.keySet().retainAll(consumer.assignment());
+    if (offsets.isEmpty()) {
+      recordedSinceCommit = 0;
+      return;
+    }
+    commitInFlight = true;
+    int gen = generation;
+    long askedAt = System.nanoTime();
+    consumer.commitAsync(offsets, (done, e) -> {
+      // Called on this worker's thread, from a later poll or commit.
+      commitInFlight = false;
+      metrics.committed(System.nanoTime() - askedAt);
+      if (gen != generation) {
+        return; // A rewind since: those records are read again from the committed offsets.
+      }
+      if (e == null) {
+        tracker.committed(done);
+        commitRefusedLogged = false;
+      } else {
+        commitRefused(e);
+      }
+    });
+    recordedSinceCommit = 0;
+  }
+
+  /**
+   * A commit the group coordinator did not take. During a rebalance (cooperative: this member goes
+   * on working while the group moves some partitions) and on a coordinator that moves, the offsets
+   * stay pending and the next commit takes them; otherwise this member has left the group and its
+   * partitions' next owner repeats what was not committed. Logged once until a commit succeeds.
+   */
+  private void commitRefused(Exception e) {
+    if (!commitRefusedLogged) {
+      commitRefusedLogged = true;
+      log.info("delivery worker {}: offset commit refused ({}); {}", member, e.toString(),
+          e instanceof RebalanceInProgressException || e instanceof RetriableException
+              ? "the next commit takes them"
+              : "what was not committed may be delivered again by the partitions' next owner");
+    }
+  }
+
+  /**
+   * Flushes the producer and commits what is finished, waiting for the answer: before partitions
+   * leave this worker and when it stops.
+   */
+  private void commitNow() {
     producer.flush();
+    long stored = sends.storedUpTo();
     sends.check();
-    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+    confirmEntries(stored);
+    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(stored);
     offsets.keySet().retainAll(consumer.assignment());
     if (!offsets.isEmpty()) {
+      long askedAt = System.nanoTime();
       try {
         consumer.commitSync(offsets);
       } catch (RebalanceInProgressException e) {
-        // Rebalancing is cooperative: this member goes on working while the group moves some
-        // partitions, and a commit meanwhile is refused. Nothing is to be done again: the offsets
-        // stay pending, and the next poll completes the rebalance (committing for the partitions
-        // that leave, onPartitionsRevoked) before the next commit takes the rest.
+        // The offsets stay pending; the rebalance under way commits for the partitions that leave
+        // (onPartitionsRevoked) and the next commit takes the rest.
+        commitRefused(e);
         return;
       }
+      metrics.committed(System.nanoTime() - askedAt);
       tracker.committed(offsets);
     }
+    uncommitted.set(tracker.uncommitted());
     recordedSinceCommit = 0;
-    createdInBatch.clear();
+  }
+
+  /** Forgets the retry entries whose sends, up to number {@code stored}, Kafka has acknowledged. */
+  private void confirmEntries(long stored) {
+    unconfirmedEntries.values().forEach(keys -> keys.values().removeIf(send -> send <= stored));
+    unconfirmedEntries.values().removeIf(Map::isEmpty);
   }
 
   /** Forgets everything since the last commit and reads it again. */
@@ -339,11 +414,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     recordedSinceCommit = 0;
     // The changelog may have taken some of them; a tombstone keeps a later owner from restoring
     // an entry that reading again may never create (if the next attempt delivers).
-    createdInBatch.forEach((partition, keys) -> keys.forEach(key -> {
+    unconfirmedEntries.forEach((partition, keys) -> keys.keySet().forEach(key -> {
       store.remove(partition, key);
       changelog.remove(partition, key);
     }));
-    createdInBatch.clear();
+    unconfirmedEntries.clear();
     for (TopicPartition tp : tracker.partitions()) {
       long at = tracker.rewindTo(tp);
       if (at >= 0 && consumer.assignment().contains(tp)) {
@@ -424,7 +499,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
 
   /** A record finished without an attempt (dead-lettered, undecodable, already deferred). */
   private void done(TopicPartition tp, ConsumerRecord<String, byte[]> record) {
-    tracker.finished(tp, record.offset());
+    tracker.finished(tp, record.offset(), sends.lastSent());
     recordedSinceCommit++;
   }
 
@@ -522,9 +597,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     failures.succeeded(c.record());
     String key = RetryEntry.keyOf(c.routed());
     if (store.get(c.partition(), key).isPresent()) {
-      createdInBatch.computeIfAbsent(c.partition(), p -> new HashSet<>()).add(key);
+      unconfirmedEntries.computeIfAbsent(c.partition(), p -> new HashMap<>()).put(key, sends.lastSent());
     }
-    tracker.finished(new TopicPartition(c.record().topic(), c.partition()), c.record().offset());
+    tracker.finished(new TopicPartition(c.record().topic(), c.partition()), c.record().offset(), sends.lastSent());
   }
 
   /**
@@ -584,7 +659,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     RetryEntry entry = new RetryEntry(routed, 0, now, now + HELD_RECHECK.toMillis(), HELD, null);
     store.put(partition, entry);
     changelog.put(partition, entry);
-    createdInBatch.computeIfAbsent(partition, p -> new HashSet<>()).add(entry.key());
+    unconfirmedEntries.computeIfAbsent(partition, p -> new HashMap<>()).put(entry.key(), sends.lastSent());
     log.info("{}: held by the administrator; not attempted until released", routed.queueId());
   }
 
@@ -734,8 +809,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       while ((c = completions.poll()) != null) {
         finish(c);
       }
-      recordedSinceCommit++; // flush whatever retry-state changes are pending, too
-      commit();
+      commitNow();
       forget(partitions);
     }
 

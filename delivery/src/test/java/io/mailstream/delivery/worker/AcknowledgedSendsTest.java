@@ -46,4 +46,36 @@ class AcknowledgedSendsTest {
     sends.producer().flush();
     assertDoesNotThrow(sends::check);
   }
+
+  @Test
+  void storedUpToFollowsTheAnswersInOrderAndCountsAFailureAsAnswered() {
+    MockProducer<String, byte[]> kafka = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    AcknowledgedSends sends = new AcknowledgedSends(kafka);
+    assertEquals(0, sends.storedUpTo());
+
+    for (int i = 1; i <= 3; i++) {
+      sends.producer().send(new ProducerRecord<>("outcomes", "q" + i, new byte[] {(byte) i}));
+    }
+    assertEquals(3, sends.lastSent());
+    assertEquals(0, sends.storedUpTo(), "nothing answered yet");
+    kafka.completeNext();
+    assertEquals(1, sends.storedUpTo());
+    kafka.errorNext(new TimeoutException("expired"));
+    assertEquals(2, sends.storedUpTo(), "answered, and the check says it failed");
+    assertThrows(KafkaException.class, sends::check);
+    kafka.completeNext();
+    assertEquals(3, sends.storedUpTo());
+  }
+
+  @Test
+  void aSendThatThrowsIsAnsweredAndReported() {
+    MockProducer<String, byte[]> kafka = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    AcknowledgedSends sends = new AcknowledgedSends(kafka);
+    kafka.close();
+
+    assertThrows(IllegalStateException.class,
+        () -> sends.producer().send(new ProducerRecord<>("outcomes", "q1", new byte[] {1})));
+    assertEquals(1, sends.storedUpTo(), "a thrown send does not hold the commits back for ever");
+    assertThrows(KafkaException.class, sends::check);
+  }
 }
