@@ -159,78 +159,123 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       Throwable error) {}
 
   /**
-   * A worker whose bounces notify senders as {@code localhost} would; a node passes its hostname
-   * with {@link #DeliveryWorker(String, Topics, Function, RetryPolicy, RetryStore, BounceNotifier)}.
-   */
-  public DeliveryWorker(
-      String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers, RetryPolicy policy, RetryStore store) {
-    this(bootstrap, topics, mailers, policy, store, new DsnNotifier("localhost", topics));
-  }
-
-  /**
+   * A worker for {@code topics} on the cluster at {@code bootstrap}; the rest has defaults a test or
+   * a tool can keep (see {@link Builder}).
+   *
    * @param mailers picks the mailer for a routed message (the local mailer or the SMTP client)
    * @param store the node's retry state; workers of one node share it (their partitions are disjoint)
-   * @param bounces told of the recipients each attempt gives up on (delivery status notifications)
    */
-  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
-      RetryPolicy policy, RetryStore store, BounceNotifier bounces) {
-    this(bootstrap, topics, mailers, policy, store, bounces, Rerouting.unknownRules(),
-        new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS));
+  public static Builder builder(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
+      RetryPolicy policy, RetryStore store) {
+    return new Builder(bootstrap, topics, mailers, policy, store);
   }
 
-  /**
-   * @param rerouting tells the rules in force, so that a retry routed under others goes back to the
-   *     router first, and names this worker for the transactions that hand recipients back
-   * @param failures counts the messages delivery failed on; it must outlive this worker (the next
-   *     worker started in its place reads the same messages), so the caller keeps it
-   */
-  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
-      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures) {
-    this(bootstrap, topics, mailers, policy, store, bounces, rerouting, failures, DeliverySettings.DEFAULT_MAX_IN_FLIGHT);
+  /** What a delivery worker is made of, beyond its cluster, topics, mailers, policy and store. */
+  public static final class Builder {
+    private final String bootstrap;
+    private final Topics topics;
+    private final Function<RecipientRouted, Mailer> mailers;
+    private final RetryPolicy policy;
+    private final RetryStore store;
+    private BounceNotifier bounces;
+    private Rerouting rerouting = Rerouting.unknownRules();
+    private RecordFailures failures = new RecordFailures(RecordFailures.DEFAULT_ATTEMPTS);
+    private int maxInFlight = DeliverySettings.DEFAULT_MAX_IN_FLIGHT;
+    private DeliveryMetrics metrics = DeliveryMetrics.NONE;
+    private QueueControl control = QueueControl.none();
+
+    private Builder(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers, RetryPolicy policy,
+        RetryStore store) {
+      this.bootstrap = bootstrap;
+      this.topics = topics;
+      this.mailers = mailers;
+      this.policy = policy;
+      this.store = store;
+      this.bounces = new DsnNotifier("localhost", topics);
+    }
+
+    /**
+     * Told of the recipients each attempt gives up on, and of delays (delivery status
+     * notifications); by default notices signed as {@code localhost}, where a node names itself.
+     */
+    public Builder bounces(BounceNotifier bounces) {
+      this.bounces = bounces;
+      return this;
+    }
+
+    /**
+     * Tells the rules in force, so that a retry routed under others goes back to the router first,
+     * and names this worker (its group member and the transactions that hand recipients back).
+     */
+    public Builder rerouting(Rerouting rerouting) {
+      this.rerouting = rerouting;
+      return this;
+    }
+
+    /**
+     * Counts the messages delivery failed on; it must outlive the worker (the next worker started
+     * in its place reads the same messages), so the caller keeps it.
+     */
+    public Builder failures(RecordFailures failures) {
+      this.failures = failures;
+      return this;
+    }
+
+    /** Messages in flight at once ({@code delivery.max-in-flight}). */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /** Counts outcomes, latency, commits and dead letters for {@code /metrics}. */
+    public Builder metrics(DeliveryMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /**
+     * The administrators' orders as the node applies them: held and deleted messages are not
+     * attempted, and release, delete, flush and requeue act on this worker's retry state.
+     */
+    public Builder control(QueueControl control) {
+      this.control = control;
+      return this;
+    }
+
+    public DeliveryWorker build() {
+      return new DeliveryWorker(this);
+    }
   }
 
-  /** @param maxInFlight messages in flight at once ({@code delivery.max-in-flight}) */
-  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
-      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures,
-      int maxInFlight) {
-    this(bootstrap, topics, mailers, policy, store, bounces, rerouting, failures, maxInFlight, DeliveryMetrics.NONE,
-        QueueControl.none());
-  }
-
-  /**
-   * @param metrics counts outcomes, latency and dead letters for {@code /metrics}
-   * @param control the administrators' orders as the node applies them: held and deleted messages
-   *     are not attempted, and release, delete, flush and requeue act on this worker's retry state
-   */
-  public DeliveryWorker(String bootstrap, Topics topics, Function<RecipientRouted, Mailer> mailers,
-      RetryPolicy policy, RetryStore store, BounceNotifier bounces, Rerouting rerouting, RecordFailures failures,
-      int maxInFlight, DeliveryMetrics metrics, QueueControl control) {
-    this.control = control;
-    this.controlCursor = control.end();
-    this.failures = failures;
-    this.topics = topics;
-    this.mailers = mailers;
-    this.maxInFlight = maxInFlight;
-    this.maxRetriesInFlight = Math.max(1, maxInFlight / 4);
-    this.metrics = metrics;
-    this.uncommitted = metrics.uncommitted(rerouting.workerId());
-    Properties c = KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-delivery", rerouting.workerId());
+  private DeliveryWorker(Builder b) {
+    this.control = b.control;
+    this.controlCursor = b.control.end();
+    this.failures = b.failures;
+    this.topics = b.topics;
+    this.mailers = b.mailers;
+    this.maxInFlight = b.maxInFlight;
+    this.maxRetriesInFlight = Math.max(1, b.maxInFlight / 4);
+    this.metrics = b.metrics;
+    this.member = b.rerouting.workerId();
+    this.currentRouting = b.rerouting.currentFingerprint();
+    this.uncommitted = b.metrics.uncommitted(member);
+    Properties c = KafkaClients.consumer(b.bootstrap, b.topics.settings().topicPrefix() + "-delivery", member);
     // A stop or a rebalance waits for the messages in flight (bounded by FINISH_IN_FLIGHT).
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, maxInFlight));
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, b.maxInFlight));
     this.consumer = new KafkaConsumer<>(c);
-    this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(60))));
+    this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(b.bootstrap, Duration.ofSeconds(60))));
     this.producer = sends.producer();
-    this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
-    this.largeBodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
-    this.deadLetters = new DeadLetters(producer, topics, metrics.registry());
-    this.store = store;
-    this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
-    this.recorder = new OutcomeRecorder(producer, topics.outcomes(), store, changelog, policy, bounces, bodies, metrics);
-    this.handBack = new RouteHandBack(bootstrap, topics, rerouting.workerId(), store);
-    this.member = rerouting.workerId();
-    this.currentRouting = rerouting.currentFingerprint();
+    this.bodies = new BodyReader(b.bootstrap, b.topics, Duration.ofSeconds(30));
+    this.largeBodies = new BodyReader(b.bootstrap, b.topics, Duration.ofSeconds(30));
+    this.deadLetters = new DeadLetters(producer, b.topics, b.metrics.registry());
+    this.store = b.store;
+    this.changelog = new RetryChangelog(producer, b.bootstrap, b.topics.retryState());
+    this.recorder = new OutcomeRecorder(producer, b.topics.outcomes(), b.store, changelog, b.policy, b.bounces, bodies,
+        b.metrics);
+    this.handBack = new RouteHandBack(b.bootstrap, b.topics, member, b.store);
   }
+
 
   @Override
   public void run() {

@@ -91,8 +91,9 @@ class DelayWarningTest {
 
   void startWorker(RetryPolicy policy) throws Exception {
     SmtpMailer mailer = new SmtpMailer(connector, pool, NextHops.direct());
-    worker = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> mailer, policy, RetryStore.open(dir),
-        new DsnNotifier("relay.test", topics));
+    worker = DeliveryWorker.builder(TestKafka.bootstrap(), topics, r -> mailer, policy, RetryStore.open(dir))
+        .bounces(new DsnNotifier("relay.test", topics))
+        .build();
     thread = new Thread(worker, "delivery-warning-test");
     thread.start();
   }

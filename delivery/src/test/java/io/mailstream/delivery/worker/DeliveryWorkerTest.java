@@ -89,7 +89,7 @@ class DeliveryWorkerTest {
 
   DeliveryWorker startWorker(RetryStore store, RetryPolicy policy) {
     SmtpMailer mailer = new SmtpMailer(connector, pool, NextHops.direct());
-    DeliveryWorker w = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> mailer, policy, store);
+    DeliveryWorker w = DeliveryWorker.builder(TestKafka.bootstrap(), topics, r -> mailer, policy, store).build();
     Thread t = new Thread(w, "delivery-test");
     t.start();
     workers.add(w);
@@ -214,14 +214,14 @@ class DeliveryWorkerTest {
     RetryPolicy policy = new RetryPolicy(List.of(Duration.ofMinutes(1)), Duration.ofDays(5));
     RecordFailures failures = new RecordFailures(3);
     for (int attempt = 1; attempt <= 3; attempt++) {
-      DeliveryWorker w = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> breaksOnPoison, policy, store,
-          BounceNotifier.NONE, Rerouting.unknownRules(), failures);
+      DeliveryWorker w = DeliveryWorker.builder(TestKafka.bootstrap(), topics, r -> breaksOnPoison, policy, store)
+          .bounces(BounceNotifier.NONE).failures(failures).build();
       RecordFailedException e = assertThrows(RecordFailedException.class, w::run, "attempt " + attempt);
       assertEquals(topics.routed() + "-0@1", e.source());
       assertEquals("poison", e.queueId());
     }
-    DeliveryWorker last = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> breaksOnPoison, policy, store,
-        BounceNotifier.NONE, Rerouting.unknownRules(), failures);
+    DeliveryWorker last = DeliveryWorker.builder(TestKafka.bootstrap(), topics, r -> breaksOnPoison, policy, store)
+        .bounces(BounceNotifier.NONE).failures(failures).build();
     Thread t = new Thread(last, "delivery-test");
     t.start();
     workers.add(last);

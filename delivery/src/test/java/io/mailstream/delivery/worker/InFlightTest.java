@@ -96,9 +96,12 @@ class InFlightTest {
   }
 
   void start(int maxInFlight, Duration retry) {
-    worker = new DeliveryWorker(TestKafka.bootstrap(), topics, r -> mailer,
-        new RetryPolicy(List.of(retry), Duration.ofDays(5)), RetryStore.open(dir), BounceNotifier.NONE,
-        Rerouting.unknownRules(), new RecordFailures(3), maxInFlight);
+    worker = DeliveryWorker.builder(TestKafka.bootstrap(), topics, r -> mailer,
+            new RetryPolicy(List.of(retry), Duration.ofDays(5)), RetryStore.open(dir))
+        .bounces(BounceNotifier.NONE)
+        .failures(new RecordFailures(3))
+        .maxInFlight(maxInFlight)
+        .build();
     thread = new Thread(worker, "delivery-test");
     thread.start();
   }

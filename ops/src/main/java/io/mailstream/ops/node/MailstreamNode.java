@@ -287,9 +287,14 @@ public final class MailstreamNode implements AutoCloseable {
       // options included), the rules this node's router applies.
       Rerouting rerouting = new Rerouting(nodeId + "-" + i, () -> live.get().rules().fingerprint());
       deliveryWorkers.add(supervisor.supervise("delivery-" + i, () ->
-          new DeliveryWorker(bootstrap, topics, mailers, policy, store.get(),
-              new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)), rerouting, failures,
-              config.delivery().maxInFlight(), deliveryMetrics, queueAdministration.control())));
+          DeliveryWorker.builder(bootstrap, topics, mailers, policy, store.get())
+              .bounces(new DsnNotifier(nodeName, topics, !config.smtp().has(PrivacyFlag.NOBODYRETN)))
+              .rerouting(rerouting)
+              .failures(failures)
+              .maxInFlight(config.delivery().maxInFlight())
+              .metrics(deliveryMetrics)
+              .control(queueAdministration.control())
+              .build()));
     }
   }
 
