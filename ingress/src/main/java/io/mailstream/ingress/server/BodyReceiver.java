@@ -5,7 +5,6 @@ import io.mailstream.ingress.publish.BodyWriter;
 import io.mailstream.ingress.publish.Submission;
 import io.mailstream.ingress.session.BodySummary;
 import io.mailstream.ingress.session.HeaderScanner;
-import io.mailstream.ingress.session.OriginatorFields;
 import io.mailstream.queue.codec.BodyChunk;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
@@ -15,9 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Receives one message body, from DATA or from the chunks of BDAT: counts its octets and measures
- * its lines, scans its header section (for a local submission, also for the fields sendmail adds
- * to local mail when missing) and streams it to a
- * {@link BodyWriter} in chunks of {@link BodyChunk#MAX_SIZE}, so that a session never holds more
+ * its lines, scans its header section (Received hops, Message-ID, which of the fields sendmail adds
+ * to local mail when missing it has) and streams it to a {@link BodyWriter} in chunks of {@link BodyChunk#MAX_SIZE}, so that a session never holds more
  * than one chunk. While more than one chunk is unacknowledged, input is paused (back-pressure from
  * the queue to the client's TCP window).
  *
@@ -32,8 +30,6 @@ final class BodyReceiver {
   private final Executor eventLoop;
   private final InputGate gate;
   private final HeaderScanner headers = new HeaderScanner();
-  // Null but for a local submission: mail over TCP is not looked at for fields to add.
-  private final OriginatorFields originator;
   private final LineEndCheck lineEnds = new LineEndCheck();
   private byte[] buffer = new byte[FIRST_BUFFER];
   private int filled;
@@ -48,19 +44,10 @@ final class BodyReceiver {
   private boolean failed;
 
   BodyReceiver(BodyWriter writer, long maxSize, Executor eventLoop, InputGate gate) {
-    this(writer, maxSize, eventLoop, gate, null);
-  }
-
-  /**
-   * A receiver that also notes which of Date, From and Message-ID the body has, when {@code
-   * originator} is not null (a local submission).
-   */
-  BodyReceiver(BodyWriter writer, long maxSize, Executor eventLoop, InputGate gate, OriginatorFields originator) {
     this.writer = writer;
     this.maxSize = maxSize;
     this.eventLoop = eventLoop;
     this.gate = gate;
-    this.originator = originator;
   }
 
   /** Takes the next dot-unstuffed octets; does not release {@code data}. */
@@ -69,9 +56,6 @@ final class BodyReceiver {
     size += length;
     if (headers.inHeader()) {
       data.forEachByte(headers::update);
-    }
-    if (originator != null && originator.inHeader()) {
-      data.forEachByte(originator::update);
     }
     data.forEachByte(lineEnds::update);
     data.forEachByte(this::measureLine);
@@ -101,8 +85,8 @@ final class BodyReceiver {
     buffer = null;
     headers.finish();
     longestLine = Math.max(longestLine, lineLength);
-    return new BodySummary(size, headers.hops(), headers.messageId(), lineEnds.finish(), longestLine,
-        originator == null ? null : originator.finish());
+    return new BodySummary(
+        size, headers.hops(), headers.messageId(), lineEnds.finish(), longestLine, headers.originatorFields());
   }
 
   /** Octets received so far (after dot-unstuffing), counted past the limit. */

@@ -20,7 +20,6 @@ import io.mailstream.ingress.publish.Submission;
 import io.mailstream.ingress.session.ChunkPlan;
 import io.mailstream.ingress.session.Command;
 import io.mailstream.ingress.session.DataResult;
-import io.mailstream.ingress.session.OriginatorFields;
 import io.mailstream.ingress.session.Peer;
 import io.mailstream.ingress.session.Replies;
 import io.mailstream.ingress.session.SmtpSession;
@@ -344,16 +343,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /**
-   * The receiver of the body that follows. A local submission's is also asked which of the fields
-   * sendmail adds to local mail it lacks (see MissingFields); mail over TCP is left as sent.
-   */
+  /** The receiver of the body that follows. */
   private BodyReceiver newBody(ChannelHandlerContext ctx) {
-    BodyWriter writer = begin(session.queueId());
-    long max = config.limits().maxMessageSize();
-    return session.peer().isLocalSubmission()
-        ? new BodyReceiver(writer, max, ctx.executor(), gate, new OriginatorFields())
-        : new BodyReceiver(writer, max, ctx.executor(), gate);
+    return new BodyReceiver(begin(session.queueId()), config.limits().maxMessageSize(), ctx.executor(), gate);
   }
 
   private BodyWriter begin(String queueId) {

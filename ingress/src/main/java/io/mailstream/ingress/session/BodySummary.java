@@ -9,8 +9,8 @@ package io.mailstream.ingress.session;
  * @param badLineEnd the first bare CR, bare LF or NUL seen ({@code bare <LF>}), or null
  * @param longestLine octets of the longest line with its line end, as stored (after
  *     dot-unstuffing)
- * @param originator which of Date, From and Message-ID a locally submitted body has, to add those
- *     it lacks; null for mail over TCP, which is passed on as sent
+ * @param originator which of Date, From and Message-ID the header section has; a local
+ *     submission's session adds those it lacks, mail over TCP is passed on as sent
  */
 public record BodySummary(
     long size, int hops, String messageId, String badLineEnd, long longestLine, OriginatorFields originator) {
@@ -25,8 +25,8 @@ public record BodySummary(
     this(size, hops, messageId, badLineEnd, 0);
   }
 
-  /** A body received over TCP: nothing is added to it. */
+  /** A body whose header section has none of Date, From and Message-ID. */
   public BodySummary(long size, int hops, String messageId, String badLineEnd, long longestLine) {
-    this(size, hops, messageId, badLineEnd, longestLine, null);
+    this(size, hops, messageId, badLineEnd, longestLine, OriginatorFields.NONE);
   }
 }

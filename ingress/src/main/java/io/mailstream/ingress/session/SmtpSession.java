@@ -453,10 +453,10 @@ public final class SmtpSession {
     phase = Phase.COMMIT;
     long now = clock.millis();
     ZonedDateTime when = clock.instant().atZone(clock.getZone());
-    // Only a local submission's body was scanned for the fields sendmail adds to local mail.
-    MissingFields added = body.originator() == null
-        ? MissingFields.NONE
-        : MissingFields.of(body.originator(), tx.sender, peer.localUser(), config.hostname(), tx.queueId, when);
+    // As sendmail, only locally submitted mail gets the Date, From and Message-ID it lacks.
+    MissingFields added = peer.isLocalSubmission()
+        ? MissingFields.of(body.originator(), tx.sender, peer.localUser(), config.hostname(), tx.queueId, when)
+        : MissingFields.NONE;
     String received =
         ReceivedHeader.build(
             helo, peer, config.hostname(), protocol(), tx.queueId, tx.recipients, when, authUser != null, tls)
