@@ -24,31 +24,78 @@ public final class DotStuffer {
 
   /** The stuffed form of {@code length} octets of {@code in} from {@code offset}. */
   public byte[] stuff(byte[] in, int offset, int length) {
-    // At most one extra octet per input octet (a bare LF becomes CRLF, a dot becomes two).
-    byte[] out = new byte[length + length / 2 + 2];
-    int n = 0;
-    for (int i = offset; i < offset + length; i++) {
-      if (out.length - n < 2) {
-        out = Arrays.copyOf(out, out.length * 2);
-      }
-      byte b = in[i];
-      if (b == LF) {
-        if (!afterCr) {
-          out[n++] = CR;
+    // Stored bodies use CRLF and rarely start a line with a dot: find the line ends, look at the
+    // octets around each, and copy the runs between the few places that change in bulk.
+    int end = offset + length;
+    Output out = new Output(length);
+    int run = offset;
+    int i = offset;
+    while (i < end) {
+      if (atLineStart) {
+        atLineStart = false;
+        if (in[i] == DOT) {
+          out.append(in, run, i - run);
+          out.append(DOT);
+          run = i; // the dot itself goes out with the next run
         }
-        out[n++] = LF;
-        atLineStart = true;
-        afterCr = false;
-        continue;
       }
-      if (atLineStart && b == DOT) {
-        out[n++] = DOT;
+      int lf = indexOfLf(in, i, end);
+      if (lf < 0) {
+        afterCr = in[end - 1] == CR;
+        break;
       }
-      out[n++] = b;
-      afterCr = b == CR;
-      atLineStart = false;
+      boolean crBefore = lf > i ? in[lf - 1] == CR : afterCr;
+      if (!crBefore) {
+        out.append(in, run, lf - run);
+        out.append(CR);
+        run = lf;
+      }
+      atLineStart = true;
+      afterCr = false;
+      i = lf + 1;
     }
-    return Arrays.copyOf(out, n);
+    out.append(in, run, end - run);
+    return out.bytes();
+  }
+
+  private static int indexOfLf(byte[] in, int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (in[i] == LF) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A growing output buffer; most chunks come out as long as they went in. */
+  private static final class Output {
+    private byte[] bytes;
+    private int size;
+
+    Output(int expected) {
+      bytes = new byte[expected + 16];
+    }
+
+    void append(byte b) {
+      ensure(1);
+      bytes[size++] = b;
+    }
+
+    void append(byte[] in, int from, int length) {
+      ensure(length);
+      System.arraycopy(in, from, bytes, size, length);
+      size += length;
+    }
+
+    byte[] bytes() {
+      return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+    }
+
+    private void ensure(int more) {
+      if (bytes.length - size < more) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
   }
 
   /**

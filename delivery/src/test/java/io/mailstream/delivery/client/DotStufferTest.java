@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,6 +70,60 @@ class DotStufferTest {
     byte[] body = bytes(".\r\n..\r\n...x\r\n x\r\n.y.\r\n");
     byte[] stuffed = stuffInOne(body);
     assertArrayEquals(body, unstuff(stuffed));
+  }
+
+  /**
+   * Random bodies of CR, LF, dots and letters (bare LF and bare CR included), split at random
+   * places, against the rule written out octet by octet.
+   */
+  @Test
+  void randomBodiesInRandomPiecesFollowTheRule() {
+    Random random = new Random(5321);
+    byte[] alphabet = bytes("\r\n.a");
+    for (int round = 0; round < 2000; round++) {
+      byte[] body = new byte[random.nextInt(40)];
+      for (int i = 0; i < body.length; i++) {
+        body[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      DotStuffer s = new DotStuffer();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int at = 0;
+      while (at < body.length) {
+        int piece = 1 + random.nextInt(body.length - at);
+        out.writeBytes(s.stuff(body, at, piece));
+        at += piece;
+      }
+      out.writeBytes(s.finish());
+      assertEquals(escape(byRule(body)), escape(out.toByteArray()), "body " + escape(body));
+    }
+  }
+
+  /** RFC 5321 4.5.2 and 2.3.8 one octet at a time: a bare LF becomes CRLF, a dot at a line start doubles. */
+  private static byte[] byRule(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean lineStart = true;
+    boolean afterCr = false;
+    for (byte b : body) {
+      if (b == '\n') {
+        if (!afterCr) {
+          out.write('\r');
+        }
+        out.write('\n');
+        lineStart = true;
+        afterCr = false;
+        continue;
+      }
+      if (lineStart && b == '.') {
+        out.write('.');
+      }
+      out.write(b);
+      afterCr = b == '\r';
+      lineStart = false;
+    }
+    if (!lineStart) {
+      out.writeBytes(afterCr ? new byte[] {'\n'} : new byte[] {'\r', '\n'});
+    }
+    return out.toByteArray();
   }
 
   private static byte[] stuffInOne(byte[] body) {
