@@ -57,9 +57,9 @@ final class BodyReceiver {
     if (headers.inHeader()) {
       data.forEachByte(headers::update);
     }
-    data.forEachByte(lineEnds::update);
-    data.forEachByte(this::measureLine);
-    if (size > maxSize) {
+    if (size > maxSize || dropped) {
+      // Refused already, or now: nothing is kept; the line checks still see every octet.
+      data.forEachByte(this::check);
       drop();
       return;
     }
@@ -69,6 +69,8 @@ final class BodyReceiver {
       int n = Math.min(end - index, BodyChunk.MAX_SIZE - filled);
       ensureRoom(n);
       data.getBytes(index, buffer, filled, n);
+      // The octets are looked at where they were copied to: one plain loop over an array.
+      check(buffer, filled, filled + n);
       filled += n;
       index += n;
       if (filled == BodyChunk.MAX_SIZE) {
@@ -96,7 +98,14 @@ final class BodyReceiver {
 
   // RFC 5321 4.5.3.1.6 counts a text line with its CRLF; only the length is kept, never the line,
   // so a line of any length costs no memory.
-  private boolean measureLine(byte b) {
+  private void check(byte[] octets, int from, int to) {
+    for (int i = from; i < to; i++) {
+      check(octets[i]);
+    }
+  }
+
+  private boolean check(byte b) {
+    lineEnds.update(b);
     lineLength++;
     if (b == '\n') {
       longestLine = Math.max(longestLine, lineLength);
