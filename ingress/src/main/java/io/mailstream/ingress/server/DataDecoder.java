@@ -10,8 +10,10 @@ import java.util.List;
  * loses that period, and a line that is only a period ends the data. Everything else passes on
  * exactly as received.
  *
- * <p>{@link LineFramer} guarantees that a piece never extends past a CRLF, so a line start is
- * always the start of a piece and the terminating line is always the end of one.
+ * <p>{@link LineFramer} guarantees that a line starting with a period starts a piece and ends it
+ * (the piece is that line, or its beginning), and that a piece ends at a CRLF or with what is
+ * buffered: so only a piece's first octet can be a period to remove, and the terminating line is
+ * always a piece of its own, after which nothing of the pipelined input has been framed.
  */
 final class DataDecoder extends MessageToMessageDecoder<Inbound.Raw> {
   private boolean atLineStart = true;

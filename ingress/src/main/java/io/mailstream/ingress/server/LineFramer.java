@@ -38,6 +38,8 @@ final class LineFramer extends ByteToMessageDecoder {
   private long chunkLeft;
   private boolean keepChunk;
   private boolean dataMode;
+  // In DATA: whether the next octet starts a line (the last piece ended with CRLF).
+  private boolean dataLineStart;
   private boolean paused;
   private boolean discarding;
   private ChannelHandlerContext ctx;
@@ -50,6 +52,7 @@ final class LineFramer extends ByteToMessageDecoder {
   /** After 354: frame DATA content from the next octet on. */
   void dataMode() {
     dataMode = true;
+    dataLineStart = true;
   }
 
   /** After the final dot: frame commands again. */
@@ -215,25 +218,45 @@ final class LineFramer extends ByteToMessageDecoder {
    * is, except a trailing CR, held back so that a CRLF is never split between two pieces. Only
    * CRLF ends a piece: bare LF and bare CR are ordinary content (RFC 5321 2.3.8, 4.1.1.4).
    */
+  /**
+   * One piece of DATA content: every complete line up to the next line that starts with a period,
+   * which begins a piece of its own and is alone in it ({@link DataDecoder} unstuffs it, or ends
+   * the data with it, looking only at a piece's first octet); or, with no complete line buffered,
+   * what there is, less a CR that may be the start of a CRLF. The rest of a line begun in an
+   * earlier piece is alone in its piece too, since that line may be the final period. Lines without
+   * a leading period pass in bulk: a 100 KiB body is a handful of pieces, not one per line.
+   */
   private void decodeData(ByteBuf in, List<Object> out) {
     int start = in.readerIndex();
+    int end = in.writerIndex();
+    boolean firstLineAlone = !dataLineStart || in.getByte(start) == '.';
+    int pieceEnd = -1;
     int from = start;
-    while (true) {
-      int lf = in.indexOf(from, in.writerIndex(), (byte) '\n');
+    while (from < end) {
+      int lf = in.indexOf(from, end, (byte) '\n');
       if (lf < 0) {
         break;
       }
-      if (lf > start && in.getByte(lf - 1) == '\r') {
-        out.add(new Inbound.Raw(in.readRetainedSlice(lf + 1 - start)));
-        return;
-      }
       from = lf + 1;
+      if (lf == start || in.getByte(lf - 1) != '\r') {
+        continue; // A bare LF ends no line (RFC 5321 2.3.8); the body check reports it.
+      }
+      pieceEnd = from;
+      if (firstLineAlone || from == end || in.getByte(from) == '.') {
+        break;
+      }
+    }
+    if (pieceEnd > 0) {
+      dataLineStart = true;
+      out.add(new Inbound.Raw(in.readRetainedSlice(pieceEnd - start)));
+      return;
     }
     int length = in.readableBytes();
-    if (in.getByte(in.writerIndex() - 1) == '\r') {
+    if (in.getByte(end - 1) == '\r') {
       length--;
     }
     if (length > 0) {
+      dataLineStart = false;
       out.add(new Inbound.Raw(in.readRetainedSlice(length)));
     }
   }

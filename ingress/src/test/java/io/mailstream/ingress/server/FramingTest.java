@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,6 +58,28 @@ class FramingTest {
       assertEquals(want, run(bytes, cut), "cut at " + cut);
     }
     assertEquals(want, runBytewise(bytes));
+  }
+
+  /** Lines without a leading period go up the pipeline in bulk; a dot line starts a piece of its own. */
+  @Test
+  void completeLinesPassInBulkAndADotLineStartsAPiece() {
+    String body = "line of text\r\n".repeat(100) + "..stuffed\r\n" + "more text\r\n".repeat(50);
+    List<Integer> pieces = new ArrayList<>();
+    EmbeddedChannel ch = new EmbeddedChannel(new LineFramer(), new DataDecoder(), new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Inbound.Line line && line.text().equals("DATA")) {
+          ctx.pipeline().get(LineFramer.class).dataMode();
+        } else if (msg instanceof ByteBuf b) {
+          pieces.add(b.readableBytes());
+          b.release();
+        }
+      }
+    });
+    ch.writeInbound(Unpooled.wrappedBuffer(("DATA\r\n" + body + ".\r\n").getBytes(StandardCharsets.US_ASCII)));
+    ch.finishAndReleaseAll();
+
+    assertEquals(List.of(1400, 10, 11 * 50), pieces, "the 100 lines, the unstuffed dot line, the 50 after it");
   }
 
   private static String run(byte[] bytes, int cut) {
