@@ -23,7 +23,7 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
   }
 
   public byte[] encode() {
-    return new BinaryWriter()
+    return new BinaryWriter(64 + queueId.length() * 3 + data.length)
         .writeByte(VERSION)
         .writeByte(TYPE)
         .string(queueId)

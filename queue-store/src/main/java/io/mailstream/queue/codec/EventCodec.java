@@ -49,7 +49,7 @@ public final class EventCodec {
   private EventCodec() {}
 
   public static byte[] encode(MailEvent event) {
-    BinaryWriter w = new BinaryWriter().writeByte(VERSION);
+    BinaryWriter w = new BinaryWriter(expectedSize(event)).writeByte(VERSION);
     // Java 17 has no pattern switch; the chain is exhaustive over the sealed MailEvent.
     if (event instanceof MessageAccepted m) {
       messageAccepted(w.writeByte(MESSAGE_ACCEPTED), m);
@@ -182,6 +182,14 @@ public final class EventCodec {
     long routedAt = r.varint();
     String fingerprint = version >= 2 ? r.string() : null;
     return new RecipientRouted(message, sender, destination, recipients, edits, routedAt, fingerprint);
+  }
+
+  /** Room for the fields and, for a message whose body is inline, the body. */
+  private static int expectedSize(MailEvent event) {
+    if (event instanceof MessageAccepted m && m.body().store() == BodyRef.Store.INLINE) {
+      return 1024 + m.body().inline().length;
+    }
+    return 256;
   }
 
   private static void body(BinaryWriter w, BodyRef b) {
