@@ -126,6 +126,7 @@ public final class ConfigReader {
       case "submit.offline" -> b.submitOffline(text(k, value));
       case "smtp.banner" -> b.smtp().banner(text(k, value));
       case "smtp.greet-pause" -> b.smtp().greetPause(text(k, value));
+      case "smtp.command-timeout" -> b.smtp().commandTimeout(text(k, value));
       case "smtp.bad-rcpt-throttle" -> b.smtp().badRcptThrottle(integer(k, value));
       case "smtp.connection-rate-throttle" -> b.smtp().connectionRateThrottle(integer(k, value));
       case "smtp.max-connections" -> b.smtp().maxConnections(integer(k, value));

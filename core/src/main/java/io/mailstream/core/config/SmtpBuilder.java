@@ -11,6 +11,7 @@ import java.util.Set;
 public final class SmtpBuilder {
   private String banner = "$j ESMTP Mailstream";
   private Duration greetPause = Duration.ZERO;
+  private Duration commandTimeout = SmtpSettings.DEFAULT_COMMAND_TIMEOUT;
   private int badRcptThrottle;
   private int connectionRateThrottle;
   // sendmail has no limit by default; a relay should have one, high enough never to bother a
@@ -48,6 +49,16 @@ public final class SmtpBuilder {
 
   public SmtpBuilder greetPause(String v) {
     greetPause = duration("smtp.greet-pause", v);
+    return this;
+  }
+
+  /** {@code smtp.command-timeout}, from {@link SmtpSettings#MIN_COMMAND_TIMEOUT} to {@link SmtpSettings#MAX_COMMAND_TIMEOUT}. */
+  public SmtpBuilder commandTimeout(String v) {
+    Duration d = duration("smtp.command-timeout", v);
+    if (d.compareTo(SmtpSettings.MIN_COMMAND_TIMEOUT) < 0 || d.compareTo(SmtpSettings.MAX_COMMAND_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("smtp.command-timeout: must be from 1s to 2h, got '" + v.strip() + "'");
+    }
+    commandTimeout = d;
     return this;
   }
 
@@ -171,6 +182,7 @@ public final class SmtpBuilder {
     return new SmtpSettings(
         banner,
         greetPause,
+        commandTimeout,
         badRcptThrottle,
         connectionRateThrottle,
         maxConnections,

@@ -14,6 +14,9 @@ import java.util.Set;
  *     confSMTP_LOGIN_MSG); RFC 5321 4.2 wants the hostname first
  * @param greetPause how long the server waits before the banner; a client that talks first is
  *     refused (FEATURE(greet_pause)); zero for none
+ * @param commandTimeout how long the server waits for the client's next command, or for the next
+ *     piece of a message in DATA or BDAT, before it answers {@code 421 4.4.2} and closes (sendmail's
+ *     confTO_COMMAND and confTO_DATABLOCK in one; RFC 5321 4.5.3.2.7 suggests 5 minutes)
  * @param badRcptThrottle refused recipients in a session after which every further RCPT is
  *     answered slowly (one second each, confBAD_RCPT_THROTTLE); zero for none
  * @param connectionRateThrottle connections per client address per minute before new ones are
@@ -41,6 +44,7 @@ import java.util.Set;
 public record SmtpSettings(
     String banner,
     Duration greetPause,
+    Duration commandTimeout,
     int badRcptThrottle,
     int connectionRateThrottle,
     int maxConnections,
@@ -57,6 +61,23 @@ public record SmtpSettings(
     long minFreeSpace) {
   /** The default floor: room for a few of the largest messages in flight and Kafka's own writes. */
   public static final long DEFAULT_MIN_FREE_SPACE = 100L * 1024 * 1024;
+
+  /** RFC 5321 4.5.3.2.7: a server should wait at least 5 minutes for the next command. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * The shortest {@code smtp.command-timeout}: sendmail and Postfix take any value, and a second
+   * lets a test or a relay behind a load balancer's health checks drop silent clients quickly;
+   * below it a busy client's own pauses between writes would cut it off.
+   */
+  public static final Duration MIN_COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
+  /**
+   * The longest {@code smtp.command-timeout}: sendmail's own default (Timeout.command) is an hour;
+   * beyond two hours a silent client holds a connection slot of {@code smtp.max-connections} for
+   * no client that still means to talk.
+   */
+  public static final Duration MAX_COMMAND_TIMEOUT = Duration.ofHours(2);
 
   public SmtpSettings {
     privacy = Set.copyOf(privacy);

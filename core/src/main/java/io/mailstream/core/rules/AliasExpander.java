@@ -24,6 +24,8 @@ final class AliasExpander {
   private final Deque<String> path = new ArrayDeque<>();
   private final Deque<Path> includes = new ArrayDeque<>();
   private String tempFail;
+  // What IncludeFile puts where an octet sequence was not UTF-8.
+  private static final char NOT_UTF8 = '\uFFFD';
 
   AliasExpander(Aliases aliases, Aliases.Options options, Trace trace) {
     this.aliases = aliases;
@@ -131,9 +133,9 @@ final class AliasExpander {
       trace.note(inc.where() + " :include:" + file + " includes itself; cut here");
       return;
     }
-    List<String> lines;
+    List<IncludeFile.Line> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      lines = IncludeFile.read(file);
     } catch (IOException e) {
       // sendmail bounces a missing file (550 5.2.4) and queues on other errors; Mailstream queues
       // on both, so that an unmounted or half-deployed list directory never bounces a list's mail.
@@ -144,21 +146,46 @@ final class AliasExpander {
     trace.note(inc.where() + " reading :include:" + file);
     includes.addLast(file);
     for (int i = 0; i < lines.size() && tempFail == null; i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#")) {
+      IncludeFile.Line line = lines.get(i);
+      String where = file.getFileName() + ":" + line.number();
+      if (line.utf8()) {
+        members(line.text(), where, file.getParent(), level);
         continue;
       }
-      String where = file.getFileName() + ":" + (i + 1);
-      try {
-        for (AliasItem m : AliasItem.parseList(line, where, file.getParent())) {
-          member(m, null, level + 1);
+      // Member by member, so that octets in one name, or in a (comment), spoil nothing else.
+      for (String m : AliasItem.split(line.text())) {
+        if (m.indexOf(NOT_UTF8) >= 0) {
+          notUtf8(m, where);
+        } else {
+          members(m, where, file.getParent(), level);
         }
-      } catch (IllegalArgumentException e) {
-        failures.add(new AliasExpansion.Failure(line, where,
-            new ErrorReply(553, EnhancedStatus.X_5_1_3, e.getMessage())));
       }
     }
     includes.removeLast();
+  }
+
+  /** The members of one line (or one member) of an include file; a line that is no list fails whole. */
+  private void members(String list, String where, Path base, int level) {
+    try {
+      for (AliasItem m : AliasItem.parseList(list, where, base)) {
+        member(m, null, level + 1);
+      }
+    } catch (IllegalArgumentException e) {
+      fail(list, where, 553, EnhancedStatus.X_5_1_3, e.getMessage());
+    }
+  }
+
+  /**
+   * A member spoilt by octets that are not UTF-8: sendmail would hand those octets on as a name no
+   * mailbox has; Mailstream refuses just this member and names the line, and the rest of the list
+   * gets the mail.
+   */
+  private void notUtf8(String text, String where) {
+    // The file and line go into the reply, so that the mail log's bounce line and the DSN say
+    // which line to mend. The reply stays ASCII (it may be an SMTP reply line); the member's own
+    // text, with U+FFFD for each bad sequence, is in the trace.
+    String line = where.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? where + ": " : "";
+    fail(text, where, 553, EnhancedStatus.X_5_1_3, line + "not UTF-8, so not an address");
   }
 
   /** Absolute paths as they are; relative ones against the directory of the file naming them. */
@@ -168,13 +195,23 @@ final class AliasExpander {
   }
 
   private void fail(AliasItem member, int code, EnhancedStatus status, String text) {
-    AliasExpansion.Failure f =
-        new AliasExpansion.Failure(member.text(), member.where(), new ErrorReply(code, status, text));
+    fail(member.text(), member.where(), code, status, text);
+  }
+
+  private void fail(String target, String where, int code, EnhancedStatus status, String text) {
+    AliasExpansion.Failure f = new AliasExpansion.Failure(target, where, new ErrorReply(code, status, text));
     trace.note(f.toString());
     failures.add(f);
   }
 
   private static String describe(IOException e) {
-    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    // The operating system's words ("Is a directory"); the path is said already.
+    return e.getMessage() != null && !e.getMessage().equals(e.getClass().getName()) ? e.getMessage() : e.toString();
   }
 }

@@ -117,19 +117,8 @@ public final class MapFile {
       throw new MapFileException(file + ": cannot read: " + e.getMessage(), e);
     }
     List<String> lines = new ArrayList<>();
-    int start = 0;
-    int i = 0;
-    while (i < bytes.length) {
-      if (bytes[i] == '\n' || bytes[i] == '\r') {
-        lines.add(utf8(file, lines.size() + 1, bytes, start, i));
-        i += bytes[i] == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n' ? 2 : 1;
-        start = i;
-      } else {
-        i++;
-      }
-    }
-    if (start < bytes.length) {
-      lines.add(utf8(file, lines.size() + 1, bytes, start, bytes.length));
+    for (LineSpan span : LineSpan.split(bytes)) {
+      lines.add(utf8(file, lines.size() + 1, bytes, span.from(), span.to()));
     }
     return lines;
   }

@@ -2,6 +2,7 @@ package io.mailstream.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ class SmtpConfigTest {
             smtp:
               banner: "$j ESMTP ready"
               greet-pause: 5s
+              command-timeout: 10m
               bad-rcpt-throttle: 3
               connection-rate-throttle: 15
               max-connections: 200
@@ -43,6 +45,7 @@ class SmtpConfigTest {
             """);
     assertEquals("mx.test ESMTP ready", s.banner("mx.test"));
     assertEquals(Duration.ofSeconds(5), s.greetPause());
+    assertEquals(Duration.ofMinutes(10), s.commandTimeout());
     assertEquals(3, s.badRcptThrottle());
     assertEquals(15, s.connectionRateThrottle());
     assertEquals(200, s.maxConnections());
@@ -55,6 +58,8 @@ class SmtpConfigTest {
     SmtpSettings s = read("hostname: mx.test\n");
     assertEquals("mx.test ESMTP Mailstream", s.banner("mx.test"));
     assertTrue(s.greetPause().isZero());
+    // RFC 5321 4.5.3.2.7's five minutes, not sendmail's hour.
+    assertEquals(Duration.ofMinutes(5), s.commandTimeout());
     assertEquals(0, s.badRcptThrottle());
     assertEquals(0, s.connectionRateThrottle());
     assertEquals(1000, s.maxConnections());
@@ -109,5 +114,19 @@ class SmtpConfigTest {
   @Test
   void greetPauseZeroIsOff() throws Exception {
     assertTrue(read("smtp:\n  greet-pause: 0s\n").greetPause().isZero());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1s, PT1S", "90s, PT1M30S", "2h, PT2H"})
+  void commandTimeoutFromOneSecondToTwoHours(String text, Duration expected) throws Exception {
+    assertEquals(expected, read("smtp:\n  command-timeout: " + text + "\n").commandTimeout());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0s", "999ms", "121m", "1d"})
+  void commandTimeoutOutsideItsRangeNamesLineAndRange(String text) {
+    ConfigException e = assertThrows(ConfigException.class, () -> read("smtp:\n  command-timeout: " + text + "\n"));
+    assertEquals(tmp.resolve("mailstream.yaml") + ":2: smtp.command-timeout: must be from 1s to 2h, got '" + text + "'",
+        e.getMessage());
   }
 }

@@ -202,6 +202,44 @@ class AliasesTest {
   }
 
   @Test
+  void includeFileNotUtf8LosesOnlyTheMembersItSpoils(@TempDir Path dir) throws Exception {
+    // Latin-1 (0xFC u-umlaut, 0xE9 e-acute) in a comment line, in a (comment) of an address and in
+    // a name; an overlong encoding of '/' (0xC0 0xAF) in an address; CRLF line ends.
+    Files.write(dir.resolve("members"), bytes(
+        "# list kept by J\u00fcrgen\r\n"
+            + "alice\r\n"
+            + "m\u00fcller, bob\r\n"
+            + "carol (Caf\u00e9 team)\r\n"
+            + "\r\n"
+            + "dave@remote.example, eve\u00c0\u00af@remote.example\r\n"));
+    Path aliases = dir.resolve("aliases");
+    Files.writeString(aliases, "team: :include:members\n");
+    Trace trace = new Trace();
+    Lookup<AliasExpansion> result = Aliases.load(aliases).expand("team", trace);
+
+    // The rest of the list gets the mail, and it never defers for the file's octets.
+    assertEquals("local:alice, local:bob, local:carol, dave@remote.example"
+            + " ! 553 5.1.3 members:3: not UTF-8, so not an address; 553 5.1.3 members:6: not UTF-8, so not an address",
+        describe(result));
+    assertEquals(List.of("members:3", "members:6"),
+        result.found().orElseThrow().failures().stream().map(AliasExpansion.Failure::where).toList());
+    assertTrue(trace.steps().contains("members:3: m\uFFFDller: 553 5.1.3 members:3: not UTF-8, so not an address"), trace.steps().toString());
+    assertTrue(trace.steps().contains("members:6: eve\uFFFD\uFFFD@remote.example: 553 5.1.3 members:6: not UTF-8, so not an address"),
+        trace.steps().toString());
+  }
+
+  @Test
+  void includeFileThatCannotBeReadDefersNamingIt(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("lists"));
+    Path aliases = dir.resolve("aliases");
+    Files.writeString(aliases, "team: alice, :include:lists\n");
+    Lookup<AliasExpansion> result = Aliases.load(aliases).expand("team", new Trace());
+    // A directory where the list should be: no partial list, a retry with the file and why.
+    assertEquals("tempfail: aliases:1: cannot read :include: file " + dir.resolve("lists") + ": Is a directory",
+        describe(result));
+  }
+
+  @Test
   void backslashAtTheEndOfALineContinuesIt(@TempDir Path dir) throws Exception {
     Path aliases = dir.resolve("aliases");
     Files.writeString(aliases, "team: alice, \\\nbob\nother: carol\n");
@@ -272,5 +310,10 @@ class AliasesTest {
         .map(f -> f.reply().code() + " " + f.reply().status() + " " + f.reply().text())
         .collect(Collectors.joining("; "));
     return failures.isEmpty() ? targets : (targets + " ! " + failures).strip();
+  }
+
+  /** Octets from a string whose chars are all below 0x100, as {@code \xNN} escapes write them. */
+  private static byte[] bytes(String latin1) {
+    return latin1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 }

@@ -33,15 +33,21 @@ import java.util.regex.Pattern;
  * makemap and newaliases do; and the same file with a comment line put before it loads alike, its
  * error named one line later, so that the line named is the line at fault and not a count of
  * entries.
+ *
+ * <p>The same input is also read as an {@code :include:} file of a mailing list, which sendmail reads
+ * as octets: whatever it holds, expanding the list never throws, and never defers for the file's
+ * content (only a file that cannot be read defers); each address line it yields is a line the file
+ * has, and after a comment line is put before it the same lines come one line later.
  */
 class MapFileFuzzTest {
   private static final Path DIR = tempDir();
   private static final Path FILE = DIR.resolve("map");
   private static final Path SHIFTED = DIR.resolve("map-after-comment");
+  private static final Path LIST = DIR.resolve("list-aliases");
   private static final Pattern WHERE = Pattern.compile("(.+?):([0-9]+): (.+)");
 
   @FuzzTest(maxDuration = "10s")
-  void anyMapFile(byte[] input) throws IOException {
+  void anyMapFile(byte[] input) throws Exception {
     byte[] shifted = new byte[input.length + 8];
     System.arraycopy("# moved\n".getBytes(StandardCharsets.US_ASCII), 0, shifted, 0, 8);
     System.arraycopy(input, 0, shifted, 8, input.length);
@@ -54,6 +60,26 @@ class MapFileFuzzTest {
       Integer line = load(table.getValue(), FILE, lines, name);
       Integer lineAfterComment = load(table.getValue(), SHIFTED, lines + 1, name);
       assertEquals(line == null ? null : line + 1, lineAfterComment, name + ": the same file after a comment line");
+    }
+    includeFile(input, shifted, lines);
+  }
+
+  private static void includeFile(byte[] input, byte[] shifted, long lines) throws Exception {
+    List<IncludeFile.Line> read = IncludeFile.lines(input);
+    for (IncludeFile.Line l : read) {
+      assertTrue(l.number() >= 1 && l.number() <= lines, "include: line " + l.number() + " of " + lines);
+      assertTrue(!l.text().isBlank() && !l.text().startsWith("#"), "include: a blank or comment line: " + l);
+    }
+    assertEquals(
+        read.stream().map(l -> new IncludeFile.Line(l.number() + 1, l.text(), l.utf8())).toList(),
+        IncludeFile.lines(shifted),
+        "include: the same file after a comment line");
+    Files.writeString(LIST, "list: :include:" + FILE + "\n");
+    Lookup<AliasExpansion> expanded =
+        Aliases.load(LIST, Aliases.Options.defaults().allowPrograms(true).allowFiles(true)).expand("list", new Trace());
+    if (expanded instanceof Lookup.TempFail<AliasExpansion> t) {
+      // A nested :include: of a file that is not there may defer; this one was read.
+      assertTrue(!t.reason().contains("file " + FILE + ":"), "include: deferred for a file that was read: " + t.reason());
     }
   }
 
@@ -97,6 +123,7 @@ class MapFileFuzzTest {
       dir.toFile().deleteOnExit();
       dir.resolve("map").toFile().deleteOnExit();
       dir.resolve("map-after-comment").toFile().deleteOnExit();
+      dir.resolve("list-aliases").toFile().deleteOnExit();
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -261,8 +261,8 @@ public final class IngressServer implements AutoCloseable {
     private Supplier<RuleSet> rules = () -> null;
     private AccessDb access;
     private ClientNames names;
-    // RFC 5321 4.5.3.2.7: the server waits at least 5 minutes for a command.
-    private Duration idleTimeout = Duration.ofMinutes(5);
+    // Null: each session takes smtp.command-timeout from its version.
+    private Duration idleTimeout;
     private Clock clock = Clock.systemDefaultZone();
     private Supplier<String> queueIds = QueueId::next;
     private Supplier<Version> versions;
@@ -345,7 +345,10 @@ public final class IngressServer implements AutoCloseable {
       return this;
     }
 
-    /** How long a client may stay silent before 421; shorter than 5 minutes only for tests. */
+    /**
+     * How long a client may stay silent before 421, for every session, instead of {@code
+     * smtp.command-timeout}; for tests that need less than the key's one second.
+     */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
       return this;

@@ -38,6 +38,16 @@ final class InputGate {
     this.framer = framer;
   }
 
+  /**
+   * Whether input is held back for the server's own sake (the queue, a credential check, a
+   * throttle delay), so that a client silent meanwhile is waiting, not late: the command time-out
+   * must not count it. A client that does not read its replies is held back by its own doing.
+   */
+  boolean heldForServer() {
+    return reasons.contains(Reason.BACKPRESSURE) || reasons.contains(Reason.COMMIT)
+        || reasons.contains(Reason.AUTH) || reasons.contains(Reason.THROTTLE);
+  }
+
   void pause(Reason reason) {
     reasons.add(reason);
     framer.pause();

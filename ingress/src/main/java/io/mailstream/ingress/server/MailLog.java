@@ -41,6 +41,20 @@ final class MailLog {
         peer.relay());
   }
 
+  /**
+   * {@code 6LM2aBc4Xy9QpR: timeout waiting for input during message collect, reject=421 4.4.2 ...,
+   * relay=[..]}: sendmail's words for a client silent past {@code smtp.command-timeout}, between
+   * commands ({@code server cmd read}) or within a message ({@code message collect}).
+   */
+  static void timedOut(String queueId, String during, Reply reply, Peer peer) {
+    LOG.info(
+        "{}: timeout waiting for input during {}, reject={}, relay={}",
+        queueId == null ? "NOQUEUE" : queueId,
+        during,
+        reply,
+        peer.relay());
+  }
+
   /** {@code 6LM2aBc4Xy9QpR: from=<a@x>, nrcpts=1, stat=discarded, reason=access:4 ..., relay=..} */
   static void discarded(DataResult.Discarded d, Peer peer) {
     LOG.info(

@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * @param publisher where accepted mail goes
  * @param clock for Received headers and acceptance times
  * @param queueIds the source of queue ids
- * @param idleTimeout how long a client may stay silent
+ * @param idleTimeout how long a client may stay silent, for every session whatever its version
+ *     says; null to take {@code smtp.command-timeout} from the version each session starts with
  * @param setup gives a new session its settings and the access database and tables it checks
  *     clients, senders and recipients against: the version current when the session starts,
  *     kept for its whole life, so a reload never mixes two versions in one message
@@ -81,5 +82,10 @@ record ServerContext(
       Supplier<String> queueIds,
       Duration idleTimeout) {
     this(config, publisher, clock, queueIds, idleTimeout, SessionSetup.fixed(config, Policy.none(config)));
+  }
+
+  /** How long a session of {@code setup} waits for its client before 421 4.4.2. */
+  Duration commandTimeout(SessionSetup setup) {
+    return idleTimeout != null ? idleTimeout : setup.config().smtp().commandTimeout();
   }
 }

@@ -52,6 +52,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   private final ServerContext context;
   private final Listener listener;
+  private final SessionSetup setup;
   private MailstreamConfig config;
   private SmtpSession session;
   private LineFramer framer;
@@ -69,9 +70,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   private SslHandshakeCompletionEvent handshakeDone;
   private final RcptThrottle throttle = new RcptThrottle();
 
-  SessionHandler(ServerContext context, Listener listener) {
+  /** @param setup the version this session runs under, taken when its connection was set up */
+  SessionHandler(ServerContext context, Listener listener, SessionSetup setup) {
     this.context = context;
     this.listener = listener;
+    this.setup = setup;
   }
 
   @Override
@@ -122,10 +125,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
   private void greet(ChannelHandlerContext ctx, Peer peer) {
     if (context.drain().active()) {
-      send(ctx, ControlReplies.shuttingDown(context.setup().get().config().hostname()));
+      send(ctx, ControlReplies.shuttingDown(setup.config().hostname()));
       return;
     }
-    SessionSetup setup = context.setup().get();
     config = setup.config();
     session = new SmtpSession(
         config, setup.policy(), security(), peer, context.queueIds(), context.clock(), context.stages(),
@@ -466,15 +468,21 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       ctx.fireUserEventTriggered(evt);
       return;
     }
-    if (pending != null) {
-      return; // the wait is ours, not the client's; the accept deadline bounds it
+    if (pending != null || gate.heldForServer() || ctx.pipeline().get(GreetPause.class) != null) {
+      // The wait is ours, not the client's: the accept deadline bounds a commit, the queue's
+      // acknowledgements a paused body, and a client waiting for a paused banner or a throttled
+      // reply is not late with its next line. The timer runs on and the client gets its full time
+      // once input flows again.
+      return;
     }
+    // sendmail's words for the two waits: Timeout.command and Timeout.datablock.
+    String during = body != null || chunk != null ? "message collect" : "server cmd read";
     if (body != null) {
       body.abort();
       body = null;
     }
     Reply reply = session.timedOut();
-    MailLog.rejected(session.queueId(), "(idle)", reply, session.peer(), null);
+    MailLog.timedOut(session.queueId(), during, reply, session.peer());
     send(ctx, reply);
     if (!ctx.channel().isWritable()) {
       // A client that stopped reading its replies would never take the 421 either, and the close

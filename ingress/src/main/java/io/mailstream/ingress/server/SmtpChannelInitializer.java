@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>the connection limits ({@link ConnectionLimits}): a client over one gets a 421 from
  *       {@link ConnectionRefusal} instead of everything below;
  *   <li>flush consolidation, so that the replies to a pipelined group leave in one packet;
- *   <li>the idle timer (RFC 5321 4.5.3.2.7);
+ *   <li>the idle timer, {@code smtp.command-timeout} (RFC 5321 4.5.3.2.7), between commands and
+ *       within DATA alike;
  *   <li>{@link LineFramer}: command lines with their length limit, or DATA pieces;
  *   <li>{@link DataDecoder}: dot-unstuffing and the end of DATA;
  *   <li>{@link ReplyEncoder} (outbound);
@@ -69,11 +70,15 @@ class SmtpChannelInitializer extends ChannelInitializer<Channel> {
   }
 
   static void configure(ChannelPipeline p, ServerContext context, Listener listener) {
+    // The session's version is taken here, once, so that its time-out and everything else it
+    // runs under come from the same version even if a reload lands while it starts.
+    SessionSetup setup = context.setup().get();
+    long timeout = context.commandTimeout(setup).toNanos();
     p.addLast("flush", new FlushConsolidationHandler(64, true));
-    p.addLast("idle", new IdleStateHandler(context.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+    p.addLast("idle", new IdleStateHandler(timeout, 0, 0, TimeUnit.NANOSECONDS));
     p.addLast("framer", new LineFramer());
     p.addLast("data", new DataDecoder());
     p.addLast("replies", ReplyEncoder.INSTANCE);
-    p.addLast("session", new SessionHandler(context, listener));
+    p.addLast("session", new SessionHandler(context, listener, setup));
   }
 }

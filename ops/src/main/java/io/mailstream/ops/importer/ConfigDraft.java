@@ -15,7 +15,7 @@ final class ConfigDraft {
   private static final List<String> ORDER =
       List.of(
           "hostname", "listen", "tls.cert", "tls.key",
-          "smtp.banner", "smtp.greet-pause", "smtp.bad-rcpt-throttle", "smtp.max-connections", "smtp.privacy",
+          "smtp.banner", "smtp.greet-pause", "smtp.command-timeout", "smtp.bad-rcpt-throttle", "smtp.max-connections", "smtp.privacy",
           "auth.users", "auth.allow-plaintext",
           "local-domains", "smart-host", "smart-host-mailer",
           "limits.max-message-size", "limits.max-recipients", "limits.max-hops",

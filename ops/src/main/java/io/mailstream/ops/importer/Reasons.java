@@ -141,7 +141,8 @@ final class Reasons {
       return not(NO_AUTH);
     }
     if (name.startsWith("confTO_")) {
-      return not("only confTO_CONNECT, confTO_QUEUERETURN and confTO_QUEUEWARN have Mailstream settings");
+      return not("only confTO_CONNECT, confTO_COMMAND, confTO_DATABLOCK, confTO_QUEUERETURN and confTO_QUEUEWARN"
+          + " have Mailstream settings");
     }
     if (name.endsWith("_MAILER_PATH") || name.endsWith("_MAILER_FLAGS") || name.endsWith("_MAILER_MAX")
         || name.endsWith("_MAILER_ARGS")) {

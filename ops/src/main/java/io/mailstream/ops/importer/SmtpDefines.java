@@ -4,7 +4,10 @@ import static io.mailstream.ops.importer.ReportLine.ALREADY;
 import static io.mailstream.ops.importer.ReportLine.NOTE;
 import static io.mailstream.ops.importer.ReportLine.NOT_TRANSLATED;
 
+import io.mailstream.core.config.DurationText;
 import io.mailstream.core.config.PrivacyFlag;
+import io.mailstream.core.config.SmtpSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +23,7 @@ import java.util.Set;
 final class SmtpDefines {
   static final Set<String> NAMES =
       Set.of("confSMTP_LOGIN_MSG", "confPRIVACY_FLAGS", "confBAD_RCPT_THROTTLE", "confMAX_DAEMON_CHILDREN",
-          "confSERVER_CERT", "confSERVER_KEY", "confAUTH_OPTIONS");
+          "confSERVER_CERT", "confSERVER_KEY", "confAUTH_OPTIONS", "confTO_COMMAND", "confTO_DATABLOCK");
   // PrivacyFlag accepts these for .mc files that set them; they restrict sendmail's command line.
   private static final List<String> NOTHING_TO_RESTRICT =
       List.of("restrictmailq", "restrictqrun", "restrictexpand", "noactualrecipient");
@@ -45,6 +48,7 @@ final class SmtpDefines {
     count("confBAD_RCPT_THROTTLE", "smtp.bad-rcpt-throttle", 0, null);
     count("confMAX_DAEMON_CHILDREN", "smtp.max-connections", 1,
         "0 means no limit to sendmail; Mailstream keeps its default of 1000");
+    commandTimeout();
     value("confAUTH_OPTIONS").ifPresent(this::authOptions);
     daemons.firstRequiringAuth().ifPresent(this::users);
   }
@@ -120,6 +124,42 @@ final class SmtpDefines {
       ctx.report(d.call(), NOTE, String.join(", ", idle) + " kept, with no effect: Mailstream has no mailq,"
           + " queue runs or sendmail -bv for them to restrict");
     }
+  }
+
+  /**
+   * confTO_COMMAND as smtp.command-timeout, which is also the wait within a message: sendmail's
+   * confTO_DATABLOCK has no setting of its own, and is reported beside it.
+   */
+  private void commandTimeout() {
+    Optional<Defined> command = value("confTO_COMMAND");
+    String translated = command.flatMap(this::commandTimeout).orElse(null);
+    value("confTO_DATABLOCK").ifPresent(d -> {
+      if (translated != null) {
+        ctx.report(d.call(), NOTE, "smtp.command-timeout is one time-out for the wait for a command and within a"
+            + " message; it is confTO_COMMAND's " + translated);
+      } else {
+        ctx.report(d.call(), NOT_TRANSLATED, "Mailstream's one time-out for the wait for a command and within a"
+            + " message, smtp.command-timeout, comes from confTO_COMMAND");
+      }
+    });
+  }
+
+  /** The value written, if it is one smtp.command-timeout takes. */
+  private Optional<String> commandTimeout(Defined d) {
+    Duration t;
+    try {
+      t = DurationText.parse(d.value());
+    } catch (IllegalArgumentException e) {
+      ctx.report(d.call(), NOT_TRANSLATED, e.getMessage());
+      return Optional.empty();
+    }
+    if (t.compareTo(SmtpSettings.MIN_COMMAND_TIMEOUT) < 0 || t.compareTo(SmtpSettings.MAX_COMMAND_TIMEOUT) > 0) {
+      ctx.report(d.call(), NOT_TRANSLATED, "smtp.command-timeout must be from 1s to 2h, got " + d.value()
+          + "; Mailstream keeps its default of 5m");
+      return Optional.empty();
+    }
+    ctx.draft.set("smtp.command-timeout", d.value(), ImportContext.origin(d.call()));
+    return Optional.of(d.value());
   }
 
   private void count(String name, String key, int min, String whenBelow) {

@@ -46,7 +46,7 @@ public final class NodeSettings {
     // offer what the server cannot do.
     SmtpSettings s = next.smtp();
     SmtpSettings smtp =
-        new SmtpSettings(s.banner(), s.greetPause(), s.badRcptThrottle(), s.connectionRateThrottle(), s.maxConnections(),
+        new SmtpSettings(s.banner(), s.greetPause(), s.commandTimeout(), s.badRcptThrottle(), s.connectionRateThrottle(), s.maxConnections(),
             s.maxConnectionsPerIp(), s.privacy(), s.maxLineLength(), s.smtputf8(), s.dsn(), s.chunking(),
             start.smtp().tls(), start.smtp().auth(), s.reverseDns(), s.trustedProxies(), start.smtp().minFreeSpace());
     Limits l = next.limits();
