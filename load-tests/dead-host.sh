@@ -3,14 +3,18 @@
 #
 # Usage: load-tests/dead-host.sh [N [SIZE [CONC [DEAD_N]]]]     (default 3000 4096 20 1000)
 #
-# Two runs of load-tests/bench.sh (N messages of SIZE over CONC connections to y.test, relayed to
+# Three runs of load-tests/bench.sh (N messages of SIZE over CONC connections to y.test, relayed to
 # the smart host, a counting sink on 127.0.0.1:2526), each against a fresh embedded node:
-#   alone      only that load;
-#   dead-host  the same load while a second generator sends DEAD_N messages over 10 connections to
-#              dead.test, which the mailertable routes to a tarpit on 127.0.0.1:2540 (accepts every
-#              connection and never answers: the worst kind of down host).
-# It prints both end-to-end rates for y.test, their ratio, how many connections the tarpit got
-# and the node's deferrals, and writes them to RESULTS (load-tests/results/dead-host-<UTC time>).
+#   alone        only that load;
+#   live-second  the same load while a second generator sends DEAD_N messages over 10 connections
+#                to dead.test, which the mailertable routes to 127.0.0.1:2540, here a working sink:
+#                the cost of accepting and delivering that second load on the same cores;
+#   dead-host    the same, with a tarpit on 127.0.0.1:2540 instead (accepts every connection and
+#                never answers: the worst kind of down host).
+# It prints the end-to-end rates for y.test, the ratio of dead-host to live-second (what the dead
+# host itself costs the live destination; 1.00 is no stall) and to alone, how many connections the
+# tarpit got and the node's deferrals, and writes them to RESULTS
+# (load-tests/results/dead-host-<UTC time>).
 # Env: MS_JAVA_OPTS (-Xmx640m)  BUILD=0 to use the jars as they are.  Loopback only.
 set -u
 N=${1:-3000} SIZE=${2:-4096} CONC=${3:-20} DEAD_N=${4:-1000}
@@ -58,6 +62,20 @@ fresh_node alone
 BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/alone-bench.out" 2>&1
 stop_node
 
+echo "== live-second: the same, with $DEAD_N messages to dead.test (a working sink) at the same time"
+java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.CountingSink --port 2540 --expect "$DEAD_N" \
+  > "$OUT/second-sink.out" 2>&1 &
+TARPIT=$!
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2540) 2>/dev/null && break; sleep 0.1; done
+fresh_node live-second
+java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port 2530 \
+  --messages "$DEAD_N" --size "$SIZE" --connections 10 --to-domain dead.test > "$OUT/second-gen.out" 2>&1 &
+DEADGEN=$!
+BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/live-second-bench.out" 2>&1
+wait $DEADGEN; DEADGEN=""
+stop_node
+kill $TARPIT 2>/dev/null; wait $TARPIT 2>/dev/null; TARPIT=""  # the sink may have ended at its count
+
 echo "== dead-host: the same, with $DEAD_N messages to dead.test (a tarpit) at the same time"
 java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.Tarpit --port 2540 > "$OUT/tarpit.out" 2>&1 &
 TARPIT=$!
@@ -72,12 +90,14 @@ deferred=$(grep -c 'stat=Deferred' "$OUT/dead-host-node.out")
 stop_node
 kill $TARPIT; wait $TARPIT 2>/dev/null; TARPIT=""
 
-alone=$(rate alone) dead=$(rate dead-host)
+alone=$(rate alone) second=$(rate live-second) dead=$(rate dead-host)
 dead_accepted=$(sed -n 's/^RESULT.* accepted=\([0-9]*\).*/\1/p' "$OUT/dead-gen.out")
 {
   echo "alone_e2e_msgs_per_s=$alone"
+  echo "with_live_second_e2e_msgs_per_s=$second"
   echo "with_dead_host_e2e_msgs_per_s=$dead"
-  awk -v a="$alone" -v d="$dead" 'BEGIN{ if (a > 0) printf "ratio=%.2f\n", d / a }'
+  awk -v a="$alone" -v s="$second" -v d="$dead" \
+    'BEGIN{ if (s > 0) printf "ratio_to_live_second=%.2f\n", d / s; if (a > 0) printf "ratio_to_alone=%.2f\n", d / a }'
   echo "dead_test_accepted=${dead_accepted:-0} of $DEAD_N"
   grep '^TARPIT' "$OUT/tarpit.out"
   echo "dead_host_deferrals_logged=$deferred"
