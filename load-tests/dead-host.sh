@@ -57,6 +57,17 @@ fresh_node() { # $1 label
 stop_node() { kill $NODE; wait $NODE 2>/dev/null; NODE=""; }
 rate() { sed -n 's/^e2e_time_s=.* e2e_msgs_per_s=\(.*\)/\1/p' "$OUT/$1-bench.out"; }
 
+# beside LABEL: on a fresh node, bench.sh's load while DEAD_N messages go to dead.test over 10
+# more connections; whatever listens on 127.0.0.1:2540 is started by the caller.
+beside() {
+  fresh_node "$1"
+  java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port 2530 \
+    --messages "$DEAD_N" --size "$SIZE" --connections 10 --to-domain dead.test > "$OUT/$1-gen.out" 2>&1 &
+  DEADGEN=$!
+  BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/$1-bench.out" 2>&1
+  wait $DEADGEN; DEADGEN=""
+}
+
 echo "== alone: $N x $SIZE B over $CONC connections to y.test"
 fresh_node alone
 BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/alone-bench.out" 2>&1
@@ -67,12 +78,7 @@ java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.CountingSink --port 2
   > "$OUT/second-sink.out" 2>&1 &
 TARPIT=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2540) 2>/dev/null && break; sleep 0.1; done
-fresh_node live-second
-java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port 2530 \
-  --messages "$DEAD_N" --size "$SIZE" --connections 10 --to-domain dead.test > "$OUT/second-gen.out" 2>&1 &
-DEADGEN=$!
-BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/live-second-bench.out" 2>&1
-wait $DEADGEN; DEADGEN=""
+beside live-second
 stop_node
 kill $TARPIT 2>/dev/null; wait $TARPIT 2>/dev/null; TARPIT=""  # the sink may have ended at its count
 
@@ -80,18 +86,13 @@ echo "== dead-host: the same, with $DEAD_N messages to dead.test (a tarpit) at t
 java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.Tarpit --port 2540 > "$OUT/tarpit.out" 2>&1 &
 TARPIT=$!
 for _ in $(seq 100); do grep -q '^LISTENING' "$OUT/tarpit.out" && break; sleep 0.1; done
-fresh_node dead-host
-java $TOOLS_JAVA_OPTS -cp "$LT_JAR" io.mailstream.loadtest.LoadGenerator --host 127.0.0.1 --port 2530 \
-  --messages "$DEAD_N" --size "$SIZE" --connections 10 --to-domain dead.test > "$OUT/dead-gen.out" 2>&1 &
-DEADGEN=$!
-BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/dead-host-bench.out" 2>&1
-wait $DEADGEN; DEADGEN=""
+beside dead-host
 deferred=$(grep -c 'stat=Deferred' "$OUT/dead-host-node.out")
 stop_node
 kill $TARPIT; wait $TARPIT 2>/dev/null; TARPIT=""
 
 alone=$(rate alone) second=$(rate live-second) dead=$(rate dead-host)
-dead_accepted=$(sed -n 's/^RESULT.* accepted=\([0-9]*\).*/\1/p' "$OUT/dead-gen.out")
+dead_accepted=$(sed -n 's/^RESULT.* accepted=\([0-9]*\).*/\1/p' "$OUT/dead-host-gen.out")
 {
   echo "alone_e2e_msgs_per_s=$alone"
   echo "with_live_second_e2e_msgs_per_s=$second"
