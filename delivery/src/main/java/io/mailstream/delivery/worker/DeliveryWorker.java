@@ -272,7 +272,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.store = b.store;
     this.changelog = new RetryChangelog(producer, b.bootstrap, b.topics.retryState());
     this.recorder = new OutcomeRecorder(producer, b.topics.outcomes(), b.store, changelog, b.policy, b.bounces, bodies,
-        b.metrics);
+        b.metrics, () -> {
+          producer.flush();
+          sends.check();
+        });
     this.handBack = new RouteHandBack(b.bootstrap, b.topics, member, b.store);
   }
 
@@ -372,6 +375,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     confirmEntries(stored);
     uncommitted.set(tracker.uncommitted());
     if (commitInFlight) {
+      recordedSinceCommit = 0; // the commit under way is answered in a later poll; no need to ask every step
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(stored);
@@ -380,23 +384,28 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       recordedSinceCommit = 0;
       return;
     }
-    commitInFlight = true;
     int gen = generation;
     long askedAt = System.nanoTime();
-    consumer.commitAsync(offsets, (done, e) -> {
-      // Called on this worker's thread, from a later poll or commit.
-      commitInFlight = false;
-      metrics.committed(System.nanoTime() - askedAt);
-      if (gen != generation) {
-        return; // A rewind since: those records are read again from the committed offsets.
-      }
-      if (e == null) {
-        tracker.committed(done);
-        commitRefusedLogged = false;
-      } else {
-        commitRefused(e);
-      }
-    });
+    commitInFlight = true;
+    try {
+      consumer.commitAsync(offsets, (done, e) -> {
+        // Called on this worker's thread, from a later poll or commit.
+        commitInFlight = false;
+        metrics.committed(System.nanoTime() - askedAt);
+        if (gen != generation) {
+          return; // A rewind since: those records are read again from the committed offsets.
+        }
+        if (e == null) {
+          tracker.committed(done);
+          commitRefusedLogged = false;
+        } else {
+          commitRefused(e);
+        }
+      });
+    } catch (RuntimeException e) {
+      commitInFlight = false; // refused before it was sent (a fenced member): no answer will come
+      throw e;
+    }
     recordedSinceCommit = 0;
   }
 
@@ -459,6 +468,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     recordedSinceCommit = 0;
     // The changelog may have taken some of them; a tombstone keeps a later owner from restoring
     // an entry that reading again may never create (if the next attempt delivers).
+    unconfirmedEntries.keySet().retainAll(owned);
     unconfirmedEntries.forEach((partition, keys) -> keys.keySet().forEach(key -> {
       store.remove(partition, key);
       changelog.remove(partition, key);
@@ -850,12 +860,16 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       if (running) {
         finishInFlight();
       }
-      Completion c;
-      while ((c = completions.poll()) != null) {
-        finish(c);
+      try {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+          finish(c);
+        }
+        commitNow();
+      } finally {
+        // Gone whether or not the commit was taken: their next owner reads what was not committed.
+        forget(partitions);
       }
-      commitNow();
-      forget(partitions);
     }
 
     @Override
@@ -867,6 +881,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
 
     private void forget(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
+        // Their retry entries are their next owner's now (on this node, in the same store): a
+        // rewind of this worker must not tombstone them.
+        unconfirmedEntries.remove(tp.partition());
         owned.remove(tp.partition());
         store.clear(tp.partition());
         tracker.forget(tp);

@@ -26,7 +26,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * per recipient, a mail log line, and the retry state (RocksDB view plus changelog) for those still
  * deferred. Recipients bounced by one attempt go to the bounce notifier together, so that the
  * sender gets one notice for them; so do those deferred by the first attempt past the warning time
- * (one warning per message and destination). The caller flushes the producer before committing its input offset.
+ * (one warning per message and destination). The caller commits its input offset only once every
+ * record sent here is stored ({@link AcknowledgedSends}).
  */
 final class OutcomeRecorder {
   private final Producer<String, byte[]> producer;
@@ -37,11 +38,17 @@ final class OutcomeRecorder {
   private final BounceNotifier bounces;
   private final BodyReader bodies;
   private final DeliveryMetrics metrics;
+  private final Runnable noticesStored;
 
+  /**
+   * @param noticesStored waits until every record sent so far is stored, and throws if one was
+   *     not: a retry's notice must be stored before its retry entry changes (see {@link #record})
+   */
   OutcomeRecorder(
       Producer<String, byte[]> producer, String outcomesTopic, RetryStore store, RetryChangelog changelog, RetryPolicy policy,
-      BounceNotifier bounces, BodyReader bodies, DeliveryMetrics metrics) {
+      BounceNotifier bounces, BodyReader bodies, DeliveryMetrics metrics, Runnable noticesStored) {
     this.metrics = metrics;
+    this.noticesStored = noticesStored;
     this.producer = producer;
     this.outcomesTopic = outcomesTopic;
     this.store = store;
@@ -84,10 +91,12 @@ final class OutcomeRecorder {
         lastReply = r.reply();
       }
     }
+    boolean noticed = false;
     if (!failed.isEmpty()) {
       // Before the retry state changes and before the caller commits: a crash from here on makes
       // the next owner repeat this attempt, notice included (at least once, never lost).
       bounces.bounced(routed.message(), failed, bodies, producer);
+      noticed = true;
     }
     // Not for recipients waiting for the router: each hand-back starts a new routed record (a
     // "first attempt" again), so they would be warned on every round; the attempt at their real
@@ -96,6 +105,13 @@ final class OutcomeRecorder {
         && policy.warnsNow(routed.message().acceptedAtMillis(), previous, now)) {
       bounces.delayed(routed.message(), new BounceNotifier.Delay(routed.envelopeSender(), delayed,
           policy.warnAfter(), policy.lifetime()), bodies, producer);
+      noticed = true;
+    }
+    if (noticed && previous != null) {
+      // A retry has no input record to read again: if its notice were lost after the entry had
+      // changed (a tombstone stored, the notice not), nothing would send it. So the notice is
+      // stored first, and a failure leaves the entry as it was, to be attempted again.
+      noticesStored.run();
     }
     String key = RetryEntry.keyOf(routed);
     if (!stillDeferred.isEmpty()) {
