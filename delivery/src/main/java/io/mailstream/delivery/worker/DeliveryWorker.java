@@ -841,6 +841,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         assignedBefore = true;
       }
       for (TopicPartition tp : partitions) {
+        store.hold(tp.partition(), DeliveryWorker.this);
         int n = changelog.restore(tp.partition(), store, Duration.ofMinutes(2));
         owned.add(tp.partition());
         if (n > 0) {
@@ -885,7 +886,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         // rewind of this worker must not tombstone them.
         unconfirmedEntries.remove(tp.partition());
         owned.remove(tp.partition());
-        store.clear(tp.partition());
+        store.release(tp.partition(), DeliveryWorker.this);
         tracker.forget(tp);
         paused.remove(tp);
       }

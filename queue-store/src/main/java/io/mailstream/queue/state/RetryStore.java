@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -41,6 +43,10 @@ public final class RetryStore implements AutoCloseable {
   private final ColumnFamilyHandle due;
   private final List<ColumnFamilyHandle> handles = new ArrayList<>();
   private final WriteOptions writeOptions = new WriteOptions();
+  // Which worker holds each partition's entries: the node's delivery workers share this store, and
+  // one that notices late that it lost a partition must not clear what the next holder has
+  // restored since. Guarded by itself; taken and given up only on rebalances.
+  private final Map<Integer, Object> holders = new HashMap<>();
 
   private RetryStore(Path dir) throws RocksDBException {
     options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
@@ -132,6 +138,29 @@ public final class RetryStore implements AutoCloseable {
   }
 
   /** Forgets a partition, before rebuilding it from the changelog or after losing it. */
+  /** {@code holder} takes {@code partition}; its entries are restored for it next. */
+  public void hold(int partition, Object holder) {
+    synchronized (holders) {
+      holders.put(partition, holder);
+    }
+  }
+
+  /**
+   * {@code holder} gives {@code partition} up: its entries are cleared, unless another holder has
+   * taken the partition since (its entries are that holder's now).
+   *
+   * @return whether the entries were cleared
+   */
+  public boolean release(int partition, Object holder) {
+    synchronized (holders) {
+      if (!holders.remove(partition, holder)) {
+        return false;
+      }
+      clear(partition);
+      return true;
+    }
+  }
+
   public void clear(int partition) {
     byte[] from = ByteBuffer.allocate(4).putInt(partition).array();
     byte[] to = ByteBuffer.allocate(4).putInt(partition + 1).array();

@@ -1,6 +1,7 @@
 package io.mailstream.queue.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.address.MailAddress;
@@ -74,6 +75,27 @@ class RetryStoreTest {
         assertEquals(entry("q1", 7000), q1);
         assertTrue(fresh.all(0).isEmpty(), "only the restored partition is loaded");
       }
+    }
+  }
+
+  /**
+   * The node's delivery workers share the store: a worker that gives a partition up late must not
+   * clear what the worker that took it over has restored meanwhile.
+   */
+  @Test
+  void aPartitionIsClearedOnlyByItsCurrentHolder() {
+    try (RetryStore store = RetryStore.open(dir)) {
+      Object lost = new Object();
+      Object next = new Object();
+      store.hold(3, lost);
+      store.hold(3, next); // taken over and restored before the first noticed its loss
+      store.put(3, entry("q1", 5000));
+
+      assertFalse(store.release(3, lost));
+      assertEquals(1, store.all(3).size(), "the new holder's entries stay");
+      assertTrue(store.release(3, next));
+      assertEquals(0, store.all(3).size());
+      assertFalse(store.release(3, next), "released once");
     }
   }
 
