@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -117,6 +118,7 @@ final class ConfigTopic implements AutoCloseable {
   Entry publishFirst(ConfigBundle bundle, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Properties p = producerSettings(KafkaClients.transactionalProducer(bootstrap, partition.topic() + "-first"));
+    KafkaException unconfirmed = null;
     while (true) {
       try (KafkaProducer<String, byte[]> first = new KafkaProducer<>(p)) {
         first.initTransactions();
@@ -136,13 +138,20 @@ final class ConfigTopic implements AutoCloseable {
         if (!(e.getCause() instanceof ProducerFencedException || e.getCause() instanceof InvalidProducerEpochException)) {
           throw new IllegalStateException("cannot publish to " + partition.topic() + ": " + e, e);
         }
+      } catch (KafkaException e) {
+        // The commit's outcome is unknown: a coordinator racing another node's fencing has answered
+        // EndTxn with an unexpected error. Reading again tells (only committed records are read):
+        // this version if it was committed, another node's, or the empty topic to try again.
+        log.debug("first configuration version: commit not confirmed ({}); reading again", e.toString());
+        unconfirmed = e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while publishing the configuration", e);
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("cannot publish the first configuration version to " + partition.topic()
-            + " within " + timeout + ": other nodes kept publishing at the same time");
+            + " within " + timeout + ": " + (unconfirmed != null ? unconfirmed.toString()
+                : "other nodes kept publishing at the same time"));
       }
     }
   }
