@@ -1,5 +1,7 @@
 package io.mailstream.queue.codec;
 
+import java.util.Objects;
+
 /**
  * One piece of a message body on the bodies topic, at most {@link #MAX_SIZE} octets. Chunks of one
  * message share its queue id as key, so they land on one partition in order.
@@ -17,6 +19,11 @@ public record BodyChunk(String queueId, int seq, byte[] data) {
   private static final int VERSION = 1;
 
   public BodyChunk {
+    Objects.requireNonNull(queueId, "queueId");
+    Objects.requireNonNull(data, "data");
+    if (seq < 0) {
+      throw new IllegalArgumentException("negative chunk position " + seq);
+    }
     if (data.length > MAX_SIZE) {
       throw new IllegalArgumentException("chunk of " + data.length + " octets exceeds " + MAX_SIZE);
     }
