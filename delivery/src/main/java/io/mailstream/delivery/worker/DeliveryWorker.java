@@ -67,8 +67,11 @@ import org.slf4j.LoggerFactory;
  * One member of the delivery stage's consumer group. It takes RecipientRouted events and hands each
  * message to the mailer for its destination without waiting for it: up to {@code maxInFlight}
  * messages are in flight at once (SMTP transactions on the client's event loops, not a thread
- * each). Completed attempts are recorded on this worker's thread: an outcome per recipient, and the
- * retry state for those deferred. Deferred recipients wait in the retry state of the partition they
+ * each). One destination has at most half of them: mail beyond that share waits in order for it
+ * ({@link DestinationShares}), so that a destination that does not answer (each transaction then
+ * lasts the host wait) leaves the other half to mail for the others on the same partitions.
+ * Completed attempts are recorded on this worker's thread: an outcome per recipient, and the retry
+ * state for those deferred. Deferred recipients wait in the retry state of the partition they
  * came from; retries that are due run in a lane of their own (a quarter of {@code maxInFlight} on
  * top of it), so that fresh mail never waits behind them, nor they behind it.
  *
@@ -127,6 +130,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final RecordFailures failures;
   private final int maxInFlight;
   private final int maxRetriesInFlight;
+  // No destination takes more than half the budget: a dead one leaves the rest to the others.
+  private final DestinationShares<Waiting> shares;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
   private final AtomicLong attempts = new AtomicLong();
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
@@ -152,6 +157,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final DeliveryMetrics metrics;
   private long lastRetryRoundNanos;
   private RecordFailedException failed;
+
+  /** A fresh message waiting for its destination's share of the in-flight budget. */
+  private record Waiting(ConsumerRecord<String, byte[]> record, RecipientRouted routed) {}
 
   /** A finished attempt, handed from the mailer's thread to this worker's. */
   private record Completion(ConsumerRecord<String, byte[]> record, int partition, RecipientRouted routed,
@@ -255,6 +263,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.mailers = b.mailers;
     this.maxInFlight = b.maxInFlight;
     this.maxRetriesInFlight = Math.max(1, b.maxInFlight / 4);
+    this.shares = new DestinationShares<>(Math.max(1, b.maxInFlight / 2));
     this.metrics = b.metrics;
     this.member = b.rerouting.workerId();
     this.currentRouting = b.rerouting.currentFingerprint();
@@ -316,6 +325,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
 
   private void step() {
     record();
+    startWaiting();
     admit();
     boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0 || commitInFlight;
     ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(busy ? 5 : 100));
@@ -347,9 +357,12 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }
   }
 
-  /** Pauses polling while the messages in flight fill the budget, resumes when there is room. */
+  /**
+   * Pauses polling while the messages in flight fill the budget, or those waiting for their
+   * destination's share are four budgets' worth; resumes when there is room.
+   */
   private void admit() {
-    boolean full = inFlight >= maxInFlight || bytesInFlight >= MAX_BYTES_IN_FLIGHT;
+    boolean full = inFlight >= maxInFlight || bytesInFlight >= MAX_BYTES_IN_FLIGHT || shares.waiting() >= 4 * maxInFlight;
     if (full && paused.isEmpty()) {
       paused.addAll(consumer.assignment());
       consumer.pause(paused);
@@ -465,6 +478,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     generation++;
     failed = null;
     retrying.clear();
+    shares.forget(w -> true);
     recordedSinceCommit = 0;
     // The changelog may have taken some of them; a tombstone keeps a later owner from restoring
     // an entry that reading again may never create (if the next attempt delivers).
@@ -539,17 +553,45 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       done(tp, record);
       return;
     }
+    if (shares.take(routed.destination())) {
+      begin(tp, record, routed);
+    } else {
+      shares.await(routed.destination(), new Waiting(record, routed));
+    }
+  }
+
+  /**
+   * Starts the first attempt of a fresh message that has its destination's share, unless the
+   * administrator deleted or held it meanwhile (it may have waited for its share).
+   */
+  private void begin(TopicPartition tp, ConsumerRecord<String, byte[]> record, RecipientRouted routed) {
     if (control.deleted(routed.queueId())) {
+      shares.release(routed.destination());
       log.info("{}: deleted by the administrator; not attempted", routed.queueId());
       done(tp, record);
       return;
     }
     if (control.held(routed.queueId())) {
+      shares.release(routed.destination());
       holdBack(record.partition(), routed);
       done(tp, record);
       return;
     }
     start(record, record.partition(), routed, null, 1);
+  }
+
+  /**
+   * Starts the messages that waited for their destination's share and have it now, as the budget
+   * allows. Only here, on the worker's loop: a stop or a revocation finishes what is in flight
+   * without starting more.
+   */
+  private void startWaiting() {
+    if (shares.waiting() == 0 || failed != null) {
+      return;
+    }
+    for (Waiting w : shares.ready(maxInFlight - inFlight)) {
+      begin(new TopicPartition(w.record().topic(), w.record().partition()), w.record(), w.routed());
+    }
   }
 
   /** A record finished without an attempt (dead-lettered, undecodable, already deferred). */
@@ -612,6 +654,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       retrying.remove(c.partition() + "/" + RetryEntry.keyOf(c.routed()));
     } else {
       inFlight--;
+      shares.release(c.routed().destination());
     }
     bytesInFlight -= c.bytes();
     delivering.computeIfPresent(c.routed().queueId(), (id, n) -> n == 1 ? null : n - 1);
@@ -885,6 +928,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         // Their retry entries are their next owner's now (on this node, in the same store): a
         // rewind of this worker must not tombstone them.
         unconfirmedEntries.remove(tp.partition());
+        shares.forget(w -> w.record().partition() == tp.partition());
         owned.remove(tp.partition());
         store.release(tp.partition(), DeliveryWorker.this);
         tracker.forget(tp);

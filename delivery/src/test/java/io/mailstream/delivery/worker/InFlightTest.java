@@ -107,11 +107,15 @@ class InFlightTest {
   }
 
   void route(String queueId) throws Exception {
+    route(queueId, HOST);
+  }
+
+  void route(String queueId, Destination destination) throws Exception {
     BodyRef ref = StoredBodies.store(topics, queueId, "Subject: t\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
     List<EnvelopeRecipient> rcpts = List.of(EnvelopeRecipient.of(MailAddress.parse(queueId + "@y.test")));
     MessageAccepted m = new MessageAccepted(queueId, System.currentTimeMillis(), new MailAddress("a", "x.test"), rcpts,
         new ClientInfo("client.test", "127.0.0.1", null, "ESMTP", null), null, "", ref, MessageAccepted.DsnRequest.NONE);
-    RecipientRouted routed = new RecipientRouted(m, m.sender(), HOST, rcpts, List.of(), System.currentTimeMillis());
+    RecipientRouted routed = new RecipientRouted(m, m.sender(), destination, rcpts, List.of(), System.currentTimeMillis());
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.routed(), queueId + "|x", EventCodec.encode(routed))).get();
     }
@@ -180,5 +184,38 @@ class InFlightTest {
     await(() -> worker.attempts() == 9, "every fresh message recorded while the retry hangs");
     await(() -> Long.valueOf(9).equals(committed()), "fresh mail committed");
     assertEquals(1, calls.get("slow") - 1, "one retry in flight, not one per round");
+  }
+
+  @Test
+  void aDestinationThatDoesNotAnswerLeavesHalfTheBudgetToTheOthers() throws Exception {
+    Destination dead = new Destination("relay", "dead.test", 2540, false);
+    for (int i = 0; i < 6; i++) {
+      route("dead" + i, dead);
+    }
+    for (int i = 0; i < 3; i++) {
+      route("live" + i);
+    }
+    start(4, Duration.ofMinutes(1));
+
+    // Two of the dead destination's messages hang (its share of a budget of 4); the other four
+    // wait for it, and the live destination's messages are still read and started behind them.
+    for (int i = 0; i < 3; i++) {
+      String attempt = "live" + i + "#1";
+      await(() -> pending.containsKey(attempt), attempt);
+      answer(attempt, OK);
+    }
+    await(() -> worker.attempts() == 3, "the live destination's mail recorded");
+    assertTrue(pending.containsKey("dead0#1") && pending.containsKey("dead1#1"));
+    assertEquals(5, pending.size(), "no more than the share of the dead destination started");
+    assertNull(committed(), "nothing committed past the first message, which hangs");
+
+    // The dead destination answers at last: what waited for it starts in order.
+    for (int i = 0; i < 6; i++) {
+      String attempt = "dead" + i + "#1";
+      await(() -> pending.containsKey(attempt), attempt);
+      answer(attempt, LATER);
+    }
+    await(() -> worker.attempts() == 9, "every message recorded");
+    await(() -> Long.valueOf(9).equals(committed()), "all committed");
   }
 }
