@@ -30,12 +30,10 @@ final class BodyReceiver {
   private final Executor eventLoop;
   private final InputGate gate;
   private final HeaderScanner headers = new HeaderScanner();
-  private final LineEndCheck lineEnds = new LineEndCheck();
+  private final BodyLines lines = new BodyLines();
   private byte[] buffer = new byte[FIRST_BUFFER];
   private int filled;
   private long size;
-  private long lineLength;
-  private long longestLine;
   private int chunks;
   private int unacknowledged;
   private boolean paused;
@@ -59,7 +57,7 @@ final class BodyReceiver {
     }
     if (size > maxSize || dropped) {
       // Refused already, or now: nothing is kept; the line checks still see every octet.
-      data.forEachByte(this::check);
+      lines.scan(data);
       drop();
       return;
     }
@@ -70,7 +68,7 @@ final class BodyReceiver {
       ensureRoom(n);
       data.getBytes(index, buffer, filled, n);
       // The octets are looked at where they were copied to: one plain loop over an array.
-      check(buffer, filled, filled + n);
+      lines.scan(buffer, filled, filled + n);
       filled += n;
       index += n;
       if (filled == BodyChunk.MAX_SIZE) {
@@ -86,32 +84,13 @@ final class BodyReceiver {
     }
     buffer = null;
     headers.finish();
-    longestLine = Math.max(longestLine, lineLength);
     return new BodySummary(
-        size, headers.hops(), headers.messageId(), lineEnds.finish(), longestLine, headers.originatorFields());
+        size, headers.hops(), headers.messageId(), lines.finish(), lines.longestLine(), headers.originatorFields());
   }
 
   /** Octets received so far (after dot-unstuffing), counted past the limit. */
   long size() {
     return size;
-  }
-
-  // RFC 5321 4.5.3.1.6 counts a text line with its CRLF; only the length is kept, never the line,
-  // so a line of any length costs no memory.
-  private void check(byte[] octets, int from, int to) {
-    for (int i = from; i < to; i++) {
-      check(octets[i]);
-    }
-  }
-
-  private boolean check(byte b) {
-    lineEnds.update(b);
-    lineLength++;
-    if (b == '\n') {
-      longestLine = Math.max(longestLine, lineLength);
-      lineLength = 0;
-    }
-    return true;
   }
 
   CompletableFuture<MessageAccepted> commit(Submission submission) {
