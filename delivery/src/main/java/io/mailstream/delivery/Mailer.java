@@ -29,4 +29,14 @@ public interface Mailer {
       return CompletableFuture.failedFuture(e);
     }
   }
+
+  /**
+   * The same attempt, which the caller may take back ({@link Withdrawal}) until its transaction
+   * begins; it then completes exceptionally with {@link Withdrawal.WithdrawnException}. A mailer
+   * that never waits before it delivers ignores the withdrawal.
+   */
+  default CompletableFuture<TransactionResult> deliverAsync(
+      Destination destination, OutboundMessage message, Withdrawal withdrawal) {
+    return deliverAsync(destination, message);
+  }
 }

@@ -5,6 +5,7 @@ import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.OutboundMessage;
 import io.mailstream.delivery.TransactionResult;
+import io.mailstream.delivery.Withdrawal;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -59,29 +60,48 @@ public final class SmtpMailer implements Mailer {
    */
   @Override
   public CompletableFuture<TransactionResult> deliverAsync(Destination destination, OutboundMessage message) {
-    return tryHop(destination.hops(), 0, message, new FailedHops(), 0);
+    return deliverAsync(destination, message, new Withdrawal());
   }
 
-  private CompletableFuture<TransactionResult> tryHop(
-      List<Destination> hops, int i, OutboundMessage message, FailedHops failed, int staleSeen) {
+  /**
+   * As {@link #deliverAsync(Destination, OutboundMessage)}; a withdrawal ends a wait for a
+   * connection at once, and a connection that comes after it goes back to the pool unused.
+   */
+  @Override
+  public CompletableFuture<TransactionResult> deliverAsync(
+      Destination destination, OutboundMessage message, Withdrawal withdrawal) {
+    return tryHop(destination.hops(), 0, message, new FailedHops(), 0, withdrawal);
+  }
+
+  private CompletableFuture<TransactionResult> tryHop(List<Destination> hops, int i, OutboundMessage message,
+      FailedHops failed, int staleSeen, Withdrawal withdrawal) {
     if (i == hops.size()) {
       return CompletableFuture.completedFuture(failed.result(message));
     }
     Destination hop = hops.get(i);
-    return pool.acquire(hop.key(), () -> open(hop), connector.blocking())
+    CompletableFuture<ConnectionPool.Lease> acquired = pool.acquire(hop.key(), () -> open(hop), connector.blocking());
+    withdrawal.waitingFor(acquired);
+    return acquired
         .handle((lease, error) -> {
+          if (error != null && Withdrawal.isWithdrawn(error)) {
+            return CompletableFuture.<TransactionResult>failedFuture(new Withdrawal.WithdrawnException(message.queueId()));
+          }
+          if (error == null && withdrawal.withdrawn()) {
+            pool.release(lease.connection());
+            return CompletableFuture.<TransactionResult>failedFuture(new Withdrawal.WithdrawnException(message.queueId()));
+          }
           if (error != null) {
             SmtpSessionException e = sessionFailure(hop, error);
             log.debug("{}: {}", message.queueId(), e.getMessage());
             // The pool names the destination by its key; the mail log names the host.
             failed.add(e.relay().equals(hop.key()) ? hop.host() : e.relay(), e.reply());
-            return tryHop(hops, i + 1, message, failed, 0);
+            return tryHop(hops, i + 1, message, failed, 0, withdrawal);
           }
           return transact(lease, message).thenCompose(attempt -> {
             // A reused connection the server had closed meanwhile (or says 421 on at once):
             // the message was not offered, so it goes over another connection, as Postfix does.
             if (attempt.staleConnection() && lease.reused() && staleSeen < MAX_STALE) {
-              return tryHop(hops, i, message, failed, staleSeen + 1);
+              return tryHop(hops, i, message, failed, staleSeen + 1, withdrawal);
             }
             return CompletableFuture.completedFuture(attempt.result());
           });

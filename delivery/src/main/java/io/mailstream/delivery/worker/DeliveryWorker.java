@@ -3,25 +3,20 @@ package io.mailstream.delivery.worker;
 import io.mailstream.core.config.DeliverySettings;
 import io.mailstream.core.config.DurationText;
 import io.mailstream.core.event.BodyRef;
+import io.mailstream.core.event.QueueCommand;
+import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.core.smtp.EnhancedStatus;
 import io.mailstream.core.smtp.Reply;
 import io.mailstream.delivery.BodySource;
-import java.io.IOException;
-import java.util.HashSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import io.mailstream.core.event.RecipientRouted;
-import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.OutboundMessage;
 import io.mailstream.delivery.RecipientResult;
 import io.mailstream.delivery.TransactionResult;
+import io.mailstream.delivery.Withdrawal;
 import io.mailstream.delivery.bounce.DsnNotifier;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.publish.BounceNotifier;
-import io.mailstream.core.event.QueueCommand;
 import io.mailstream.queue.state.QueueControl;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
@@ -31,19 +26,28 @@ import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.RecordFailedException;
 import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.Topics;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -132,6 +136,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final int maxRetriesInFlight;
   // No destination takes more than half the budget: a dead one leaves the rest to the others.
   private final DestinationShares<Waiting> shares;
+  // The attempts under way per partition: those of partitions that leave the worker, or of a
+  // worker that stops, are withdrawn if their transaction has not begun, and the rest waited for.
+  private final Map<Integer, Set<Withdrawal>> underway = new HashMap<>();
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
   private final AtomicLong attempts = new AtomicLong();
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
@@ -163,8 +170,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
 
   /** A finished attempt, handed from the mailer's thread to this worker's. */
   private record Completion(ConsumerRecord<String, byte[]> record, int partition, RecipientRouted routed,
-      RetryEntry previous, int attempt, long startedAt, long bytes, int generation, TransactionResult result,
-      Throwable error) {}
+      RetryEntry previous, int attempt, long startedAt, long bytes, int generation, Withdrawal withdrawal,
+      TransactionResult result, Throwable error) {}
 
   /**
    * A worker for {@code topics} on the cluster at {@code bootstrap}; the rest has defaults a test or
@@ -310,7 +317,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
           sleep(backoff);
         }
       }
-      finishInFlight();
+      finishInFlight(null);
       commitNow();
     } finally {
       // Whatever ends the loop other than close() propagates: the worker's runner logs it and
@@ -351,7 +358,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }
     if (failed != null) {
       RecordFailedException e = failed;
-      finishInFlight();
+      finishInFlight(null);
       commitNow();
       throw e;
     }
@@ -497,10 +504,19 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }
   }
 
-  /** Waits for the messages in flight and records them, up to {@link #FINISH_IN_FLIGHT}. */
-  private void finishInFlight() {
+  /**
+   * Withdraws the attempts of {@code partitions} (every partition when null) that have not begun
+   * their transaction, then waits for the others and records them, up to {@link #FINISH_IN_FLIGHT}.
+   * A withdrawn message is read again by whoever owns its partition next, without having gone out.
+   */
+  private void finishInFlight(Set<Integer> partitions) {
+    underway.forEach((p, attempts) -> {
+      if (partitions == null || partitions.contains(p)) {
+        attempts.forEach(Withdrawal::withdraw);
+      }
+    });
     long deadline = System.nanoTime() + FINISH_IN_FLIGHT.toNanos();
-    while ((inFlight > 0 || retriesInFlight > 0) && System.nanoTime() < deadline) {
+    while (underwayIn(partitions) > 0 && System.nanoTime() < deadline) {
       try {
         Completion c = completions.poll(100, TimeUnit.MILLISECONDS);
         if (c != null) {
@@ -511,10 +527,21 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         return;
       }
     }
-    if (inFlight > 0 || retriesInFlight > 0) {
-      log.warn("{} deliveries still in flight after {}; their messages will be attempted again", inFlight + retriesInFlight,
+    int left = underwayIn(partitions);
+    if (left > 0) {
+      log.warn("{} deliveries still in flight after {}; their messages will be attempted again", left,
           DurationText.format(FINISH_IN_FLIGHT));
     }
+  }
+
+  private int underwayIn(Set<Integer> partitions) {
+    int n = 0;
+    for (Map.Entry<Integer, Set<Withdrawal>> e : underway.entrySet()) {
+      if (partitions == null || partitions.contains(e.getKey())) {
+        n += e.getValue().size();
+      }
+    }
+    return n;
   }
 
   private void sleep(Duration d) {
@@ -609,11 +636,13 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     long startedAt = System.currentTimeMillis();
     long bytes = Math.max(0, routed.message().body().size());
     delivering.merge(routed.queueId(), 1, Integer::sum);
+    Withdrawal withdrawal = new Withdrawal();
+    underway.computeIfAbsent(partition, p -> Collections.newSetFromMap(new IdentityHashMap<>())).add(withdrawal);
     CompletableFuture<TransactionResult> result;
     if (routed.destination().isReroute()) {
       result = CompletableFuture.completedFuture(routingDeferred(routed));
     } else {
-      result = deliver(routed);
+      result = deliver(routed, withdrawal);
     }
     if (record == null) {
       retriesInFlight++;
@@ -623,13 +652,13 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     bytesInFlight += bytes;
     int gen = generation;
     result.whenComplete((r, e) -> completions.add(
-        new Completion(record, partition, routed, previous, attempt, startedAt, bytes, gen, r, e)));
+        new Completion(record, partition, routed, previous, attempt, startedAt, bytes, gen, withdrawal, r, e)));
     if (result.isCompletedExceptionally() && record != null) {
       record(); // A mailer that threw at once: nothing behind it in the batch is started.
     }
   }
 
-  private CompletableFuture<TransactionResult> deliver(RecipientRouted routed) {
+  private CompletableFuture<TransactionResult> deliver(RecipientRouted routed, Withdrawal withdrawal) {
     BodySource body;
     try {
       body = routed.message().body().store() == BodyRef.Store.CHUNKS
@@ -641,7 +670,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     OutboundMessage message = new OutboundMessage(routed.queueId(), routed.envelopeSender(), routed.recipients(),
         routed.message().receivedHeader(), body, routed.message().dsn());
     try {
-      return mailers.apply(routed).deliverAsync(routed.destination(), message);
+      return mailers.apply(routed).deliverAsync(routed.destination(), message, withdrawal);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -658,6 +687,13 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }
     bytesInFlight -= c.bytes();
     delivering.computeIfPresent(c.routed().queueId(), (id, n) -> n == 1 ? null : n - 1);
+    Set<Withdrawal> same = underway.get(c.partition());
+    if (same != null && same.remove(c.withdrawal()) && same.isEmpty()) {
+      underway.remove(c.partition());
+    }
+    if (c.error() != null && Withdrawal.isWithdrawn(c.error())) {
+      return; // Taken back before its transaction began: not attempted, read (or retried) again.
+    }
     if (c.generation() != generation || !owned.contains(c.partition())) {
       return; // Given up on by a rewind or a lost partition: read again, attempted again.
     }
@@ -902,7 +938,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       // What is in flight is finished and committed while the partitions are still ours (a
       // worker that stops has waited for it already).
       if (running) {
-        finishInFlight();
+        finishInFlight(partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet()));
       }
       try {
         Completion c;

@@ -4,17 +4,21 @@ import static io.mailstream.delivery.client.ClientFixture.WAIT;
 import static io.mailstream.delivery.testkit.TestMessages.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.delivery.RecipientResult.Outcome;
 import io.mailstream.delivery.TransactionResult;
+import io.mailstream.delivery.Withdrawal;
 import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.Verb;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,6 +90,39 @@ class HostStatusTest {
       assertTrue(later.recipients().get(0).reply().toString().contains("is down since"), later.toString());
       assertEquals(1, dead.connectionsAccepted(), "deferred without connecting");
       assertEquals(50, f.host.awaitMessages(50, WAIT).size());
+    }
+  }
+
+  @Test
+  void anAttemptWaitingForAHostThatNeverGreetsIsWithdrawnAtOnceAndALaterConnectionIsNotUsedForIt() throws Exception {
+    Timeouts timeouts = ClientFixture.SHORT.withGreeting(Duration.ofSeconds(30));
+    HostStatus hosts = new HostStatus(Duration.ofMinutes(1), Duration.ofMinutes(30));
+    try (ClientFixture f = ClientFixture.withHostStatus(timeouts, hosts, Duration.ofSeconds(30));
+        FakeSmartHost dead = FakeSmartHost.start()) {
+      dead.silentOn(Verb.GREETING);
+      Withdrawal withdrawal = new Withdrawal();
+      CompletableFuture<TransactionResult> waiting =
+          f.mailer.deliverAsync(dead.destination(), message("s@x.test", List.of("d@y.test"), "x\r\n"), withdrawal);
+      Thread.sleep(300);
+      assertFalse(waiting.isDone(), "still waiting for the greeting");
+
+      long start = System.nanoTime();
+      withdrawal.withdraw();
+      ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
+      assertTrue(Withdrawal.isWithdrawn(e.getCause()), e.toString());
+      assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0, "not the greeting time-out");
+
+      // A withdrawal before a connection is free: the connection comes and goes back unused.
+      Withdrawal early = new Withdrawal();
+      early.withdraw();
+      CompletableFuture<TransactionResult> taken =
+          f.mailer.deliverAsync(f.host.destination(), message("s@x.test", List.of("l@y.test"), "x\r\n"), early);
+      e = assertThrows(ExecutionException.class, () -> taken.get(5, TimeUnit.SECONDS));
+      assertTrue(Withdrawal.isWithdrawn(e.getCause()), e.toString());
+      assertTrue(f.mailer.deliver(f.host.destination(), message("s@x.test", List.of("m@y.test"), "x\r\n"))
+          .all(Outcome.DELIVERED));
+      f.host.awaitMessages(1, WAIT);
+      assertEquals(1, f.host.messages().size(), "only the message that was not withdrawn went out: " + f.host.messages());
     }
   }
 }

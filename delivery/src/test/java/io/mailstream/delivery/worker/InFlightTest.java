@@ -16,6 +16,7 @@ import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.OutboundMessage;
 import io.mailstream.delivery.RecipientResult;
 import io.mailstream.delivery.TransactionResult;
+import io.mailstream.delivery.Withdrawal;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.state.RetryStore;
@@ -61,7 +62,10 @@ class InFlightTest {
   final Map<String, CompletableFuture<TransactionResult>> pending = new ConcurrentHashMap<>();
   final Map<String, Integer> calls = new ConcurrentHashMap<>();
 
-  /** Leaves every attempt open until the test completes it. */
+  /**
+   * Leaves every attempt open until the test completes it, as if waiting for a connection: a
+   * withdrawal ends it.
+   */
   final Mailer mailer = new Mailer() {
     @Override
     public TransactionResult deliver(Destination destination, OutboundMessage message) {
@@ -69,13 +73,16 @@ class InFlightTest {
     }
 
     @Override
-    public CompletableFuture<TransactionResult> deliverAsync(Destination destination, OutboundMessage message) {
+    public CompletableFuture<TransactionResult> deliverAsync(
+        Destination destination, OutboundMessage message, Withdrawal withdrawal) {
       int n = calls.merge(message.queueId(), 1, Integer::sum);
       CompletableFuture<TransactionResult> f = new CompletableFuture<>();
       pending.put(message.queueId() + "#" + n, f);
+      withdrawal.waitingFor(f);
       return f.thenApply(reply -> reply);
     }
   };
+  RetryStore store;
 
   @BeforeEach
   void setUp() {
@@ -96,14 +103,22 @@ class InFlightTest {
   }
 
   void start(int maxInFlight, Duration retry) {
-    worker = DeliveryWorker.builder(TestKafka.bootstrap(), topics, r -> mailer,
-            new RetryPolicy(List.of(retry), Duration.ofDays(5)), RetryStore.open(dir))
+    worker = worker(maxInFlight, retry);
+    thread = new Thread(worker, "delivery-test");
+    thread.start();
+  }
+
+  /** Another worker of the same node: in the same group, sharing its retry store. */
+  DeliveryWorker worker(int maxInFlight, Duration retry) {
+    if (store == null) {
+      store = RetryStore.open(dir);
+    }
+    return DeliveryWorker.builder(TestKafka.bootstrap(), topics, r -> mailer,
+            new RetryPolicy(List.of(retry), Duration.ofDays(5)), store)
         .bounces(BounceNotifier.NONE)
         .failures(new RecordFailures(3))
         .maxInFlight(maxInFlight)
         .build();
-    thread = new Thread(worker, "delivery-test");
-    thread.start();
   }
 
   void route(String queueId) throws Exception {
@@ -111,13 +126,17 @@ class InFlightTest {
   }
 
   void route(String queueId, Destination destination) throws Exception {
+    route(queueId, destination, null);
+  }
+
+  void route(String queueId, Destination destination, Integer partition) throws Exception {
     BodyRef ref = StoredBodies.store(topics, queueId, "Subject: t\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
     List<EnvelopeRecipient> rcpts = List.of(EnvelopeRecipient.of(MailAddress.parse(queueId + "@y.test")));
     MessageAccepted m = new MessageAccepted(queueId, System.currentTimeMillis(), new MailAddress("a", "x.test"), rcpts,
         new ClientInfo("client.test", "127.0.0.1", null, "ESMTP", null), null, "", ref, MessageAccepted.DsnRequest.NONE);
     RecipientRouted routed = new RecipientRouted(m, m.sender(), destination, rcpts, List.of(), System.currentTimeMillis());
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
-      p.send(new ProducerRecord<>(topics.routed(), queueId + "|x", EventCodec.encode(routed))).get();
+      p.send(new ProducerRecord<>(topics.routed(), partition, queueId + "|x", EventCodec.encode(routed))).get();
     }
   }
 
@@ -130,7 +149,11 @@ class InFlightTest {
   }
 
   Long committed() {
-    TopicPartition tp = new TopicPartition(topics.routed(), 0);
+    return committed(0);
+  }
+
+  Long committed(int partition) {
+    TopicPartition tp = new TopicPartition(topics.routed(), partition);
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
         KafkaClients.consumer(TestKafka.bootstrap(), topics.settings().topicPrefix() + "-delivery", "offsets-reader"))) {
       OffsetAndMetadata o = c.committed(Set.of(tp)).get(tp);
@@ -217,5 +240,56 @@ class InFlightTest {
     }
     await(() -> worker.attempts() == 9, "every message recorded");
     await(() -> Long.valueOf(9).equals(committed()), "all committed");
+  }
+
+  @Test
+  void aStopWithdrawsTheAttemptsStillWaitingAndTheNextWorkerMakesThem() throws Exception {
+    route("w0");
+    route("w1");
+    start(10, Duration.ofMinutes(1));
+    await(() -> pending.containsKey("w0#1") && pending.containsKey("w1#1"), "both attempts under way");
+    answer("w0#1", OK);
+    await(() -> worker.attempts() == 1, "w0 recorded");
+
+    // w1 still waits for its connection: the stop takes it back instead of waiting for it.
+    long start = System.nanoTime();
+    worker.close();
+    thread.join(20_000);
+    assertTrue(!thread.isAlive(), "stopped without waiting for the attempt that had not begun");
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(20)) < 0);
+    assertEquals(Long.valueOf(1), committed(), "w0 committed, w1 not: it was never attempted");
+
+    start(10, Duration.ofMinutes(1));
+    await(() -> pending.containsKey("w1#2"), "the next worker attempts w1");
+    answer("w1#2", OK);
+    await(() -> Long.valueOf(2).equals(committed()), "w1 committed by the next worker");
+  }
+
+  @Test
+  void aPartitionThatMovesTakesItsWaitingAttemptAlongAtOnce() throws Exception {
+    topics = new Topics(TestKafka.freshTopics(2, false));
+    route("p0", HOST, 0);
+    route("p1", HOST, 1);
+    start(10, Duration.ofMinutes(1));
+    await(() -> pending.containsKey("p0#1") && pending.containsKey("p1#1"), "both attempts under way in one worker");
+
+    // A second worker joins: one partition moves to it. Its attempt in the first worker waits for a
+    // connection, so it is withdrawn, not waited for (that would hold the group for as long).
+    DeliveryWorker second = worker(10, Duration.ofMinutes(1));
+    Thread secondThread = new Thread(second, "delivery-test-2");
+    secondThread.start();
+    try {
+      await(() -> pending.containsKey("p0#2") || pending.containsKey("p1#2"), "the moved message attempted by its new owner");
+      String moved = pending.containsKey("p0#2") ? "p0" : "p1";
+      String stayed = moved.equals("p0") ? "p1" : "p0";
+      assertTrue(!pending.containsKey(stayed + "#2"), "the partition that stayed keeps its attempt");
+      answer(moved + "#2", OK);
+      answer(stayed + "#1", OK);
+      await(() -> Long.valueOf(1).equals(committed(0)) && Long.valueOf(1).equals(committed(1)), "both committed");
+      assertEquals(1, calls.get(stayed), "the message that stayed was attempted once");
+    } finally {
+      second.close();
+      secondThread.join(30_000);
+    }
   }
 }
