@@ -186,6 +186,8 @@ public final class ConnectionPool implements AutoCloseable {
    * destination has a working connection or none is being opened (then one at a time).
    */
   private boolean startOpen(Lane lane) {
+    // Waiters given up on (a withdrawn attempt) need no connection.
+    lane.waiters.removeIf(w -> w.future().isDone());
     boolean needed = lane.waiters.size() > lane.opening;
     boolean room = lane.established() + lane.opening < maxPerDestination;
     boolean proven = lane.established() > 0 || lane.opening == 0;

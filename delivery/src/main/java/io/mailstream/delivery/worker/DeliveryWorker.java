@@ -486,6 +486,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     failed = null;
     retrying.clear();
     shares.forget(w -> true);
+    // Their outcomes will not be recorded: those still waiting for a connection must not go out.
+    underway.values().forEach(attempts -> attempts.forEach(Withdrawal::withdraw));
     recordedSinceCommit = 0;
     // The changelog may have taken some of them; a tombstone keeps a later owner from restoring
     // an entry that reading again may never create (if the next attempt delivers).
@@ -616,7 +618,13 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     if (shares.waiting() == 0 || failed != null) {
       return;
     }
-    for (Waiting w : shares.ready(maxInFlight - inFlight)) {
+    // One at a time: a start that throws leaves no other waiting message holding a slot.
+    while (inFlight < maxInFlight) {
+      List<Waiting> next = shares.ready(1);
+      if (next.isEmpty()) {
+        return;
+      }
+      Waiting w = next.get(0);
       begin(new TopicPartition(w.record().topic(), w.record().partition()), w.record(), w.routed());
     }
   }
@@ -635,15 +643,22 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       int attempt) {
     long startedAt = System.currentTimeMillis();
     long bytes = Math.max(0, routed.message().body().size());
-    delivering.merge(routed.queueId(), 1, Integer::sum);
     Withdrawal withdrawal = new Withdrawal();
-    underway.computeIfAbsent(partition, p -> Collections.newSetFromMap(new IdentityHashMap<>())).add(withdrawal);
     CompletableFuture<TransactionResult> result;
-    if (routed.destination().isReroute()) {
-      result = CompletableFuture.completedFuture(routingDeferred(routed));
-    } else {
-      result = deliver(routed, withdrawal);
+    try {
+      result = routed.destination().isReroute()
+          ? CompletableFuture.completedFuture(routingDeferred(routed))
+          : deliver(routed, withdrawal);
+    } catch (RuntimeException e) {
+      // Kafka did not give the body (a broker outage): nothing started, the rewind reads it again.
+      if (record != null) {
+        shares.release(routed.destination());
+      }
+      throw e;
     }
+    // Completions are recorded on this thread, so these are in place before any is.
+    delivering.merge(routed.queueId(), 1, Integer::sum);
+    underway.computeIfAbsent(partition, p -> Collections.newSetFromMap(new IdentityHashMap<>())).add(withdrawal);
     if (record == null) {
       retriesInFlight++;
     } else {
@@ -935,11 +950,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         return;
       }
       log.info("delivery worker {}: partitions revoked: {}", member, partitions);
-      // What is in flight is finished and committed while the partitions are still ours (a
-      // worker that stops has waited for it already).
-      if (running) {
-        finishInFlight(partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet()));
-      }
+      // What is under way is finished and committed while the partitions are still ours (a
+      // worker that stops has usually finished it already; a stop during a rebalance has not).
+      finishInFlight(partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet()));
       try {
         Completion c;
         while ((c = completions.poll()) != null) {
@@ -965,6 +978,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         // rewind of this worker must not tombstone them.
         unconfirmedEntries.remove(tp.partition());
         shares.forget(w -> w.record().partition() == tp.partition());
+        // Lost without a revocation: their outcomes will not be recorded, so those still waiting
+        // for a connection must not go out (the next owner sends them).
+        underway.getOrDefault(tp.partition(), Set.of()).forEach(Withdrawal::withdraw);
         owned.remove(tp.partition());
         store.release(tp.partition(), DeliveryWorker.this);
         tracker.forget(tp);
