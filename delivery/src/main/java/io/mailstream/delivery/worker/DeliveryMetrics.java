@@ -50,6 +50,7 @@ public final class DeliveryMetrics {
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
   private final Map<String, Timer> attempts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> uncommitted = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
   private final Timer commits;
 
   /** @param labels the labels of the configuration version running (it changes with reloads) */
@@ -105,6 +106,19 @@ public final class DeliveryMetrics {
       Gauge.builder("mailstream.delivery.uncommitted", n, AtomicInteger::get)
           .description("records a delivery worker finished whose offsets are not committed yet "
               + "(what a crash would deliver again)")
+          .tag("worker", w)
+          .register(registry);
+      return n;
+    });
+  }
+
+  /** The gauge of the fresh messages {@code worker} holds back for their destination's share. */
+  AtomicInteger waiting(String worker) {
+    return waiting.computeIfAbsent(worker, w -> {
+      AtomicInteger n = new AtomicInteger();
+      Gauge.builder("mailstream.delivery.waiting", n, AtomicInteger::get)
+          .description("messages a delivery worker holds back because their destination has half its "
+              + "in-flight budget already (a next hop that is slow or does not answer)")
           .tag("worker", w)
           .register(registry);
       return n;

@@ -161,6 +161,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private boolean commitInFlight;
   private boolean commitRefusedLogged;
   private final AtomicInteger uncommitted;
+  private final AtomicInteger waitingGauge;
   private final DeliveryMetrics metrics;
   private long lastRetryRoundNanos;
   private RecordFailedException failed;
@@ -275,6 +276,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.member = b.rerouting.workerId();
     this.currentRouting = b.rerouting.currentFingerprint();
     this.uncommitted = b.metrics.uncommitted(member);
+    this.waitingGauge = b.metrics.waiting(member);
     Properties c = KafkaClients.consumer(b.bootstrap, b.topics.settings().topicPrefix() + "-delivery", member);
     // A stop or a rebalance waits for the messages in flight (bounded by FINISH_IN_FLIGHT).
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
@@ -333,6 +335,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private void step() {
     record();
     startWaiting();
+    waitingGauge.set(shares.waiting());
     admit();
     boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0 || commitInFlight;
     ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(busy ? 5 : 100));

@@ -12,6 +12,7 @@ import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
+import io.mailstream.core.rules.DestinationLabels;
 import io.mailstream.delivery.Mailer;
 import io.mailstream.delivery.OutboundMessage;
 import io.mailstream.delivery.RecipientResult;
@@ -25,6 +26,7 @@ import io.mailstream.queue.testkit.TestKafka;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +85,8 @@ class InFlightTest {
     }
   };
   RetryStore store;
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final DeliveryMetrics metrics = new DeliveryMetrics(registry, DestinationLabels::none);
 
   @BeforeEach
   void setUp() {
@@ -118,6 +122,7 @@ class InFlightTest {
         .bounces(BounceNotifier.NONE)
         .failures(new RecordFailures(3))
         .maxInFlight(maxInFlight)
+        .metrics(metrics)
         .build();
   }
 
@@ -230,6 +235,7 @@ class InFlightTest {
     await(() -> worker.attempts() == 3, "the live destination's mail recorded");
     assertTrue(pending.containsKey("dead0#1") && pending.containsKey("dead1#1"));
     assertEquals(5, pending.size(), "no more than the share of the dead destination started");
+    await(() -> registry.get("mailstream.delivery.waiting").gauge().value() == 4, "the four held back, in the gauge");
     assertNull(committed(), "nothing committed past the first message, which hangs");
 
     // The dead destination answers at last: what waited for it starts in order.
