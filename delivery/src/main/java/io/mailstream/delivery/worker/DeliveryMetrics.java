@@ -101,26 +101,21 @@ public final class DeliveryMetrics {
    * of its partitions deliver again.
    */
   AtomicInteger uncommitted(String worker) {
-    return uncommitted.computeIfAbsent(worker, w -> {
-      AtomicInteger n = new AtomicInteger();
-      Gauge.builder("mailstream.delivery.uncommitted", n, AtomicInteger::get)
-          .description("records a delivery worker finished whose offsets are not committed yet "
-              + "(what a crash would deliver again)")
-          .tag("worker", w)
-          .register(registry);
-      return n;
-    });
+    return workerGauge(uncommitted, worker, "mailstream.delivery.uncommitted",
+        "records a delivery worker finished whose offsets are not committed yet (what a crash would deliver again)");
   }
 
   /** The gauge of the fresh messages {@code worker} holds back for their destination's share. */
   AtomicInteger waiting(String worker) {
-    return waiting.computeIfAbsent(worker, w -> {
+    return workerGauge(waiting, worker, "mailstream.delivery.waiting", "messages a delivery worker holds back "
+        + "because their destination has half its in-flight budget already (a next hop that is slow or does not answer)");
+  }
+
+  // One gauge per worker, registered the first time the worker asks for it.
+  private AtomicInteger workerGauge(Map<String, AtomicInteger> gauges, String worker, String name, String description) {
+    return gauges.computeIfAbsent(worker, w -> {
       AtomicInteger n = new AtomicInteger();
-      Gauge.builder("mailstream.delivery.waiting", n, AtomicInteger::get)
-          .description("messages a delivery worker holds back because their destination has half its "
-              + "in-flight budget already (a next hop that is slow or does not answer)")
-          .tag("worker", w)
-          .register(registry);
+      Gauge.builder(name, n, AtomicInteger::get).description(description).tag("worker", w).register(registry);
       return n;
     });
   }

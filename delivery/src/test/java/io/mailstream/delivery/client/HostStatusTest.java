@@ -103,7 +103,11 @@ class HostStatusTest {
       Withdrawal withdrawal = new Withdrawal();
       CompletableFuture<TransactionResult> waiting =
           f.mailer.deliverAsync(dead.destination(), message("s@x.test", List.of("d@y.test"), "x\r\n"), withdrawal);
-      Thread.sleep(300);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (dead.connectionsAccepted() == 0) {
+        assertTrue(System.nanoTime() < deadline, "the connection to the silent host is made");
+        Thread.onSpinWait();
+      }
       assertFalse(waiting.isDone(), "still waiting for the greeting");
 
       long start = System.nanoTime();

@@ -32,11 +32,27 @@ public final class KafkaPublisher implements MessagePublisher {
   private final Producer<String, byte[]> producer;
   private final AcceptedRecords records;
   private final ExecutorService sender;
+  // How long a record may wait for its acknowledgement; null: as long as the producer says.
+  private final Duration deadline;
   private QueueProbe probe;
 
   /** Uses {@code producer}, which the publisher closes on {@link #close}. */
   public KafkaPublisher(Producer<String, byte[]> producer, Topics topics) {
+    this(producer, topics, null);
+  }
+
+  /**
+   * As above; a record not acknowledged within {@code deadline} (and a second's grace) fails.
+   * The producer's own delivery time-out is the same deadline, but it does not cover every wait:
+   * an idempotent producer that lost its broker before it got its producer id holds its batches
+   * until it gets one, past any time-out. A session must still get its 451 within the deadline
+   * (BrokerOutageTest hung on it). Such a record may still be written later: for a chunk that is
+   * an unreferenced chunk; for the accepted record, a message the client was told 451 for and may
+   * send again, the duplicate SMTP allows after a 4xx to the final dot, never a loss.
+   */
+  KafkaPublisher(Producer<String, byte[]> producer, Topics topics, Duration deadline) {
     this.producer = producer;
+    this.deadline = deadline == null ? null : deadline.plusSeconds(1);
     this.records = new AcceptedRecords(topics);
     this.sender =
         Executors.newSingleThreadExecutor(
@@ -53,7 +69,7 @@ public final class KafkaPublisher implements MessagePublisher {
    */
   public static KafkaPublisher create(String bootstrap, Topics topics, Duration acceptDeadline) {
     KafkaPublisher publisher =
-        new KafkaPublisher(new KafkaProducer<>(KafkaClients.producer(bootstrap, acceptDeadline)), topics);
+        new KafkaPublisher(new KafkaProducer<>(KafkaClients.producer(bootstrap, acceptDeadline)), topics, acceptDeadline);
     publisher.probe = new QueueProbe(bootstrap, Duration.ofSeconds(1));
     return publisher;
   }
@@ -76,6 +92,9 @@ public final class KafkaPublisher implements MessagePublisher {
   /** Sends one record from the sender thread; the future completes when it is acknowledged. */
   CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
     CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+    if (deadline != null) {
+      acked.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
     try {
       sender.execute(() -> sendNow(record, acked));
     } catch (RejectedExecutionException e) {
