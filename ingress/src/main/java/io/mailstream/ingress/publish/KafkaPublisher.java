@@ -43,10 +43,10 @@ public final class KafkaPublisher implements MessagePublisher {
 
   /**
    * As above; a record not acknowledged within {@code deadline} (and a second's grace) fails.
-   * The producer's own delivery time-out is the same deadline, but it does not cover every wait:
-   * an idempotent producer that lost its broker before it got its producer id holds its batches
-   * until it gets one, past any time-out. A session must still get its 451 within the deadline
-   * (BrokerOutageTest hung on it). Such a record may still be written later: for a chunk that is
+   * The producer's own delivery time-out is the same deadline, but, as Kafka's Sender reads, it does
+   * not cover every wait: an idempotent producer that lost its broker before it got its producer id
+   * does not expire its batches while it waits for one. A session must still get its 451 within
+   * the deadline (BrokerOutageTest hung twice, each time with the broker gone 0.8 s after start). Such a record may still be written later: for a chunk that is
    * an unreferenced chunk; for the accepted record, a message the client was told 451 for and may
    * send again, the duplicate SMTP allows after a 4xx to the final dot, never a loss.
    */
