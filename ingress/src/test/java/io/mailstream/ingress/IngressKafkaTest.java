@@ -16,6 +16,7 @@ import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.BodyChunk;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import jakarta.mail.Address;
@@ -71,7 +72,7 @@ class IngressKafkaTest {
     topics = new Topics(TestKafka.freshTopics());
     publisher = KafkaPublisher.create(bootstrap, topics, Duration.ofSeconds(10));
     server = IngressServer.builder().config(TestConfig.standard()).publisher(publisher).build().start();
-    accepted = new KafkaConsumer<>(KafkaClients.reader(bootstrap));
+    accepted = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("test")));
     List<TopicPartition> partitions =
         IntStream.range(0, topics.settings().partitions())
             .mapToObj(p -> new TopicPartition(topics.accepted(), p))

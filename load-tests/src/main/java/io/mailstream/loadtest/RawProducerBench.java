@@ -3,6 +3,7 @@ package io.mailstream.loadtest;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.queue.broker.EmbeddedKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
@@ -21,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The ceiling under Mailstream's durability promise: a plain Kafka producer writing N records of
@@ -76,7 +77,7 @@ public final class RawProducerBench implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9, config.kafka().fsync(), config.kafka().partitions());
       Topics topics = new Topics(config.kafka());
       try (Producer<String, byte[]> producer =
-          new KafkaProducer<>(KafkaClients.producer(broker.bootstrap(), config.limits().acceptDeadline()))) {
+          new KafkaProducer<>(KafkaClients.producer(broker.bootstrap(), ClientName.of("raw-producer"), config.limits().acceptDeadline()))) {
         boolean allAcked = true;
         for (int r = 0; r < rounds; r++) {
           String phase = r == 0 ? "cold" : "warm";

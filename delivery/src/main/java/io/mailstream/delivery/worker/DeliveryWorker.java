@@ -21,6 +21,7 @@ import io.mailstream.queue.state.QueueControl;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
 import io.mailstream.queue.state.RetryStore;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.DeadLetters;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.RecordFailedException;
@@ -277,12 +278,12 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.currentRouting = b.rerouting.currentFingerprint();
     this.uncommitted = b.metrics.uncommitted(member);
     this.waitingGauge = b.metrics.waiting(member);
-    Properties c = KafkaClients.consumer(b.bootstrap, b.topics.settings().topicPrefix() + "-delivery", member);
+    Properties c = KafkaClients.consumer(b.bootstrap, "delivery", b.topics.settings().topicPrefix() + "-delivery", member);
     // A stop or a rebalance waits for the messages in flight (bounded by FINISH_IN_FLIGHT).
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, b.maxInFlight));
     this.consumer = new KafkaConsumer<>(c);
-    this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(b.bootstrap, Duration.ofSeconds(60))));
+    this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(b.bootstrap, ClientName.worker("delivery-outcomes", member), Duration.ofSeconds(60))));
     this.producer = sends.producer();
     this.bodies = new BodyReader(b.bootstrap, b.topics, Duration.ofSeconds(30));
     this.largeBodies = new BodyReader(b.bootstrap, b.topics, Duration.ofSeconds(30));

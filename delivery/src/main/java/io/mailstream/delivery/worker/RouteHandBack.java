@@ -8,6 +8,7 @@ import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
 import io.mailstream.queue.state.RetryStore;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
@@ -38,7 +39,7 @@ final class RouteHandBack implements AutoCloseable {
   private boolean abortPending;
 
   RouteHandBack(String bootstrap, Topics topics, String workerId, RetryStore store) {
-    this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(bootstrap,
+    this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(bootstrap, ClientName.worker("delivery-reroute", workerId),
         topics.settings().topicPrefix() + "-delivery-reroute-" + workerId));
     this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
     this.store = store;

@@ -26,6 +26,7 @@ import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.testkit.StoredBodies;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import jakarta.mail.Session;
@@ -105,7 +106,7 @@ class DelayWarningTest {
         MessageAccepted.DsnRequest.NONE);
     RecipientRouted routed = new RecipientRouted(m, m.sender(), host.destination(), List.of(recipients), List.of(),
         System.currentTimeMillis());
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.routed(), queueId + "|x", EventCodec.encode(routed))).get();
     }
   }
@@ -190,7 +191,7 @@ class DelayWarningTest {
 
   private static List<MailEvent> readAll(String topic) {
     List<MailEvent> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(TestKafka.bootstrap()))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(TestKafka.bootstrap(), ClientName.of("test")))) {
       List<TopicPartition> tps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       c.assign(tps);
       c.seekToBeginning(tps);

@@ -25,10 +25,11 @@ import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
 import io.mailstream.delivery.testkit.Verb;
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.testkit.StoredBodies;
 import io.mailstream.queue.testkit.TestKafka;
-import io.mailstream.queue.publish.BounceNotifier;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.RecordFailedException;
 import io.mailstream.queue.topic.RecordFailures;
@@ -107,7 +108,7 @@ class DeliveryWorkerTest {
         recipients, new ClientInfo("client.test", "127.0.0.1", null, "ESMTP", null), null, RECEIVED, ref,
         MessageAccepted.DsnRequest.NONE);
     RecipientRouted routed = new RecipientRouted(m, m.sender(), host.destination(), recipients, edits, System.currentTimeMillis());
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.routed(), queueId + "|x", EventCodec.encode(routed))).get();
     }
     return routed;
@@ -115,7 +116,7 @@ class DeliveryWorkerTest {
 
   List<MailEvent> outcomes(int atLeast) {
     List<MailEvent> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "t-" + UUID.randomUUID(), "test-reader"))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "test", "t-" + UUID.randomUUID(), "test-reader"))) {
       c.subscribe(List.of(topics.outcomes()));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (out.size() < atLeast && System.nanoTime() < deadline) {
@@ -230,7 +231,7 @@ class DeliveryWorkerTest {
     assertEquals(List.of(List.of("a@corp.example"), List.of("c@corp.example")),
         got.stream().map(ReceivedMessage::recipients).toList(), "first once, before the poison; then the one after");
     List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "t-" + UUID.randomUUID(), "test-reader"))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(TestKafka.bootstrap(), "test", "t-" + UUID.randomUUID(), "test-reader"))) {
       c.subscribe(List.of(topics.deadLetter()));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (dead.isEmpty() && System.nanoTime() < deadline) {

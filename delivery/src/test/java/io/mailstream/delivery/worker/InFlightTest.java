@@ -23,6 +23,7 @@ import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.testkit.StoredBodies;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.RecordFailures;
 import io.mailstream.queue.topic.Topics;
@@ -140,7 +141,7 @@ class InFlightTest {
     MessageAccepted m = new MessageAccepted(queueId, System.currentTimeMillis(), new MailAddress("a", "x.test"), rcpts,
         new ClientInfo("client.test", "127.0.0.1", null, "ESMTP", null), null, "", ref, MessageAccepted.DsnRequest.NONE);
     RecipientRouted routed = new RecipientRouted(m, m.sender(), destination, rcpts, List.of(), System.currentTimeMillis());
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.routed(), partition, queueId + "|x", EventCodec.encode(routed))).get();
     }
   }
@@ -160,7 +161,7 @@ class InFlightTest {
   Long committed(int partition) {
     TopicPartition tp = new TopicPartition(topics.routed(), partition);
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-        KafkaClients.consumer(TestKafka.bootstrap(), topics.settings().topicPrefix() + "-delivery", "offsets-reader"))) {
+        KafkaClients.consumer(TestKafka.bootstrap(), "test", topics.settings().topicPrefix() + "-delivery", "offsets-reader"))) {
       OffsetAndMetadata o = c.committed(Set.of(tp)).get(tp);
       return o == null ? null : o.offset();
     }

@@ -1,6 +1,7 @@
 package io.mailstream.ingress.publish;
 
 import io.mailstream.queue.publish.AcceptedRecords;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
@@ -69,7 +70,7 @@ public final class KafkaPublisher implements MessagePublisher {
    */
   public static KafkaPublisher create(String bootstrap, Topics topics, Duration acceptDeadline) {
     KafkaPublisher publisher =
-        new KafkaPublisher(new KafkaProducer<>(KafkaClients.producer(bootstrap, acceptDeadline)), topics, acceptDeadline);
+        new KafkaPublisher(new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("ingress"), acceptDeadline)), topics, acceptDeadline);
     publisher.probe = new QueueProbe(bootstrap, Duration.ofSeconds(1));
     return publisher;
   }

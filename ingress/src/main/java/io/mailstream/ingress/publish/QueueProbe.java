@@ -1,5 +1,6 @@
 package io.mailstream.ingress.publish;
 
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import java.time.Duration;
 import java.util.Properties;
@@ -27,7 +28,7 @@ public final class QueueProbe implements AutoCloseable {
   private volatile boolean reachable = true;
 
   public QueueProbe(String bootstrap, Duration interval) {
-    Properties p = KafkaClients.admin(bootstrap, interval);
+    Properties p = KafkaClients.admin(bootstrap, ClientName.of("ingress-probe"), interval);
     p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) interval.toMillis());
     this.admin = Admin.create(p);
     this.interval = interval;

@@ -9,6 +9,7 @@ import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.ingress.server.IngressServer;
 import io.mailstream.queue.broker.EmbeddedKafka;
 import io.mailstream.queue.codec.BodyChunk;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
@@ -125,7 +126,7 @@ class BrokerOutageTest {
   /** Every committed record of {@code topic}, read up to its current end. */
   private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("test")))) {
       List<TopicPartition> parts =
           c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       c.assign(parts);

@@ -1,5 +1,6 @@
 package io.mailstream.ops.metrics;
 
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +53,7 @@ public final class ConsumerLag implements AutoCloseable {
    * Starts reading the lag of {@code groups} (stage name to consumer group and topic) every 10 s.
    */
   public static ConsumerLag start(String bootstrap, Map<String, Map.Entry<String, String>> groups, MeterRegistry registry) {
-    ConsumerLag lag = new ConsumerLag(Admin.create(KafkaClients.admin(bootstrap, EVERY)));
+    ConsumerLag lag = new ConsumerLag(Admin.create(KafkaClients.admin(bootstrap, ClientName.of("consumer-lag"), EVERY)));
     groups.forEach((stage, g) -> {
       Group group = new Group(g.getKey(), g.getValue(), new AtomicLong(-1));
       lag.groups.put(stage, group);

@@ -161,9 +161,9 @@ public final class MailstreamNode implements AutoCloseable {
     } else {
       bootstrap = config.kafka().bootstrap();
     }
-    // Before the first client: every client of this cluster gets kafka.client-properties (SASL,
-    // TLS) and reports to this node's registry.
-    running.push(KafkaClients.use(bootstrap, config.kafka().clientProperties(), config.kafka().sessionTimeout(),
+    // Before the first client: every client of this cluster is named after this node, gets
+    // kafka.client-properties (SASL, TLS) and reports to this node's registry.
+    running.push(KafkaClients.use(bootstrap, config.hostname(), nodeId, config.kafka().clientProperties(), config.kafka().sessionTimeout(),
         metrics.registry()));
     // Bodies and events are kept as long as delivery.queue-lifetime needs (MailRetention).
     TopicAdmin.ensure(bootstrap, config.kafka(), config.delivery().queueLifetime(), Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package io.mailstream.ops.queue;
 
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public final class DeadLetterBox implements AutoCloseable {
   public DeadLetterBox(String bootstrap, Topics topics) {
     this.bootstrap = bootstrap;
     this.topics = topics;
-    this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)));
+    this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("dead-letters"), Duration.ofSeconds(30)));
   }
 
   /** The dead letters by id ({@code partition@offset}), and the ids written back already. */
@@ -125,7 +126,7 @@ public final class DeadLetterBox implements AutoCloseable {
 
   private List<ConsumerRecord<String, byte[]>> read() {
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("dead-letters-reader")))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (PartitionInfo p : c.partitionsFor(topics.deadLetter(), Duration.ofSeconds(30))) {
         parts.add(new TopicPartition(p.topic(), p.partition()));

@@ -5,6 +5,7 @@ import io.mailstream.queue.codec.CodecException;
 import io.mailstream.queue.codec.ControlCodec;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.state.QueueControl;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class QueueFollower implements AutoCloseable {
     this.topics = topics;
     this.index = index;
     this.control = control;
-    Properties p = KafkaClients.reader(bootstrap);
+    Properties p = KafkaClients.reader(bootstrap, ClientName.of("queue-view"));
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
     // The view may lag the pipeline by a second; it must not cost the pipeline. Without these the

@@ -3,6 +3,7 @@ package io.mailstream.ops.queue;
 import io.mailstream.core.event.QueueCommand;
 import io.mailstream.queue.codec.ControlCodec;
 import io.mailstream.queue.state.QueueControl;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class QueueOrders implements AutoCloseable {
   public QueueOrders(String bootstrap, Topics topics, QueueIndex index, QueueControl control, String nodeName,
       Predicate<String> delivering) {
     this.topic = topics.control();
-    this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)));
+    this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("queue-orders"), Duration.ofSeconds(30)));
     this.index = index;
     this.control = control;
     this.nodeName = nodeName;

@@ -6,6 +6,7 @@ import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.publish.MessageWriter;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.io.ByteArrayOutputStream;
@@ -172,7 +173,7 @@ public final class Replayer implements AutoCloseable {
   private KafkaProducer<String, byte[]> producer() {
     if (producer == null) {
       producer = new KafkaProducer<>(
-          KafkaClients.transactionalProducer(bootstrap, topics.settings().topicPrefix() + "-replay-" + node));
+          KafkaClients.transactionalProducer(bootstrap, ClientName.of("replay"), topics.settings().topicPrefix() + "-replay-" + node));
       producer.initTransactions();
     }
     return producer;
@@ -183,7 +184,7 @@ public final class Replayer implements AutoCloseable {
    * older ones (a partition whose log no longer starts at offset 0); empty when nothing was removed.
    */
   private Optional<Long> horizon() {
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("replay-reader")))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (PartitionInfo info : c.partitionsFor(topics.accepted(), Duration.ofSeconds(30))) {
         parts.add(new TopicPartition(info.topic(), info.partition()));

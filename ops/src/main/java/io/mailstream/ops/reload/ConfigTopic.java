@@ -2,6 +2,7 @@ package io.mailstream.ops.reload;
 
 import io.mailstream.queue.codec.CodecException;
 import io.mailstream.queue.codec.ConfigBundle;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.TopicAdmin;
 import io.mailstream.queue.topic.Topics;
@@ -51,12 +52,12 @@ final class ConfigTopic implements AutoCloseable {
   ConfigTopic(String bootstrap, Topics topics) {
     this.bootstrap = bootstrap;
     this.partition = new TopicPartition(topics.config(), 0);
-    Properties c = KafkaClients.reader(bootstrap);
+    Properties c = KafkaClients.reader(bootstrap, ClientName.of("config-reader"));
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
     c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, TopicAdmin.CONFIG_MAX_BYTES);
     this.consumer = new KafkaConsumer<>(c);
-    this.producer = new KafkaProducer<>(producerSettings(KafkaClients.producer(bootstrap, Duration.ofSeconds(30))));
+    this.producer = new KafkaProducer<>(producerSettings(KafkaClients.producer(bootstrap, ClientName.of("config"), Duration.ofSeconds(30))));
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
   }
@@ -117,7 +118,7 @@ final class ConfigTopic implements AutoCloseable {
    */
   Entry publishFirst(ConfigBundle bundle, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Properties p = producerSettings(KafkaClients.transactionalProducer(bootstrap, partition.topic() + "-first"));
+    Properties p = producerSettings(KafkaClients.transactionalProducer(bootstrap, ClientName.of("config-first"), partition.topic() + "-first"));
     KafkaException unconfirmed = null;
     while (true) {
       try (KafkaProducer<String, byte[]> first = new KafkaProducer<>(p)) {

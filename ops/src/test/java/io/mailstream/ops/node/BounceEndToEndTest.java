@@ -10,6 +10,7 @@ import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import jakarta.mail.Session;
@@ -132,7 +133,7 @@ class BounceEndToEndTest {
   private static List<MessageAccepted> notices(MailstreamNode node) {
     Topics topics = new Topics(node.config().kafka());
     List<MessageAccepted> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(node.bootstrap()))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(node.bootstrap(), ClientName.of("test")))) {
       List<TopicPartition> tps = c.partitionsFor(topics.accepted()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       c.assign(tps);

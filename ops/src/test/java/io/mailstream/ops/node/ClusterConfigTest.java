@@ -14,6 +14,7 @@ import io.mailstream.core.rules.Trace;
 import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.ops.reload.NodeVersion;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,7 +120,7 @@ class ClusterConfigTest {
 
   private static int committedVersions(String prefix) {
     TopicPartition config = new TopicPartition(prefix + ".config", 0);
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(TestKafka.bootstrap()))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(TestKafka.bootstrap(), ClientName.of("test")))) {
       c.assign(List.of(config));
       c.seekToBeginning(List.of(config));
       long end = c.endOffsets(List.of(config)).get(config);

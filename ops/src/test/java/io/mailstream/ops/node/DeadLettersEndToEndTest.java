@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.delivery.testkit.FakeSmartHost;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class DeadLettersEndToEndTest {
         QueueToolsEndToEndTest.send(node, "ok@corp.example", "sent twice");
         smartHost.awaitMessages(1, WAIT);
         ConsumerRecord<String, byte[]> routed = first(node.bootstrap(), topics.routed());
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(node.bootstrap(), WAIT))) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(node.bootstrap(), ClientName.of("test"), WAIT))) {
           // A record from a newer Mailstream: delivery moves it to the dead-letter topic.
           p.send(new ProducerRecord<>(topics.routed(), 0, "junk", new byte[] {9, 2, 0})).get();
           // A routed record whose processing failed three times, as delivery would have left it.
@@ -85,7 +86,7 @@ class DeadLettersEndToEndTest {
   }
 
   private static ConsumerRecord<String, byte[]> first(String bootstrap, String topic) {
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("test")))) {
       TopicPartition tp = new TopicPartition(topic, 0);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));

@@ -83,7 +83,7 @@ class RestartTest {
   private static Deferred awaitDeferred(MailstreamNode node) {
     Topics topics = new Topics(node.config().kafka());
     try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(KafkaClients.consumer(node.bootstrap(), "t-" + UUID.randomUUID(), "test-reader"))) {
+        new KafkaConsumer<>(KafkaClients.consumer(node.bootstrap(), "test", "t-" + UUID.randomUUID(), "test-reader"))) {
       c.subscribe(List.of(topics.outcomes()));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {

@@ -2,6 +2,7 @@ package io.mailstream.ops.node;
 
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ final class TopicEvents {
 
   static List<MailEvent> read(String bootstrap, String topic) {
     List<MailEvent> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("test")))) {
       List<TopicPartition> parts = new ArrayList<>();
       for (PartitionInfo p : c.partitionsFor(topic, Duration.ofSeconds(30))) {
         parts.add(new TopicPartition(topic, p.partition()));

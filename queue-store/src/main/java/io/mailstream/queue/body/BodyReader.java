@@ -6,6 +6,7 @@ import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.queue.codec.BodyChunk;
 import io.mailstream.queue.codec.CodecException;
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class BodyReader implements AutoCloseable {
   private TopicPartition reading;
 
   public BodyReader(String bootstrap, Topics topics, Duration timeout) {
-    Properties p = KafkaClients.reader(bootstrap);
+    Properties p = KafkaClients.reader(bootstrap, ClientName.of("bodies"));
     // One chunk (512 KiB and its record overhead) per partition fetch; several records per poll.
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, BodyChunk.MAX_SIZE + 64 * 1024);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);

@@ -1,6 +1,7 @@
 package io.mailstream.queue.state;
 
 import io.mailstream.queue.codec.EventCodec;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class RetryChangelog {
   public int restore(int partition, RetryStore store, Duration timeout) {
     store.clear(partition);
     TopicPartition tp = new TopicPartition(topic, partition);
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("retry-restore")))) {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       Map<TopicPartition, Long> end = c.endOffsets(List.of(tp), timeout);

@@ -53,7 +53,7 @@ final class ClusterWait {
 
   private static int describe(String bootstrap) throws InterruptedException, ExecutionException, TimeoutException {
     int ms = (int) EVERY.toMillis();
-    Properties p = KafkaClients.admin(bootstrap, EVERY);
+    Properties p = KafkaClients.admin(bootstrap, ClientName.of("cluster-wait"), EVERY);
     try (Admin admin = Admin.create(p)) {
       return admin.describeCluster(new DescribeClusterOptions().timeoutMs(ms)).nodes().get(ms, TimeUnit.MILLISECONDS).size();
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -27,33 +28,57 @@ public final class KafkaClients {
    */
   private static final Map<String, Profile> PROFILES = new ConcurrentHashMap<>();
 
+  // How many clients of this JVM of each kind got each client id: Kafka registers one JMX bean per
+  // client id and kind, and warns with a stack trace when a second client takes the same one.
+  private static final Map<String, AtomicInteger> CLIENT_IDS = new ConcurrentHashMap<>();
+
   private KafkaClients() {}
 
-  private record Profile(Map<String, String> properties, Duration sessionTimeout, MeterRegistry metrics) {}
+  private record Profile(String host, String nodeId, Map<String, String> properties, Duration sessionTimeout,
+      MeterRegistry metrics) {}
 
   /**
-   * From now on every client for {@code bootstrap} gets {@code properties} (never overriding what
-   * Mailstream sets itself: the configuration refuses those keys) and reports its figures to
-   * {@code metrics} ({@link KafkaMeterBridge}); the stages' consumers use {@code sessionTimeout}.
-   * Closing the result forgets all three.
+   * From now on every client for {@code bootstrap} is named after {@code host} and {@code nodeId}
+   * ({@link #clientId}), gets {@code properties} (never overriding what Mailstream sets itself:
+   * the configuration refuses those keys) and reports its figures to {@code metrics} ({@link
+   * KafkaMeterBridge}); the stages' consumers use {@code sessionTimeout}. Closing the result
+   * forgets it all.
    */
-  public static AutoCloseable use(String bootstrap, Map<String, String> properties, Duration sessionTimeout,
-      MeterRegistry metrics) {
-    Profile profile = new Profile(Map.copyOf(properties), sessionTimeout, metrics);
+  public static AutoCloseable use(String bootstrap, String host, String nodeId, Map<String, String> properties,
+      Duration sessionTimeout, MeterRegistry metrics) {
+    Profile profile = new Profile(host, nodeId, Map.copyOf(properties), sessionTimeout, metrics);
     PROFILES.put(bootstrap, profile);
     return () -> PROFILES.remove(bootstrap, profile);
   }
 
   /** An admin client's settings: the cluster's profile and bounded waits. */
-  public static Properties admin(String bootstrap, Duration timeout) {
+  public static Properties admin(String bootstrap, ClientName name, Duration timeout) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    return withProfile(bootstrap, p);
+    return withProfile(bootstrap, "admin", name, p);
   }
 
-  private static Properties withProfile(String bootstrap, Properties p) {
+  /**
+   * The client id of a client called {@code name}: {@code host/role-worker}, the worker being the
+   * worker id or else the node id ({@code relay1.example.com/router-58a9f8f2-0}, {@code
+   * relay1.example.com/ingress-58a9f8f2}), so that the brokers' logs and quotas and the metrics
+   * tell apart every process and every worker of a cluster. A second client of one name and {@code
+   * kind} (producer, consumer, admin) in this JVM (a worker started again) gets {@code #1}, and so
+   * on. Without the node's profile (the command-line tools): {@code mailstream/role}.
+   */
+  static String clientId(String bootstrap, String kind, ClientName name) {
+    Profile profile = PROFILES.get(bootstrap);
+    String host = profile == null ? "mailstream" : profile.host();
+    String worker = name.worker() != null ? name.worker() : profile == null ? null : profile.nodeId();
+    String id = host + "/" + name.role() + (worker == null ? "" : "-" + worker);
+    int earlier = CLIENT_IDS.computeIfAbsent(kind + " " + id, k -> new AtomicInteger()).getAndIncrement();
+    return earlier == 0 ? id : id + "#" + earlier;
+  }
+
+  private static Properties withProfile(String bootstrap, String kind, ClientName name, Properties p) {
+    p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId(bootstrap, kind, name));
     Profile profile = PROFILES.get(bootstrap);
     if (profile != null) {
       profile.properties().forEach(p::putIfAbsent);
@@ -78,7 +103,7 @@ public final class KafkaClients {
    * behind four of them: twice the accept latency and twice the fsyncs, measured with the
    * three-relay benchmark (BENCHMARKS.md).
    */
-  public static Properties producer(String bootstrap, Duration deadline) {
+  public static Properties producer(String bootstrap, ClientName name, Duration deadline) {
     Properties p = new Properties();
     p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -96,7 +121,7 @@ public final class KafkaClients {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(ms + 1, Integer.MAX_VALUE));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return withProfile(bootstrap, p);
+    return withProfile(bootstrap, "producer", name, p);
   }
 
   /**
@@ -104,19 +129,20 @@ public final class KafkaClients {
    * consumer offsets commit together, so a crash neither loses nor duplicates routed mail. The id
    * must be stable per worker so that a restarted worker fences its predecessor at once.
    */
-  public static Properties transactionalProducer(String bootstrap, String transactionalId) {
-    return transactionalProducer(bootstrap, transactionalId, Duration.ofMillis(1));
+  public static Properties transactionalProducer(String bootstrap, ClientName name, String transactionalId) {
+    return transactionalProducer(bootstrap, name, transactionalId, Duration.ofMillis(1));
   }
 
   /**
-   * As {@link #transactionalProducer(String, String)}, for a transaction that stays open for a
+   * As {@link #transactionalProducer(String, ClientName, String)}, for a transaction that stays open for a
    * while: its records wait up to {@code linger} to be sent, so that the whole transaction goes out
    * in few produce requests (each of which the broker fsyncs on every partition it touches) rather
    * than one per poll. The commit sends whatever still lingers; a caller that needs an
    * acknowledgement before that flushes.
    */
-  public static Properties transactionalProducer(String bootstrap, String transactionalId, Duration linger) {
-    Properties p = producer(bootstrap, Duration.ofSeconds(60));
+  public static Properties transactionalProducer(String bootstrap, ClientName name, String transactionalId,
+      Duration linger) {
+    Properties p = producer(bootstrap, name, Duration.ofSeconds(60));
     int lingerMs = (int) Math.max(1, linger.toMillis());
     p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
     // Kafka wants room for the linger within the delivery time-out.
@@ -140,18 +166,29 @@ public final class KafkaClients {
    * The session time-out is the node's {@code kafka.session-timeout}. A worker that stops cleanly
    * leaves the group ({@link #LEAVE}), which a static member does not do by itself.
    */
-  public static Properties consumer(String bootstrap, String groupId, String memberId) {
-    Properties p = common(bootstrap);
+  public static Properties consumer(String bootstrap, String role, String groupId, String memberId) {
+    Properties p = common(bootstrap, ClientName.worker(role, memberId));
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, memberId);
     p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     Profile profile = PROFILES.get(bootstrap);
     Duration session = profile == null ? KafkaSettings.DEFAULT_SESSION_TIMEOUT : profile.sessionTimeout();
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session.toMillis());
-    // Kafka's advice: a third of the session time-out, so that two lost heartbeats are survived.
-    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) session.toMillis() / 3);
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeatInterval(session));
     return p;
   }
+
+  /**
+   * Kafka's default heartbeat (3 s), or a third of a shorter session so that two lost heartbeats
+   * are survived. Not a third of any session: a member learns that its group rebalances only from
+   * its next heartbeat, so the interval bounds how long partitions wait for a new owner when a
+   * process joins or leaves cleanly; with a two-minute session that was 40 s.
+   */
+  static int heartbeatInterval(Duration session) {
+    return (int) Math.min(DEFAULT_HEARTBEAT.toMillis(), session.toMillis() / 3);
+  }
+
+  private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(3);
 
   /**
    * How a stage's consumer closes on a stop: it leaves its group, so its partitions move at once.
@@ -163,7 +200,7 @@ public final class KafkaClients {
       CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofMillis(500));
 
-  private static Properties common(String bootstrap) {
+  private static Properties common(String bootstrap, ClientName name) {
     Properties p = new Properties();
     // KIP-714 telemetry: no broker of ours collects it, and preparing it renames every metric with
     // regular expressions, on the hot path when a reader's partitions change.
@@ -175,12 +212,12 @@ public final class KafkaClients {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    return withProfile(bootstrap, p);
+    return withProfile(bootstrap, "consumer", name, p);
   }
 
   /** A consumer outside any group, for reading given offsets (message bodies). */
-  public static Properties reader(String bootstrap) {
-    Properties p = common(bootstrap);
+  public static Properties reader(String bootstrap, ClientName name) {
+    Properties p = common(bootstrap, name);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4);
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * 1024 * 1024);
     return p;

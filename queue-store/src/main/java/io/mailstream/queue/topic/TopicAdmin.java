@@ -110,7 +110,7 @@ public final class TopicAdmin {
 
   private static void prepare(String bootstrap, KafkaSettings settings, Duration queueLifetime, Duration timeout)
       throws InterruptedException, ExecutionException {
-    Properties p = KafkaClients.admin(bootstrap, timeout);
+    Properties p = KafkaClients.admin(bootstrap, ClientName.of("topic-admin"), timeout);
     try (Admin admin = Admin.create(p)) {
       List<NewTopic> plan = plan(settings, queueLifetime);
       Set<String> existing = admin.listTopics().names().get();

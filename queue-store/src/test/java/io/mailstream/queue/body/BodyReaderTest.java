@@ -9,6 +9,7 @@ import io.mailstream.core.config.KafkaSettings;
 import io.mailstream.core.event.BodyRef;
 import io.mailstream.queue.codec.BodyChunk;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +37,7 @@ class BodyReaderTest {
     List<Long> offsetsA = new ArrayList<>();
     int partition;
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+        new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
       partition = -1;
       for (int i = 0; i * BodyChunk.MAX_SIZE < a.length; i++) {
         RecordMetadata m = send(producer, topics, "qa", i, a);

@@ -16,6 +16,7 @@ import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.BodyChunk;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +54,7 @@ class MessageWriterTest {
     new Random(7).nextBytes(large);
     // The router's producer: transactional, lingering for a long window; the chunks must still be
     // stored before the accepted event refers to them.
-    Properties props = KafkaClients.transactionalProducer(bootstrap, "writer-" + UUID.randomUUID(), Duration.ofSeconds(5));
+    Properties props = KafkaClients.transactionalProducer(bootstrap, ClientName.of("test"), "writer-" + UUID.randomUUID(), Duration.ofSeconds(5));
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
       producer.initTransactions();
       producer.beginTransaction();
@@ -95,7 +96,7 @@ class MessageWriterTest {
   }
 
   private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, int count) {
-    Properties p = KafkaClients.consumer(bootstrap, "reader-" + UUID.randomUUID(), "test-reader");
+    Properties p = KafkaClients.consumer(bootstrap, "test", "reader-" + UUID.randomUUID(), "test-reader");
     List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
       c.subscribe(List.of(topic));

@@ -12,6 +12,7 @@ import io.mailstream.core.event.RecipientRouted;
 import io.mailstream.core.event.ReplyRecord;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class RetryStoreTest {
   void rebuildsAPartitionFromTheChangelogOnAnEmptyDisk() throws Exception {
     Topics topics = new Topics(TestKafka.freshTopics(2, false));
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+        new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
       RetryChangelog log = new RetryChangelog(producer, TestKafka.bootstrap(), topics.retryState());
       log.put(1, entry("q1", 5000)).get();
       log.put(1, entry("q2", 6000)).get();

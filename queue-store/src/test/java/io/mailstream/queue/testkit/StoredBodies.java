@@ -2,6 +2,7 @@ package io.mailstream.queue.testkit;
 
 import io.mailstream.core.event.BodyRef;
 import io.mailstream.queue.codec.BodyChunk;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import java.time.Duration;
@@ -18,7 +19,7 @@ public final class StoredBodies {
 
   public static BodyRef store(Topics topics, String queueId, byte[] body) {
     try (KafkaProducer<String, byte[]> p =
-        new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), Duration.ofSeconds(30)))) {
+        new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
       List<Long> offsets = new ArrayList<>();
       int partition = 0;
       for (int seq = 0, from = 0; from < body.length || seq == 0; seq++, from += BodyChunk.MAX_SIZE) {

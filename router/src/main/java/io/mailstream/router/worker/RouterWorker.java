@@ -9,6 +9,7 @@ import io.mailstream.core.event.RerouteRequested;
 import io.mailstream.queue.body.BodyReader;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.DeadLetters;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.RecordFailedException;
@@ -130,9 +131,9 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     this.workerId = workerId;
     this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
     this.headers = m -> bodies.firstChunk(m.queueId(), m.body());
-    this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, topics.settings().topicPrefix() + "-router", workerId));
+    this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "router", topics.settings().topicPrefix() + "-router", workerId));
     this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(
-        bootstrap, topics.settings().topicPrefix() + "-router-" + workerId, settings.commitInterval()));
+        bootstrap, ClientName.worker("router", workerId), topics.settings().topicPrefix() + "-router-" + workerId, settings.commitInterval()));
     this.deadLetters = new DeadLetters(producer, topics, metrics.registry());
   }
 

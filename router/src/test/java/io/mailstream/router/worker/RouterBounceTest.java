@@ -16,6 +16,7 @@ import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
 import io.mailstream.queue.publish.MessageWriter;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
 import io.mailstream.router.route.Route;
@@ -53,7 +54,7 @@ class RouterBounceTest {
               new ClientInfo("relay.test", null, "MAILER-DAEMON", "local", null), null, "Received: y\r\n", ref,
               MessageAccepted.DsnRequest.NONE));
     };
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("test"), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.accepted(), "q1", EventCodec.encode(original))).get();
     }
     RouterWorker worker = new RouterWorker(bootstrap, topics,

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailstream.router.route.RoutingPlan;
 import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.config.ConfigBuilder;
 import io.mailstream.core.config.MailstreamConfig;
@@ -16,16 +15,18 @@ import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.MailEvent;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.core.event.RecipientRouted;
+import io.mailstream.core.rules.RuleSet;
 import io.mailstream.queue.codec.EventCodec;
 import io.mailstream.queue.publish.BounceNotifier;
+import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
+import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.RecordFailedException;
 import io.mailstream.queue.topic.RecordFailures;
-import io.mailstream.queue.testkit.TestKafka;
-import io.mailstream.queue.topic.KafkaClients;
 import io.mailstream.queue.topic.Topics;
-import io.mailstream.core.rules.RuleSet;
 import io.mailstream.router.route.HeaderSource;
 import io.mailstream.router.route.Router;
+import io.mailstream.router.route.RoutingPlan;
 import io.mailstream.router.route.RuleRouter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class RouterWorkerTest {
         new ConfigBuilder().hostname("relay.test").smartHost("[smtp.corp.example]:587").localDomains(List.of("dmz.example")).build();
     Topics topics = new Topics(TestKafka.freshTopics());
     String bootstrap = TestKafka.bootstrap();
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("test"), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.accepted(), "q1",
           EventCodec.encode(message("q1", "a@corp.example", "root@dmz.example", "b@other.example")))).get();
       p.send(new ProducerRecord<>(topics.accepted(), "bad", "not an event".getBytes(StandardCharsets.UTF_8))).get();
@@ -113,7 +114,7 @@ class RouterWorkerTest {
     t1.start();
     t2.start();
     int n = 400;
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("test"), Duration.ofSeconds(30)))) {
       for (int i = 0; i < n; i++) {
         p.send(new ProducerRecord<>(topics.accepted(), "m" + i, EventCodec.encode(message("m" + i, "x@corp.example"))));
         if (i == n / 2) {
@@ -163,7 +164,7 @@ class RouterWorkerTest {
     };
     Topics topics = new Topics(TestKafka.freshTopics(1, false)); // one partition: poison is in the way
     String bootstrap = TestKafka.bootstrap();
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("test"), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.accepted(), "poison", EventCodec.encode(message("poison", "x@corp.example")))).get();
       p.send(new ProducerRecord<>(topics.accepted(), "after", EventCodec.encode(message("after", "y@corp.example")))).get();
     }
@@ -214,7 +215,7 @@ class RouterWorkerTest {
     MessageAccepted inline = new MessageAccepted(m.queueId(), m.acceptedAtMillis(), m.sender(), m.recipients(), m.client(),
         m.messageId(), m.receivedHeader(), BodyRef.inline(body), m.dsn());
     org.apache.kafka.clients.producer.RecordMetadata stored;
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("test"), Duration.ofSeconds(30)))) {
       stored = p.send(new ProducerRecord<>(topics.accepted(), "q3", EventCodec.encode(inline))).get();
     }
     RouterWorker worker = new RouterWorker(bootstrap, topics, router(config), "w-size");
@@ -276,7 +277,7 @@ class RouterWorkerTest {
         new RecordFailures(3), new RouterSettings(1, Duration.ofSeconds(5), 1000));
     Thread t = new Thread(worker);
     t.start();
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, Duration.ofSeconds(30)))) {
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(bootstrap, ClientName.of("test"), Duration.ofSeconds(30)))) {
       p.send(new ProducerRecord<>(topics.accepted(), "first", EventCodec.encode(message("first", "x@corp.example")))).get();
       assertTrue(firstRouted.await(30, java.util.concurrent.TimeUnit.SECONDS), "first message routed");
       p.send(new ProducerRecord<>(topics.accepted(), "second", EventCodec.encode(message("second", "y@corp.example")))).get();

@@ -14,7 +14,7 @@ final class TopicReader {
   private TopicReader() {}
 
   static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, int count, Duration timeout) {
-    Properties p = KafkaClients.consumer(bootstrap, "reader-" + UUID.randomUUID(), "test-reader");
+    Properties p = KafkaClients.consumer(bootstrap, "test", "reader-" + UUID.randomUUID(), "test-reader");
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
       c.subscribe(List.of(topic));
