@@ -77,7 +77,7 @@ public final class ChildStart {
     return command;
   }
 
-  static String java() {
+  public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
