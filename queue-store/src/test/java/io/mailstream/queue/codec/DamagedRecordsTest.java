@@ -29,6 +29,18 @@ class DamagedRecordsTest {
     assertEquals("record damaged: NullPointerException", e.getMessage());
   }
 
+  /**
+   * body-chunk-null-queue-id (found by CI's fuzzing): a chunk whose queue id is encoded as null
+   * decoded, and encoding it again threw NullPointerException.
+   */
+  @Test
+  void bodyChunkWithANullQueueIdIsDamaged() {
+    byte[] record = new BinaryWriter().writeByte(1).writeByte(BodyChunk.TYPE).string(null).varint(0)
+        .bytes(new byte[] {'x'}).toByteArray();
+    CodecException e = assertThrows(CodecException.class, () -> BodyChunk.decode(record));
+    assertEquals("record damaged: queueId", e.getMessage());
+  }
+
   /** An address with an empty domain, which MailAddress refuses with IllegalArgumentException. */
   @Test
   void eventWithAnEmptyDomainIsDamaged() {
