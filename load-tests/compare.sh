@@ -5,7 +5,8 @@
 # Usage: load-tests/compare.sh [N [SIZE [CONC]]]        (default 3000 4096 20)
 #
 # Per relay: start it, run the scenario twice on the same running relay (cold = the first run after
-# start, warm = the repeat), stop it. The scenario is the shared peers' bench-relay.sh with the same
+# start, warm = the repeat), stop it. PHASES names the runs: "cold warm hot" adds a third, the
+# relay as it runs once its JIT has settled (a relay runs for days; see BENCHMARKS.md). The scenario is the shared peers' bench-relay.sh with the same
 # options for every relay (smtp-source -> relay -> smtp-sink on 127.0.0.1:2526, N messages of SIZE
 # bytes over CONC sessions, a new connection per message). Beside smtp-source, in the same run,
 # Mailstream's LoadGenerator sends over PROBE_CONC (2) more connections for as long as smtp-source
@@ -27,6 +28,7 @@
 #      -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)  PROBE_CONC (2)  PROBE_N (N)
 #      RESULTS (load-tests/results/<UTC timestamp>)  TIMEOUT (600 s for the sink, as bench-relay.sh)
 #      DRAIN_TIMEOUT (120 s; see drain())  BUILD=0 to use the jars as they are
+#      PHASES ("cold warm"): one measured run per name, in order, on the same running relay
 # Output: the table on stdout; RESULTS/{results.txt,table.md,chart.html,about.txt,*.csv,*.out}.
 # Loopback only. The machine's other load goes into the machine-wide CPU figure: see about.txt.
 set -u
@@ -43,6 +45,7 @@ OUT=${RESULTS:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}
 HZ=$(getconf CLK_TCK)
 SINK_PORT=2526
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-120}
+PHASES=${PHASES:-"cold warm"}
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
 port_busy() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
@@ -136,8 +139,10 @@ pending() { # NAME: messages the relay has accepted and not yet delivered
   case $1 in
     postfix) find /opt/postfix-peer/spool/incoming /opt/postfix-peer/spool/active /opt/postfix-peer/spool/deferred -type f | wc -l;;
     sendmail) find /opt/sendmail-peer/mqueue -name 'qf*' | wc -l;;
-    # One recipient per message: every from= line (accepted) awaits one final to= line.
-    mailstream) awk '/: from=</ { a++ } /: to=</ && !/stat=Deferred/ { d++ } END { print a - d }' "$MS_DATA/log/maillog" 2>/dev/null || echo 0;;
+    # Every from= line (accepted) awaits one final to= line per recipient (its nrcpts=): smtp-source
+    # -r 100 sends 100 to each message, the probe one.
+    mailstream) awk '/: from=</ { n = 1; if (match($0, /nrcpts=[0-9]+/)) n = substr($0, RSTART + 7, RLENGTH - 7); a += n }
+                     /: to=</ && !/stat=Deferred/ { d++ } END { print a - d }' "$MS_DATA/log/maillog" 2>/dev/null || echo 0;;
     *) echo 0;;
   esac
 }
@@ -223,7 +228,7 @@ run_postfix() {
   "$PEERS/postfix-relay.sh" start >&2 || die "postfix did not start"
   PEER_STOP="$PEERS/postfix-relay.sh stop"
   local root; root=$(head -1 /opt/postfix-peer/spool/pid/master.pid | tr -d ' ')
-  measure postfix 2527 cold "$root"; measure postfix 2527 warm "$root"
+  for phase in $PHASES; do measure postfix 2527 "$phase" "$root"; done
   "$PEERS/postfix-relay.sh" stop >&2; PEER_STOP=""
 }
 
@@ -232,7 +237,7 @@ run_sendmail() {
   SM_MODE=interactive "$PEERS/sendmail-relay.sh" start >&2 || die "sendmail did not start"
   PEER_STOP="$PEERS/sendmail-relay.sh stop"
   local root; root=$(head -1 /opt/sendmail-peer/sendmail.pid)
-  measure sendmail 2525 cold "$root"; measure sendmail 2525 warm "$root"
+  for phase in $PHASES; do measure sendmail 2525 "$phase" "$root"; done
   "$PEERS/sendmail-relay.sh" stop >&2; PEER_STOP=""
 }
 
@@ -246,7 +251,7 @@ run_mailstream() {
   for _ in $(seq 600); do grep -q 'running stages' "$OUT/mailstream.log" && break
     kill -0 $MS_PID 2>/dev/null || die "Mailstream exited; see $OUT/mailstream.log"; sleep 0.1; done
   grep -q 'running stages' "$OUT/mailstream.log" || die "Mailstream did not start in 60 s"
-  measure mailstream 2530 cold "$MS_PID"; measure mailstream 2530 warm "$MS_PID"
+  for phase in $PHASES; do measure mailstream 2530 "$phase" "$MS_PID"; done
   kill -TERM $MS_PID; wait $MS_PID 2>/dev/null; MS_PID=""
   echo "mailstream log: $(grep -c 'stat=Sent' "$data/log/maillog" 2>/dev/null) stat=Sent, $(grep -c 'stat=Deferred' "$data/log/maillog" 2>/dev/null) stat=Deferred" >> "$OUT/about.txt"
   rm -rf "$data"; MS_DATA=""

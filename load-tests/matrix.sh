@@ -16,7 +16,8 @@
 #
 # Each case writes compare.sh's results under RESULTS/<case> (default
 # load-tests/results/matrix-<UTC time>) and the matrix prints one line per case and run: rates, the
-# ratio to Postfix, CPU per 1,000 messages and peak RSS. Env: RELAYS ("postfix mailstream"), BUILD=0.
+# ratio to Postfix, CPU per 1,000 messages and peak RSS. Env: RELAYS ("postfix mailstream"), BUILD=0,
+# and compare.sh's (PHASES="cold warm hot" adds a third run per relay).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${RESULTS:-$HERE/results/matrix-$(date -u +%Y%m%dT%H%M%SZ)}
