@@ -135,14 +135,15 @@ sampler() { # BENCH_PID RELAY_ROOT T0 OUTFILE
 # last messages may still be in the relay then; a relay that finds its next hop gone defers them
 # (and Postfix marks the destination dead for minutes, which would stall the next run). So while
 # the relay still holds mail, a sink takes over the port and stays until the queue is empty.
-pending() { # NAME: messages the relay has accepted and not yet delivered
+pending() { # NAME: what the relay has accepted and not yet delivered (queue files; Mailstream: recipients)
   case $1 in
     postfix) find /opt/postfix-peer/spool/incoming /opt/postfix-peer/spool/active /opt/postfix-peer/spool/deferred -type f | wc -l;;
     sendmail) find /opt/sendmail-peer/mqueue -name 'qf*' | wc -l;;
-    # Every from= line (accepted) awaits one final to= line per recipient (its nrcpts=): smtp-source
-    # -r 100 sends 100 to each message, the probe one.
-    mailstream) awk '/: from=</ { n = 1; if (match($0, /nrcpts=[0-9]+/)) n = substr($0, RSTART + 7, RLENGTH - 7); a += n }
-                     /: to=</ && !/stat=Deferred/ { d++ } END { print a - d }' "$MS_DATA/log/maillog" 2>/dev/null || echo 0;;
+    # Recipients: every from= line of an accepted message (not stat=discarded) awaits one final to=
+    # line per recipient (its nrcpts=: smtp-source -r 100 sends 100, the probe one); a deferral, a
+    # hand-back for routing and a routing change are not final.
+    mailstream) awk '/: from=</ && !/stat=discarded/ { n = 1; if (match($0, /nrcpts=[0-9]+/)) n = substr($0, RSTART + 7, RLENGTH - 7); a += n }
+                     /: to=</ && !/stat=(Deferred|Requeued)|routing changed/ { d++ } END { print a - d }' "$MS_DATA/log/maillog" 2>/dev/null || echo 0;;
     *) echo 0;;
   esac
 }
@@ -164,7 +165,7 @@ drain() { # NAME BASE
         /opt/postfix-tools/usr/sbin/postkick -c /opt/postfix-peer/etc public qmgr FDIA
       sleep 1
     done
-    [ "$(pending "$name")" -gt 0 ] && echo "WARNING: $name still holds $(pending "$name") messages after ${DRAIN_TIMEOUT}s" >&2
+    [ "$(pending "$name")" -gt 0 ] && echo "WARNING: $name still holds $(pending "$name") messages (Mailstream: recipients) after ${DRAIN_TIMEOUT}s" >&2
     kill "$catcher" 2>/dev/null; wait "$catcher" 2>/dev/null
   fi
   got=$(tail -c 200 "$WORK/drain.out" 2>/dev/null | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2)

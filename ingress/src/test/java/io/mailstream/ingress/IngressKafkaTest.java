@@ -79,7 +79,7 @@ class IngressKafkaTest {
             .toList();
     accepted.assign(partitions);
     accepted.seekToBeginning(partitions);
-    bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(10));
+    bodies = new BodyReader(bootstrap, ClientName.of("test"), topics, Duration.ofSeconds(10));
   }
 
   @AfterAll

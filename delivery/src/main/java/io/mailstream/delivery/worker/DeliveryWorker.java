@@ -285,11 +285,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     this.consumer = new KafkaConsumer<>(c);
     this.sends = new AcknowledgedSends(new KafkaProducer<>(KafkaClients.producer(b.bootstrap, ClientName.worker("delivery-outcomes", member), Duration.ofSeconds(60))));
     this.producer = sends.producer();
-    this.bodies = new BodyReader(b.bootstrap, b.topics, Duration.ofSeconds(30));
-    this.largeBodies = new BodyReader(b.bootstrap, b.topics, Duration.ofSeconds(30));
+    this.bodies = new BodyReader(b.bootstrap, ClientName.worker("delivery-bodies", member), b.topics, Duration.ofSeconds(30));
+    this.largeBodies = new BodyReader(b.bootstrap, ClientName.worker("delivery-large-bodies", member), b.topics, Duration.ofSeconds(30));
     this.deadLetters = new DeadLetters(producer, b.topics, b.metrics.registry());
     this.store = b.store;
-    this.changelog = new RetryChangelog(producer, b.bootstrap, b.topics.retryState());
+    this.changelog = new RetryChangelog(producer, b.bootstrap, ClientName.worker("retry-restore", member), b.topics.retryState());
     this.recorder = new OutcomeRecorder(producer, b.topics.outcomes(), b.store, changelog, b.policy, b.bounces, bodies,
         b.metrics, () -> {
           producer.flush();

@@ -41,7 +41,7 @@ final class RouteHandBack implements AutoCloseable {
   RouteHandBack(String bootstrap, Topics topics, String workerId, RetryStore store) {
     this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(bootstrap, ClientName.worker("delivery-reroute", workerId),
         topics.settings().topicPrefix() + "-delivery-reroute-" + workerId));
-    this.changelog = new RetryChangelog(producer, bootstrap, topics.retryState());
+    this.changelog = new RetryChangelog(producer, bootstrap, ClientName.worker("reroute-restore", workerId), topics.retryState());
     this.store = store;
     this.accepted = topics.accepted();
   }

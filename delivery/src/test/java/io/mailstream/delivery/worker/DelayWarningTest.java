@@ -208,7 +208,7 @@ class DelayWarningTest {
 
   private MimeMessage read(MessageAccepted m) throws Exception {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
-    try (BodyReader bodies = new BodyReader(TestKafka.bootstrap(), topics, Duration.ofSeconds(30))) {
+    try (BodyReader bodies = new BodyReader(TestKafka.bootstrap(), ClientName.of("test"), topics, Duration.ofSeconds(30))) {
       bodies.read(m.queueId(), m.body(), all::writeBytes);
     }
     return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(all.toByteArray()));

@@ -21,6 +21,7 @@ import io.mailstream.queue.state.RetryChangelog;
 import io.mailstream.queue.state.RetryEntry;
 import io.mailstream.queue.state.RetryStore;
 import io.mailstream.queue.testkit.TestKafka;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class OutcomeRecorderTest {
   private OutcomeRecorder recorder(Runnable noticesStored) {
     BounceNotifier bounces = (message, failures, bodies, producer) -> notices.add(failures);
     return new OutcomeRecorder(kafka, topics.outcomes(), store, new RetryChangelog(kafka, TestKafka.bootstrap(),
-        topics.retryState()), new RetryPolicy(List.of(Duration.ofMinutes(1)), Duration.ofDays(5)), bounces, null,
+        ClientName.of("test"), topics.retryState()), new RetryPolicy(List.of(Duration.ofMinutes(1)), Duration.ofDays(5)), bounces, null,
         DeliveryMetrics.NONE, noticesStored);
   }
 

@@ -3,6 +3,7 @@ package io.mailstream.ops.queue;
 import io.mailstream.core.event.BodyRef;
 import io.mailstream.core.event.MessageAccepted;
 import io.mailstream.queue.body.BodyReader;
+import io.mailstream.queue.topic.ClientName;
 import io.mailstream.queue.topic.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ public final class HeaderSection implements AutoCloseable {
   private final BodyReader reader;
 
   public HeaderSection(String bootstrap, Topics topics) {
-    this.reader = new BodyReader(bootstrap, topics, Duration.ofSeconds(10));
+    this.reader = new BodyReader(bootstrap, ClientName.of("queue-headers"), topics, Duration.ofSeconds(10));
   }
 
   /** The header section, or a one-line note when it cannot be read (retention, broker down). */

@@ -56,7 +56,7 @@ public final class Replayer implements AutoCloseable {
     this.topics = topics;
     this.index = index;
     this.node = node;
-    this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
+    this.bodies = new BodyReader(bootstrap, ClientName.of("replay-bodies"), topics, Duration.ofSeconds(30));
   }
 
   /**

@@ -39,9 +39,16 @@ final class BrokerCluster implements AutoCloseable {
     BrokerCluster cluster = new BrokerCluster();
     try {
       List<Integer> controllers = new ArrayList<>();
-      for (int n = 0; n < NODES; n++) {
-        cluster.ports.add(freePort());
-        controllers.add(freePort());
+      List<ServerSocket> held = new ArrayList<>(); // all six held at once, so no two are the same
+      try {
+        for (int n = 0; n < NODES; n++) {
+          cluster.ports.add(hold(held));
+          controllers.add(hold(held));
+        }
+      } finally {
+        for (ServerSocket socket : held) {
+          socket.close();
+        }
       }
       String voters = java.util.stream.IntStream.range(0, NODES)
           .mapToObj(n -> (n + 1) + "@127.0.0.1:" + controllers.get(n)).collect(Collectors.joining(","));
@@ -57,9 +64,11 @@ final class BrokerCluster implements AutoCloseable {
         format(n + 1, clusterId, home.resolve("data"));
         Path log = home.resolve("log/broker.out");
         cluster.logs.add(log);
-        cluster.brokers.add(new ProcessBuilder(ChildStart.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        Process broker = new ProcessBuilder(ChildStart.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
             "-Dmailstream.logdir=" + home.resolve("log"), "-cp", ChildStart.mainClasspath(), "kafka.Kafka", file.toString())
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildProcesses.killOnExit(broker);
+        cluster.brokers.add(broker);
       }
       cluster.awaitBrokers(NODES, Duration.ofSeconds(120));
       return cluster;
@@ -92,7 +101,9 @@ final class BrokerCluster implements AutoCloseable {
   private int brokers(Admin admin) throws IOException {
     for (int n = 0; n < brokers.size(); n++) {
       if (!brokers.get(n).isAlive() && brokers.get(n).exitValue() != 137) {
-        throw new AssertionError("broker " + (n + 1) + " exited: " + Files.readString(logs.get(n)));
+        Path kafkaLog = logs.get(n).resolveSibling("kafka.log"); // Kafka's own logging, at WARN
+        throw new AssertionError("broker " + (n + 1) + " exited: " + Files.readString(logs.get(n))
+            + (Files.exists(kafkaLog) ? Files.readString(kafkaLog) : ""));
       }
     }
     try {
@@ -154,9 +165,9 @@ final class BrokerCluster implements AutoCloseable {
         .run();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static int hold(List<ServerSocket> held) throws IOException {
+    ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    held.add(s);
+    return s.getLocalPort();
   }
 }

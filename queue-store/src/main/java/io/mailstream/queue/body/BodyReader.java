@@ -52,8 +52,9 @@ public final class BodyReader implements AutoCloseable {
   private long cacheBytes;
   private TopicPartition reading;
 
-  public BodyReader(String bootstrap, Topics topics, Duration timeout) {
-    Properties p = KafkaClients.reader(bootstrap, ClientName.of("bodies"));
+  /** @param name its Kafka client's name: which worker reads bodies with it */
+  public BodyReader(String bootstrap, ClientName name, Topics topics, Duration timeout) {
+    Properties p = KafkaClients.reader(bootstrap, name);
     // One chunk (512 KiB and its record overhead) per partition fetch; several records per poll.
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, BodyChunk.MAX_SIZE + 64 * 1024);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);

@@ -23,10 +23,13 @@ public final class RetryChangelog {
   private final Producer<String, byte[]> producer;
   private final String bootstrap;
   private final String topic;
+  private final ClientName name;
 
-  public RetryChangelog(Producer<String, byte[]> producer, String bootstrap, String topic) {
+  /** @param name the Kafka client's name of the reader a {@link #restore} uses */
+  public RetryChangelog(Producer<String, byte[]> producer, String bootstrap, ClientName name, String topic) {
     this.producer = producer;
     this.bootstrap = bootstrap;
+    this.name = name;
     this.topic = topic;
   }
 
@@ -49,7 +52,7 @@ public final class RetryChangelog {
   public int restore(int partition, RetryStore store, Duration timeout) {
     store.clear(partition);
     TopicPartition tp = new TopicPartition(topic, partition);
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, ClientName.of("retry-restore")))) {
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.reader(bootstrap, name))) {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       Map<TopicPartition, Long> end = c.endOffsets(List.of(tp), timeout);

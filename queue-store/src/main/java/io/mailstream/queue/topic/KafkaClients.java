@@ -2,11 +2,13 @@ package io.mailstream.queue.topic;
 
 import io.mailstream.core.config.KafkaSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Sanitizer;
 
 /** Client settings shared by the stages; each method says why it departs from Kafka's defaults. */
 public final class KafkaClients {
@@ -28,9 +31,11 @@ public final class KafkaClients {
    */
   private static final Map<String, Profile> PROFILES = new ConcurrentHashMap<>();
 
-  // How many clients of this JVM of each kind got each client id: Kafka registers one JMX bean per
-  // client id and kind, and warns with a stack trace when a second client takes the same one.
-  private static final Map<String, AtomicInteger> CLIENT_IDS = new ConcurrentHashMap<>();
+  // The JMX domain of each kind of client: Kafka registers an app-info bean per client id there
+  // from a client's creation to its close, and warns with a stack trace when a second client of
+  // the kind takes an id in use.
+  private static final Map<String, String> JMX_DOMAINS =
+      Map.of("producer", "kafka.producer", "consumer", "kafka.consumer", "admin", "kafka.admin.client");
 
   private KafkaClients() {}
 
@@ -64,17 +69,31 @@ public final class KafkaClients {
    * The client id of a client called {@code name}: {@code host/role-worker}, the worker being the
    * worker id or else the node id ({@code relay1.example.com/router-58a9f8f2-0}, {@code
    * relay1.example.com/ingress-58a9f8f2}), so that the brokers' logs and quotas and the metrics
-   * tell apart every process and every worker of a cluster. A second client of one name and {@code
-   * kind} (producer, consumer, admin) in this JVM (a worker started again) gets {@code #1}, and so
-   * on. Without the node's profile (the command-line tools): {@code mailstream/role}.
+   * tell apart every process and every worker of a cluster. While a client of the same name and
+   * {@code kind} (producer, consumer, admin) runs in this JVM (the worker it replaces is still
+   * closing), the new one is {@code #1}, and so on: the lowest suffix free, so a worker started
+   * again goes back to its plain name once its predecessor is gone. Without the node's profile
+   * (the command-line tools): {@code mailstream/role}.
    */
   static String clientId(String bootstrap, String kind, ClientName name) {
     Profile profile = PROFILES.get(bootstrap);
     String host = profile == null ? "mailstream" : profile.host();
     String worker = name.worker() != null ? name.worker() : profile == null ? null : profile.nodeId();
-    String id = host + "/" + name.role() + (worker == null ? "" : "-" + worker);
-    int earlier = CLIENT_IDS.computeIfAbsent(kind + " " + id, k -> new AtomicInteger()).getAndIncrement();
-    return earlier == 0 ? id : id + "#" + earlier;
+    String base = host + "/" + name.role() + (worker == null ? "" : "-" + worker);
+    String id = base;
+    for (int n = 1; inUse(kind, id); n++) {
+      id = base + "#" + n;
+    }
+    return id;
+  }
+
+  private static boolean inUse(String kind, String clientId) {
+    try {
+      return ManagementFactory.getPlatformMBeanServer().isRegistered(
+          new ObjectName(JMX_DOMAINS.get(kind) + ":type=app-info,id=" + Sanitizer.jmxSanitize(clientId)));
+    } catch (MalformedObjectNameException e) {
+      return false; // Kafka could not register it either, so no client holds it
+    }
   }
 
   private static Properties withProfile(String bootstrap, String kind, ClientName name, Properties p) {

@@ -49,7 +49,7 @@ class BodyReaderTest {
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (BodyReader reader = new BodyReader(TestKafka.bootstrap(), topics, Duration.ofSeconds(20))) {
+    try (BodyReader reader = new BodyReader(TestKafka.bootstrap(), ClientName.of("test"), topics, Duration.ofSeconds(20))) {
       reader.read("qa", new BodyRef(partition, offsetsA, a.length), out::write);
       assertArrayEquals(a, out.toByteArray());
 

@@ -74,7 +74,7 @@ class MessageWriterTest {
     MessageAccepted event = (MessageAccepted) EventCodec.decode(large2.value());
     assertEquals(large2.partition(), event.body().partition(), "chunks and accepted event share a partition");
     ByteArrayOutputStream back = new ByteArrayOutputStream();
-    try (BodyReader reader = new BodyReader(bootstrap, topics, Duration.ofSeconds(30))) {
+    try (BodyReader reader = new BodyReader(bootstrap, ClientName.of("test"), topics, Duration.ofSeconds(30))) {
       reader.read("n-large", event.body(), back::write);
     }
     assertArrayEquals(large, back.toByteArray());

@@ -62,7 +62,7 @@ class RetryStoreTest {
     Topics topics = new Topics(TestKafka.freshTopics(2, false));
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
-      RetryChangelog log = new RetryChangelog(producer, TestKafka.bootstrap(), topics.retryState());
+      RetryChangelog log = new RetryChangelog(producer, TestKafka.bootstrap(), ClientName.of("test"), topics.retryState());
       log.put(1, entry("q1", 5000)).get();
       log.put(1, entry("q2", 6000)).get();
       log.put(1, entry("q1", 7000)).get();

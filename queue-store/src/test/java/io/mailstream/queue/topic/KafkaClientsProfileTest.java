@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,10 +66,25 @@ class KafkaClientsProfileTest {
       assertEquals("relay2.test/ingress-5eed0001", KafkaClients.producer("k2.test:9093", ClientName.of("ingress"), Duration.ofSeconds(30)).get("client.id"));
       assertEquals("relay2.test/delivery-reroute-5eed0001-0",
           KafkaClients.transactionalProducer("k2.test:9093", ClientName.worker("delivery-reroute", "5eed0001-0"), "t").get("client.id"));
-      assertEquals("relay2.test/ingress-5eed0001#1", KafkaClients.producer("k2.test:9093", ClientName.of("ingress"), Duration.ofSeconds(30)).get("client.id"),
-          "a second client of one name in one JVM: Kafka's JMX beans need ids apart");
     }
     assertEquals("mailstream/queue-orders", KafkaClients.producer("k3.test:9093", ClientName.of("queue-orders"), Duration.ofSeconds(30)).get("client.id"),
         "a command-line tool, without a node");
+  }
+
+  /** Kafka's JMX beans need the ids of the clients running in one JVM apart; a closed client's id is free again. */
+  @Test
+  void aSecondClientOfOneNameWhileTheFirstRunsIsNumbered() throws Exception {
+    String bootstrap = "127.0.0.1:1"; // never connected to: the producer only registers its name
+    try (AutoCloseable profile = KafkaClients.use(bootstrap, "relay3.test", "5eed0003", Map.of(), Duration.ofSeconds(15), null)) {
+      Properties first = KafkaClients.producer(bootstrap, ClientName.of("ingress"), Duration.ofSeconds(30));
+      assertEquals("relay3.test/ingress-5eed0003", first.get("client.id"));
+      try (KafkaProducer<String, byte[]> running = new KafkaProducer<>(first)) {
+        assertEquals("relay3.test/ingress-5eed0003#1", KafkaClients.producer(bootstrap, ClientName.of("ingress"), Duration.ofSeconds(30)).get("client.id"));
+        assertEquals("relay3.test/ingress-5eed0003", KafkaClients.consumer(bootstrap, "ingress", "g", "5eed0003").get("client.id"),
+            "another kind of client: another JMX domain");
+        running.close(Duration.ZERO);
+      }
+      assertEquals("relay3.test/ingress-5eed0003", KafkaClients.producer(bootstrap, ClientName.of("ingress"), Duration.ofSeconds(30)).get("client.id"));
+    }
   }
 }

@@ -129,7 +129,7 @@ public final class RouterWorker implements Runnable, AutoCloseable {
     this.router = router;
     this.settings = settings;
     this.workerId = workerId;
-    this.bodies = new BodyReader(bootstrap, topics, Duration.ofSeconds(30));
+    this.bodies = new BodyReader(bootstrap, ClientName.worker("router-bodies", workerId), topics, Duration.ofSeconds(30));
     this.headers = m -> bodies.firstChunk(m.queueId(), m.body());
     this.consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "router", topics.settings().topicPrefix() + "-router", workerId));
     this.producer = new KafkaProducer<>(KafkaClients.transactionalProducer(
