@@ -5,10 +5,14 @@
 #
 # One embedded node, with its connection limits raised for the benchmark (smtp.max-connections and
 # max-connections-per-ip 20000; the defaults are 1000 and 50). In order:
-#   1. load-tests/bench.sh (N messages of SIZE over CONC connections) with no idle session;
+#   0. WARMUP (1) unmeasured load-tests/bench.sh runs (N messages of SIZE over CONC connections);
+#   1. the same bench.sh run with no idle session ("alone");
 #   2. IdleSessions opens IDLE sessions, each answered EHLO, and holds them;
-#   3. the same bench.sh run while they are held.
-# Prints the node's RSS before and after the idle sessions (and per session), both runs' accepted
+#   3. the same bench.sh run while they are held ("idle");
+#   4. the idle sessions closed, the same run again ("after").
+# The JIT warms over many runs, so a later run is faster by itself: "idle" between "alone" and
+# "after" is what says whether the idle sessions slowed the active clients.
+# Prints the node's RSS before and after the idle sessions (and per session), the runs' accepted
 # and end-to-end rates and accept latency, and how many idle sessions were still open at the end.
 # Results in RESULTS (load-tests/results/idle-<UTC time>). Env: MS_JAVA_OPTS (-Xmx640m), BUILD=0.
 set -u
@@ -50,6 +54,10 @@ e2e() { sed -n 's/^e2e_time_s=.* e2e_msgs_per_s=\(.*\)/\1/p' "$OUT/$1-bench.out"
 
 start_node "$WORK/mailstream.yaml" "$OUT/node.out"
 
+for w in $(seq "${WARMUP:-1}"); do
+  echo "== warm-up $w"
+  BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/warmup-$w-bench.out" 2>&1
+done
 echo "== without idle sessions"
 BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/alone-bench.out" 2>&1
 sleep 5
@@ -65,6 +73,9 @@ echo "== with $IDLE idle sessions"
 BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/idle-bench.out" 2>&1
 rss_after=$(rss) peak=$(hwm)
 kill $HOLDER; wait $HOLDER 2>/dev/null; HOLDER=""
+sleep 5
+echo "== after the idle sessions closed"
+BUILD=0 "$HERE/bench.sh" 127.0.0.1 2530 2526 "$N" "$SIZE" "$CONC" > "$OUT/after-bench.out" 2>&1
 
 {
   echo "opened $(grep '^HELD' "$OUT/idle.out")"
@@ -72,7 +83,7 @@ kill $HOLDER; wait $HOLDER 2>/dev/null; HOLDER=""
   echo "rss_mib_before=$rss_before rss_mib_with_idle=$rss_idle rss_mib_after_load=$rss_after peak_rss_mib=$peak"
   echo "live_heap_mib_before=$heap_before live_heap_mib_with_idle=$heap_idle"
   awk -v b="$heap_before" -v i="$heap_idle" -v n="$IDLE" 'BEGIN{ printf "live_heap_kib_per_idle_session=%.1f\n", (i-b)*1024/n }'
-  for run in alone idle; do
+  for run in alone idle after; do
     echo "$run accepted_per_s=$(field $run rate) e2e_per_s=$(e2e $run) accept_p50_ms=$(field $run p50) accept_p99_ms=$(field $run p99)"
   done
 } | tee "$OUT/summary.txt"
