@@ -36,4 +36,18 @@ public record ReceivedMessage(
   public String text() {
     return new String(data, StandardCharsets.UTF_8);
   }
+
+  /**
+   * The first {@code Subject:} field's value (unfolded fields only: the tests' own messages), the
+   * tests' name for a message; empty when there is none.
+   */
+  public String subject() {
+    String text = new String(data, StandardCharsets.ISO_8859_1);
+    int at = text.startsWith("Subject: ") ? 0 : text.indexOf("\r\nSubject: ");
+    if (at < 0) {
+      return "";
+    }
+    int from = text.indexOf("Subject: ", at) + 9;
+    return text.substring(from, text.indexOf("\r\n", from));
+  }
 }

@@ -9,7 +9,6 @@ import io.mailstream.delivery.testkit.ReceivedMessage;
 import io.mailstream.ops.cli.ChildStart;
 import io.mailstream.queue.testkit.TestKafka;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,15 +135,10 @@ class FailoverTest {
   }
 
   private Map<String, Long> copies() {
-    return smartHost.messages().stream().map(FailoverTest::subject)
+    return smartHost.messages().stream().map(ReceivedMessage::subject)
         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
   }
 
-  private static String subject(ReceivedMessage m) {
-    String text = new String(m.data(), StandardCharsets.ISO_8859_1);
-    int at = text.indexOf("Subject: ");
-    return text.substring(at + 9, text.indexOf('\r', at));
-  }
 
   private static String read(Path log) {
     try {

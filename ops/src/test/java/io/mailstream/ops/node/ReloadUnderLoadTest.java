@@ -10,7 +10,6 @@ import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
 import io.mailstream.ops.reload.ConfigReloader;
 import io.mailstream.queue.testkit.TestKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -87,7 +86,7 @@ class ReloadUnderLoadTest {
         smartHost.awaitMessages(accepted.size(), Duration.ofSeconds(120));
         Map<String, Long> bySubject =
             smartHost.messages().stream()
-                .map(ReloadUnderLoadTest::subject)
+                .map(ReceivedMessage::subject)
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertEquals(Set.copyOf(accepted), bySubject.keySet(), "every accepted message arrived, nothing else");
         assertTrue(bySubject.values().stream().allMatch(n -> n == 1), "none twice: " + bySubject);
@@ -128,9 +127,4 @@ class ReloadUnderLoadTest {
     return b.build();
   }
 
-  private static String subject(ReceivedMessage m) {
-    String text = new String(m.data(), StandardCharsets.ISO_8859_1);
-    int i = text.indexOf("Subject: ");
-    return text.substring(i + 9, text.indexOf("\r\n", i));
-  }
 }

@@ -250,15 +250,10 @@ class StageKillsTest {
   }
 
   private static Map<String, Long> copies(FakeSmartHost sink) {
-    return sink.messages().stream().map(StageKillsTest::subject)
+    return sink.messages().stream().map(ReceivedMessage::subject)
         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
   }
 
-  private static String subject(ReceivedMessage m) {
-    String text = new String(m.data(), StandardCharsets.ISO_8859_1);
-    int at = text.indexOf("Subject: ");
-    return text.substring(at + 9, text.indexOf('\r', at));
-  }
 
   /**
    * The sum of a counter's series in a node's {@code /metrics}, found through its data directory;

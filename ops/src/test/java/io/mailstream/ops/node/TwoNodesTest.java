@@ -8,7 +8,6 @@ import io.mailstream.core.config.MailstreamConfig;
 import io.mailstream.delivery.testkit.FakeSmartHost;
 import io.mailstream.delivery.testkit.ReceivedMessage;
 import io.mailstream.queue.testkit.TestKafka;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -70,7 +69,7 @@ class TwoNodesTest {
       smartHost.awaitMessages(n, Duration.ofSeconds(120));
       Map<String, Long> bySubject =
           smartHost.messages().stream()
-              .map(TwoNodesTest::subject)
+              .map(ReceivedMessage::subject)
               .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
       assertEquals(n, bySubject.size(), "every message arrived");
       assertTrue(bySubject.values().stream().allMatch(c -> c == 1), "none twice: " + bySubject);
@@ -78,9 +77,4 @@ class TwoNodesTest {
     }
   }
 
-  private static String subject(ReceivedMessage m) {
-    String text = new String(m.data(), StandardCharsets.ISO_8859_1);
-    int i = text.indexOf("Subject: ");
-    return text.substring(i + 9, text.indexOf("\r\n", i));
-  }
 }
