@@ -102,8 +102,13 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private boolean assignedBefore;
   // How long to wait at most between two tries while Kafka does not answer.
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  // Offsets are committed this often (one commit under way at a time), or after this many records.
+  // Offsets are committed this often, or after this many records.
   private static final long COMMIT_INTERVAL_NANOS = Duration.ofMillis(50).toNanos();
+  // Commits asked for before the first is answered: with one, a record finished just after a
+  // commit left waited for its answer and then for a commit of its own, and on a loaded cluster
+  // (commits of a second or more) that doubled what a crash repeats. The coordinator answers a
+  // member's commits in order.
+  private static final int MAX_COMMITS_IN_FLIGHT = 3;
   private static final int MAX_RECORDED_BEFORE_COMMIT = 2000;
   // Bodies held by the messages in flight; polling pauses above it (a few large bodies).
   private static final long MAX_BYTES_IN_FLIGHT = 32L * 1024 * 1024;
@@ -158,8 +163,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private int generation;
   private int recordedSinceCommit;
   private long lastCommitNanos = System.nanoTime();
-  // One offset commit under way at a time; the worker goes on recording meanwhile.
-  private boolean commitInFlight;
+  // Offset commits under way (at most MAX_COMMITS_IN_FLIGHT); the worker goes on recording meanwhile.
+  private int commitsInFlight;
   private boolean commitRefusedLogged;
   private final AtomicInteger uncommitted;
   private final AtomicInteger waitingGauge;
@@ -338,7 +343,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     startWaiting();
     waitingGauge.set(shares.waiting());
     admit();
-    boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0 || commitInFlight;
+    boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0 || commitsInFlight > 0;
     ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(busy ? 5 : 100));
     for (ConsumerRecord<String, byte[]> record : batch) {
       if (!running) {
@@ -386,11 +391,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
 
   /**
    * Commits, without waiting for the answer, the offsets up to the last contiguous finished record
-   * of each partition whose outcomes, retry state and notices Kafka has acknowledged. The worker
-   * does not stop to flush: it goes on recording while the sends and the commit are under way, so
-   * a delivery is committed about one acknowledgement and one commit after it finished, and a
-   * crash makes the next owner repeat no more than that (the {@code mailstream.delivery.uncommitted}
-   * gauge shows how many that is at any moment).
+   * of each partition whose outcomes, retry state and notices Kafka has acknowledged, beyond what
+   * the commits under way ask for. The worker does not stop to flush: it goes on recording while
+   * the sends and the commits are under way, so a delivery is committed about one acknowledgement
+   * and one commit after it finished, and a crash makes the next owner repeat no more than that
+   * (the {@code mailstream.delivery.uncommitted} gauge shows how many that is at any moment).
    */
   private void commit() {
     lastCommitNanos = System.nanoTime();
@@ -398,8 +403,8 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     sends.check();
     confirmEntries(stored);
     uncommitted.set(tracker.uncommitted());
-    if (commitInFlight) {
-      recordedSinceCommit = 0; // the commit under way is answered in a later poll; no need to ask every step
+    if (commitsInFlight >= MAX_COMMITS_IN_FLIGHT) {
+      recordedSinceCommit = 0; // the commits under way are answered in a later poll; no need to ask every step
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(stored);
@@ -410,24 +415,27 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }
     int gen = generation;
     long askedAt = System.nanoTime();
-    commitInFlight = true;
+    tracker.asked(offsets);
+    commitsInFlight++;
     try {
       consumer.commitAsync(offsets, (done, e) -> {
         // Called on this worker's thread, from a later poll or commit.
-        commitInFlight = false;
+        commitsInFlight--;
         metrics.committed(System.nanoTime() - askedAt);
         if (gen != generation) {
           return; // A rewind since: those records are read again from the committed offsets.
         }
         if (e == null) {
-          tracker.committed(done);
+          tracker.committed(offsets);
           commitRefusedLogged = false;
         } else {
+          tracker.refused(offsets); // the next commit asks for them again
           commitRefused(e);
         }
       });
     } catch (RuntimeException e) {
-      commitInFlight = false; // refused before it was sent (a fenced member): no answer will come
+      commitsInFlight--; // refused before it was sent (a fenced member): no answer will come
+      tracker.refused(offsets);
       throw e;
     }
     recordedSinceCommit = 0;
@@ -458,6 +466,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     long stored = sends.storedUpTo();
     sends.check();
     confirmEntries(stored);
+    tracker.askAgain(); // this commit covers everything finished, whatever the ones under way ask
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(stored);
     offsets.keySet().retainAll(consumer.assignment());
     if (!offsets.isEmpty()) {

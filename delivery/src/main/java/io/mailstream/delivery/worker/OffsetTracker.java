@@ -29,6 +29,8 @@ final class OffsetTracker {
   private final Map<TopicPartition, Long> firstUncommitted = new HashMap<>();
   /** Records behind {@link #finishedUpTo} whose offsets are not committed yet, per partition. */
   private final Map<TopicPartition, Integer> passed = new HashMap<>();
+  /** The offset of the last commit asked for per partition, while it is under way. */
+  private final Map<TopicPartition, Long> asked = new HashMap<>();
 
   void started(TopicPartition tp, long offset) {
     open.computeIfAbsent(tp, p -> new TreeMap<>()).put(offset, UNFINISHED);
@@ -77,7 +79,8 @@ final class OffsetTracker {
 
   /**
    * The offsets to commit now: per partition, the one after its last contiguous finished record
-   * whose sends are all answered, given that every send up to {@code storedUpTo} is.
+   * whose sends are all answered, given that every send up to {@code storedUpTo} is; not those a
+   * commit under way already asks for ({@link #asked}).
    */
   Map<TopicPartition, OffsetAndMetadata> committable(long storedUpTo) {
     open.forEach((tp, offsets) -> {
@@ -93,11 +96,26 @@ final class OffsetTracker {
     });
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     finishedUpTo.forEach((tp, next) -> {
-      if (!next.equals(committed.get(tp))) {
+      if (!next.equals(committed.get(tp)) && !next.equals(asked.get(tp))) {
         out.put(tp, new OffsetAndMetadata(next));
       }
     });
     return out;
+  }
+
+  /** A commit of {@code offsets} is under way: {@link #committable} leaves them out until it is answered. */
+  void asked(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach((tp, o) -> asked.put(tp, o.offset()));
+  }
+
+  /** The commit of {@code offsets} was refused: those of them no later commit asks for are offered again. */
+  void refused(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach((tp, o) -> asked.remove(tp, o.offset()));
+  }
+
+  /** Offers again what commits under way ask for: for a commit that must cover everything finished. */
+  void askAgain() {
+    asked.clear();
   }
 
   /** The offsets were committed. */
@@ -106,8 +124,9 @@ final class OffsetTracker {
       if (!open.containsKey(tp) && !finishedUpTo.containsKey(tp)) {
         return; // Forgotten while the commit was under way.
       }
-      committed.put(tp, o.offset());
-      firstUncommitted.put(tp, o.offset());
+      // Answers come in the order the commits were asked; an older one never moves it back.
+      committed.merge(tp, o.offset(), Math::max);
+      firstUncommitted.merge(tp, o.offset(), Math::max);
       if (o.offset() >= finishedUpTo.getOrDefault(tp, Long.MAX_VALUE)) {
         passed.remove(tp);
       }
@@ -129,6 +148,7 @@ final class OffsetTracker {
     committed.remove(tp);
     firstUncommitted.remove(tp);
     passed.remove(tp);
+    asked.remove(tp);
   }
 
   /** The partitions with records held. */

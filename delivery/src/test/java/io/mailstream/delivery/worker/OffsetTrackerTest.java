@@ -83,4 +83,35 @@ class OffsetTrackerTest {
     assertEquals(0, tracker.uncommitted());
     assertEquals(Map.of(), tracker.committable(1));
   }
+
+  @Test
+  void aCommitUnderWayIsNotAskedForAgainUnlessItIsRefused() {
+    for (long offset = 0; offset < 3; offset++) {
+      tracker.started(p0, offset);
+    }
+    tracker.finished(p0, 0, 1);
+    Map<TopicPartition, OffsetAndMetadata> first = tracker.committable(1);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(1)), first);
+    tracker.asked(first);
+    assertEquals(Map.of(), tracker.committable(1), "nothing new since the commit under way");
+
+    tracker.finished(p0, 1, 2);
+    Map<TopicPartition, OffsetAndMetadata> second = tracker.committable(2);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(2)), second, "a second commit while the first is under way");
+    tracker.asked(second);
+
+    tracker.refused(first); // an older refusal: the later commit still asks for more
+    assertEquals(Map.of(), tracker.committable(2));
+    tracker.refused(second);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(2)), tracker.committable(2), "refused: offered again");
+
+    tracker.asked(second);
+    tracker.committed(second);
+    tracker.committed(first); // answered late: the committed offset does not go back
+    assertEquals(2, tracker.rewindTo(p0));
+    tracker.finished(p0, 2, 3);
+    tracker.asked(tracker.committable(3));
+    tracker.askAgain();
+    assertEquals(Map.of(p0, new OffsetAndMetadata(3)), tracker.committable(3), "a commit that must cover everything");
+  }
 }
