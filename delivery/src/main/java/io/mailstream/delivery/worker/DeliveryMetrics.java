@@ -52,6 +52,7 @@ public final class DeliveryMetrics {
   private final Map<String, AtomicInteger> uncommitted = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
   private final Timer commits;
+  private final Counter finishedBefore;
 
   /** @param labels the labels of the configuration version running (it changes with reloads) */
   public DeliveryMetrics(MeterRegistry registry, Supplier<DestinationLabels> labels) {
@@ -60,6 +61,10 @@ public final class DeliveryMetrics {
     this.commits = Timer.builder("mailstream.delivery.commit")
         .description("from a delivery worker's offset commit to Kafka's answer")
         .serviceLevelObjectives(ATTEMPT_BUCKETS)
+        .register(registry);
+    this.finishedBefore = Counter.builder("mailstream.delivery.finished.before")
+        .description("routed messages a delivery worker did not attempt because the partition's previous owner had "
+            + "finished them past its committed offset (listed in the commit)")
         .register(registry);
   }
 
@@ -118,6 +123,11 @@ public final class DeliveryMetrics {
       Gauge.builder(name, n, AtomicInteger::get).description(description).tag("worker", w).register(registry);
       return n;
     });
+  }
+
+  /** A routed record finished by its partition's previous owner was read, and not attempted again. */
+  void finishedBefore() {
+    finishedBefore.increment();
   }
 
   /** An offset commit took {@code nanos}. */

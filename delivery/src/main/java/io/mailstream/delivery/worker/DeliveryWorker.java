@@ -81,13 +81,15 @@ import org.slf4j.LoggerFactory;
  * top of it), so that fresh mail never waits behind them, nor they behind it.
  *
  * <p>Every 50 ms (or 2,000 recorded attempts) every send is checked and the input offsets are
- * committed, without waiting, up to the last contiguous finished record of each partition: an
- * offset is committed only once the outcomes, retry state and notices of its message and of every
- * message before it are acknowledged by Kafka, and the worker never stops to flush, so what a
- * crash makes the next owner repeat is what finished within about one acknowledgement and one
- * commit. A worker that stops, or loses partitions, waits for the messages in flight, records them
- * and commits them synchronously; only a crash can make the next owner repeat one.
- * When it gains a partition it rebuilds that partition's retry state from the changelog.
+ * committed, without waiting, up to the last contiguous finished record of each partition, with
+ * the finished records past it listed in the commit's metadata ({@link FinishedOffsets}): a record
+ * is committed only once the outcomes, retry state and notices of its message are acknowledged by
+ * Kafka, and the worker never stops to flush, so what a crash makes the next owner repeat is what
+ * finished within about one acknowledgement and one commit, whatever message holds the offset
+ * back. A worker that stops, or loses partitions, waits for the messages in flight (or takes back
+ * those still waiting for a connection), records them and commits them synchronously; only a
+ * crash can make the next owner repeat one. When it gains a partition it rebuilds that
+ * partition's retry state from the changelog, and reads past the messages its last commit lists.
  *
  * <p>A message whose delivery throws (not a Kafka error: a mailer or the outcome bookkeeping) ends
  * {@link #run} with a {@link RecordFailedException} naming it, after the messages in flight are
@@ -511,11 +513,15 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }));
     unconfirmedEntries.clear();
     for (TopicPartition tp : tracker.partitions()) {
+      if (!consumer.assignment().contains(tp)) {
+        tracker.forget(tp);
+        continue;
+      }
       long at = tracker.rewindTo(tp);
-      if (at >= 0 && consumer.assignment().contains(tp)) {
+      if (at >= 0) {
         consumer.seek(tp, at);
       }
-      tracker.forget(tp);
+      tracker.rewound(tp);
     }
   }
 
@@ -578,6 +584,12 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private void handle(ConsumerRecord<String, byte[]> record) {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
     tracker.started(tp, record.offset());
+    if (tracker.finishedBefore(tp, record.offset())) {
+      // Its previous owner finished it past a message that held back the committed offset.
+      metrics.finishedBefore();
+      done(tp, record);
+      return;
+    }
     Optional<String> givenUp = failures.exhausted(record);
     if (givenUp.isPresent()) {
       deadLetters.send(record, givenUp.get());
@@ -947,6 +959,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         }
         assignedBefore = true;
       }
+      Map<TopicPartition, OffsetAndMetadata> commits = lastCommits(partitions);
       for (TopicPartition tp : partitions) {
         store.hold(tp.partition(), DeliveryWorker.this);
         int n = changelog.restore(tp.partition(), store, Duration.ofMinutes(2));
@@ -954,6 +967,32 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         if (n > 0) {
           log.info("{}: rebuilt {} deferred deliveries from the changelog", tp, n);
         }
+        OffsetAndMetadata last = commits.get(tp);
+        FinishedOffsets finished = tracker.resume(tp, last);
+        if (!finished.isEmpty()) {
+          log.info("{}: offsets {} past the committed {} were finished by the partition's previous owner; "
+              + "not delivered again", tp, finished, last.offset());
+        }
+      }
+    }
+
+    /**
+     * The partitions' last commits, with what each lists as finished past its offset. Without an
+     * answer, nothing is taken as finished past the offset: those messages go out again.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> lastCommits(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return Map.of();
+      }
+      try {
+        Map<TopicPartition, OffsetAndMetadata> commits = consumer.committed(new HashSet<>(partitions), Duration.ofSeconds(30));
+        return commits == null ? Map.of() : commits;
+      } catch (WakeupException | InterruptException e) {
+        throw e;
+      } catch (KafkaException e) {
+        log.warn("delivery worker {}: last commits of {} not read ({}); messages finished past them are delivered again",
+            member, partitions, e.toString());
+        return Map.of();
       }
     }
 

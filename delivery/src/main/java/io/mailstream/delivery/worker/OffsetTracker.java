@@ -3,16 +3,20 @@ package io.mailstream.delivery.worker;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which polled records of each partition are finished, so that a worker with many messages in
- * flight commits only up to the last contiguous finished record whose outcomes Kafka has stored:
- * a slow message holds back the commit of the fast ones behind it (they may be repeated after a
- * crash) but is never skipped, and no offset is committed before what its attempt wrote.
+ * flight commits only up to the last contiguous finished record whose outcomes Kafka has stored,
+ * and lists the finished ones past it in the commit's metadata ({@link FinishedOffsets}): a slow
+ * message holds back the committed offset but is never skipped, the fast ones behind it are not
+ * delivered again by the partition's next owner, and nothing is committed before what its attempt
+ * wrote.
  *
  * <p>A record is finished with the number of the last send made for it ({@link
  * AcknowledgedSends#lastSent}); it becomes committable once every send up to that number is
@@ -21,20 +25,63 @@ import org.apache.kafka.common.TopicPartition;
 final class OffsetTracker {
   private static final long UNFINISHED = -1;
 
-  /** Offsets handed out per partition, in order, each with its last send (or UNFINISHED). */
-  private final Map<TopicPartition, TreeMap<Long, Long>> open = new HashMap<>();
-  /** The next offset to commit per partition, once everything before it is finished and stored. */
-  private final Map<TopicPartition, Long> finishedUpTo = new HashMap<>();
-  private final Map<TopicPartition, Long> committed = new HashMap<>();
-  private final Map<TopicPartition, Long> firstUncommitted = new HashMap<>();
-  /** Records behind {@link #finishedUpTo} whose offsets are not committed yet, per partition. */
-  private final Map<TopicPartition, Integer> passed = new HashMap<>();
-  /** The offset of the last commit asked for per partition, while it is under way. */
-  private final Map<TopicPartition, Long> asked = new HashMap<>();
+  private final Map<TopicPartition, Progress> partitions = new HashMap<>();
+
+  /** One partition, from its first record not committed on. */
+  private static final class Progress {
+    /** Records polled and not passed yet, in order, each with its last send (or UNFINISHED). */
+    final TreeMap<Long, Long> open = new TreeMap<>();
+    /** Records passed (they and all before them finished and stored) whose offsets are not committed yet. */
+    final TreeSet<Long> passed = new TreeSet<>();
+    /** The offset after the last record passed; -1 before the first. */
+    long finishedUpTo = -1;
+    /** The last commit answered, or the one the partition came with; and what it lists past its offset. */
+    OffsetAndMetadata committed;
+    FinishedOffsets committedPast = FinishedOffsets.NONE;
+    /** The last commit asked for, while it is under way. */
+    OffsetAndMetadata asked;
+    /** Records finished before this worker read them (by the previous owner, or before a rewind). */
+    FinishedOffsets inherited = FinishedOffsets.NONE;
+    long firstUncommitted = -1;
+
+    void committed(OffsetAndMetadata o) {
+      committed = o;
+      committedPast = FinishedOffsets.parse(o.metadata(), o.offset());
+    }
+
+    /** Where the next commit would be: after the records passed, or at the first one held. */
+    long next() {
+      return finishedUpTo >= 0 ? finishedUpTo : open.isEmpty() ? -1 : open.firstKey();
+    }
+  }
+
+  /**
+   * A partition comes to this worker with its last commit ({@code null} when it has none): returns
+   * the records that commit lists as finished past its offset, which {@link #finishedBefore} then
+   * names as they are read.
+   */
+  FinishedOffsets resume(TopicPartition tp, OffsetAndMetadata committed) {
+    Progress p = new Progress();
+    if (committed != null) {
+      p.committed(committed);
+      p.inherited = p.committedPast;
+    }
+    partitions.put(tp, p);
+    return p.inherited;
+  }
 
   void started(TopicPartition tp, long offset) {
-    open.computeIfAbsent(tp, p -> new TreeMap<>()).put(offset, UNFINISHED);
-    firstUncommitted.putIfAbsent(tp, offset);
+    Progress p = partitions.computeIfAbsent(tp, t -> new Progress());
+    p.open.put(offset, UNFINISHED);
+    if (p.firstUncommitted < 0) {
+      p.firstUncommitted = offset;
+    }
+  }
+
+  /** Whether the record at {@code offset} was finished before this worker read it: it is not attempted again. */
+  boolean finishedBefore(TopicPartition tp, long offset) {
+    Progress p = partitions.get(tp);
+    return p != null && p.inherited.contains(offset);
   }
 
   /**
@@ -42,18 +89,18 @@ final class OffsetTracker {
    * (and for everything finished before it).
    */
   void finished(TopicPartition tp, long offset, long lastSend) {
-    TreeMap<Long, Long> offsets = open.get(tp);
-    if (offsets == null || !offsets.containsKey(offset)) {
+    Progress p = partitions.get(tp);
+    if (p == null || !p.open.containsKey(offset)) {
       return; // A partition given up since (revoked or rewound).
     }
-    offsets.put(offset, Math.max(0, lastSend));
+    p.open.put(offset, Math.max(0, lastSend));
   }
 
   /** Records polled and not finished, over all partitions. */
   int unfinished() {
     int n = 0;
-    for (TreeMap<Long, Long> offsets : open.values()) {
-      for (long lastSend : offsets.values()) {
+    for (Progress p : partitions.values()) {
+      for (long lastSend : p.open.values()) {
         n += lastSend == UNFINISHED ? 1 : 0;
       }
     }
@@ -61,75 +108,125 @@ final class OffsetTracker {
   }
 
   /**
-   * Records finished whose offsets are not committed yet, over all partitions: what a crash now
-   * would make the next owner repeat.
+   * Records finished that no commit answered covers, by its offset or its list, over all
+   * partitions: what a crash now would make the next owner repeat.
    */
   int uncommitted() {
     int n = 0;
-    for (TreeMap<Long, Long> offsets : open.values()) {
-      for (long lastSend : offsets.values()) {
-        n += lastSend == UNFINISHED ? 0 : 1;
+    for (Progress p : partitions.values()) {
+      for (long offset : p.passed) {
+        n += p.committedPast.contains(offset) ? 0 : 1;
       }
-    }
-    for (int count : passed.values()) {
-      n += count;
+      for (Map.Entry<Long, Long> e : p.open.entrySet()) {
+        n += e.getValue() == UNFINISHED || p.committedPast.contains(e.getKey()) ? 0 : 1;
+      }
     }
     return n;
   }
 
   /**
-   * The offsets to commit now: per partition, the one after its last contiguous finished record
-   * whose sends are all answered, given that every send up to {@code storedUpTo} is; not those a
-   * commit under way already asks for ({@link #asked}).
+   * The commits to ask for now, given that every send up to {@code storedUpTo} is answered: per
+   * partition, the offset after its last contiguous finished record whose sends are all answered,
+   * with the finished ones past it whose sends are too; not those already committed or asked for
+   * by a commit under way ({@link #asked}).
    */
   Map<TopicPartition, OffsetAndMetadata> committable(long storedUpTo) {
-    open.forEach((tp, offsets) -> {
-      while (!offsets.isEmpty()) {
-        Map.Entry<Long, Long> first = offsets.firstEntry();
-        if (first.getValue() == UNFINISHED || first.getValue() > storedUpTo) {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    partitions.forEach((tp, p) -> {
+      while (!p.open.isEmpty()) {
+        Map.Entry<Long, Long> first = p.open.firstEntry();
+        if (!stored(first.getValue(), storedUpTo)) {
           break;
         }
-        offsets.pollFirstEntry();
-        finishedUpTo.put(tp, first.getKey() + 1);
-        passed.merge(tp, 1, Integer::sum);
+        p.open.pollFirstEntry();
+        p.finishedUpTo = first.getKey() + 1;
+        p.passed.add(first.getKey());
       }
-    });
-    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-    finishedUpTo.forEach((tp, next) -> {
-      if (!next.equals(committed.get(tp)) && !next.equals(asked.get(tp))) {
-        out.put(tp, new OffsetAndMetadata(next));
+      long next = p.next();
+      if (next < 0) {
+        return;
+      }
+      String past = finishedPast(p, storedUpTo).text(next);
+      if (p.finishedUpTo < 0 && past.isEmpty()) {
+        return; // nothing finished: the offset it was read from says all
+      }
+      OffsetAndMetadata o = new OffsetAndMetadata(next, past);
+      if (!same(o, p.committed) && !same(o, p.asked)) {
+        out.put(tp, o);
       }
     });
     return out;
   }
 
+  /**
+   * The records held whose sends are all answered. Consecutive ones make one range even when their
+   * offsets are not (transaction markers between them hold no record).
+   */
+  private static FinishedOffsets finishedPast(Progress p, long storedUpTo) {
+    FinishedOffsets.Builder ranges = FinishedOffsets.builder();
+    long runStart = -1;
+    long runEnd = -1;
+    for (Map.Entry<Long, Long> e : p.open.entrySet()) {
+      if (stored(e.getValue(), storedUpTo)) {
+        runStart = runStart < 0 ? e.getKey() : runStart;
+        runEnd = e.getKey();
+      } else if (runStart >= 0) {
+        ranges.add(runStart, runEnd);
+        runStart = -1;
+      }
+    }
+    if (runStart >= 0) {
+      ranges.add(runStart, runEnd);
+    }
+    return ranges.build();
+  }
+
+  private static boolean stored(long lastSend, long storedUpTo) {
+    return lastSend != UNFINISHED && lastSend <= storedUpTo;
+  }
+
+  private static boolean same(OffsetAndMetadata a, OffsetAndMetadata b) {
+    return b != null && a.offset() == b.offset() && Objects.equals(a.metadata(), b.metadata());
+  }
+
   /** A commit of {@code offsets} is under way: {@link #committable} leaves them out until it is answered. */
   void asked(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    offsets.forEach((tp, o) -> asked.put(tp, o.offset()));
+    offsets.forEach((tp, o) -> {
+      Progress p = partitions.get(tp);
+      if (p != null) {
+        p.asked = o;
+      }
+    });
   }
 
   /** The commit of {@code offsets} was refused: those of them no later commit asks for are offered again. */
   void refused(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    offsets.forEach((tp, o) -> asked.remove(tp, o.offset()));
+    offsets.forEach((tp, o) -> {
+      Progress p = partitions.get(tp);
+      if (p != null && same(o, p.asked)) {
+        p.asked = null;
+      }
+    });
   }
 
   /** Offers again what commits under way ask for: for a commit that must cover everything finished. */
   void askAgain() {
-    asked.clear();
+    partitions.values().forEach(p -> p.asked = null);
   }
 
   /** The offsets were committed. */
   void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
     offsets.forEach((tp, o) -> {
-      if (!open.containsKey(tp) && !finishedUpTo.containsKey(tp)) {
+      Progress p = partitions.get(tp);
+      if (p == null) {
         return; // Forgotten while the commit was under way.
       }
       // Answers come in the order the commits were asked; an older one never moves it back.
-      committed.merge(tp, o.offset(), Math::max);
-      firstUncommitted.merge(tp, o.offset(), Math::max);
-      if (o.offset() >= finishedUpTo.getOrDefault(tp, Long.MAX_VALUE)) {
-        passed.remove(tp);
+      if (p.committed == null || o.offset() >= p.committed.offset()) {
+        p.committed(o);
       }
+      p.passed.headSet(o.offset()).clear();
+      p.firstUncommitted = Math.max(p.firstUncommitted, o.offset());
     });
   }
 
@@ -138,23 +235,34 @@ final class OffsetTracker {
    * when nothing of it is held.
    */
   long rewindTo(TopicPartition tp) {
-    return firstUncommitted.getOrDefault(tp, -1L);
+    Progress p = partitions.get(tp);
+    return p == null ? -1 : p.firstUncommitted;
   }
 
-  /** Forgets a partition (revoked, lost, or read again from its committed offset). */
+  /**
+   * {@code tp} is read again from {@link #rewindTo}: what was read since is forgotten, but the
+   * records the last commit answered lists as finished are still not attempted again.
+   */
+  void rewound(TopicPartition tp) {
+    Progress p = partitions.get(tp);
+    if (p == null) {
+      return;
+    }
+    Progress fresh = new Progress();
+    if (p.committed != null) {
+      fresh.committed(p.committed);
+      fresh.inherited = fresh.committedPast;
+    }
+    partitions.put(tp, fresh);
+  }
+
+  /** Forgets a partition (revoked or lost). */
   void forget(TopicPartition tp) {
-    open.remove(tp);
-    finishedUpTo.remove(tp);
-    committed.remove(tp);
-    firstUncommitted.remove(tp);
-    passed.remove(tp);
-    asked.remove(tp);
+    partitions.remove(tp);
   }
 
-  /** The partitions with records held. */
+  /** The partitions this tracker holds. */
   Set<TopicPartition> partitions() {
-    Set<TopicPartition> all = new HashSet<>(open.keySet());
-    all.addAll(finishedUpTo.keySet());
-    return all;
+    return new HashSet<>(partitions.keySet());
   }
 }

@@ -39,14 +39,82 @@ class OffsetTrackerTest {
     tracker.finished(p0, 2, 2);
     tracker.finished(p0, 3, 3);
 
-    assertEquals(Map.of(p0, new OffsetAndMetadata(1)), tracker.committable(3));
+    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(3);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(1, "f1:1.2")), commit, "offset 1, and 2-3 finished past it");
     assertEquals(3, tracker.uncommitted(), "0 (committable, not committed yet), 2 and 3");
-    tracker.committed(Map.of(p0, new OffsetAndMetadata(1)));
-    assertEquals(2, tracker.uncommitted());
+    tracker.committed(commit);
+    assertEquals(0, tracker.uncommitted(), "a crash now repeats none: 2 and 3 are in the commit's list");
     assertEquals(1, tracker.unfinished());
 
     tracker.finished(p0, 1, 4);
     assertEquals(Map.of(p0, new OffsetAndMetadata(4)), tracker.committable(4));
+  }
+
+  @Test
+  void theListOnlyNamesRecordsWhoseSendsAreStoredAndGrowsWhileTheOffsetWaits() {
+    for (long offset = 0; offset < 5; offset++) {
+      tracker.started(p0, offset);
+    }
+    tracker.finished(p0, 1, 1);
+    tracker.finished(p0, 3, 5);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:1.1")), tracker.committable(4), "3 waits for send 5");
+    tracker.committed(tracker.committable(4));
+    assertEquals(1, tracker.uncommitted(), "3: finished, not listed yet");
+
+    tracker.finished(p0, 4, 6);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:1.1,1.2")), tracker.committable(6),
+        "the offset has not moved, the list has: 1, then 3-4");
+  }
+
+  @Test
+  void consecutiveRecordsMakeOneRangeAcrossOffsetsThatHoldNone() {
+    // A transactional producer's commit markers take offsets 2 and 5: no consumer ever reads them.
+    for (long offset : new long[] {0, 1, 3, 4, 6}) {
+      tracker.started(p0, offset);
+    }
+    for (long offset : new long[] {1, 3, 4, 6}) {
+      tracker.finished(p0, offset, 1);
+    }
+    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:1.6")), tracker.committable(1), "one range, 1-6");
+  }
+
+  @Test
+  void theNextOwnerSkipsWhatTheLastCommitListsAndCarriesItForward() {
+    OffsetTracker next = new OffsetTracker();
+    FinishedOffsets inherited = next.resume(p0, new OffsetAndMetadata(10, "f1:2.3"));
+    assertEquals("12-14", inherited.toString());
+    next.started(p0, 10);
+    assertTrue(!next.finishedBefore(p0, 10), "the offset's own record was not finished");
+    assertTrue(!next.finishedBefore(p0, 11));
+    assertTrue(next.finishedBefore(p0, 12) && next.finishedBefore(p0, 14));
+    assertTrue(!next.finishedBefore(p0, 15));
+    for (long offset = 11; offset < 16; offset++) {
+      next.started(p0, offset);
+    }
+    for (long offset = 12; offset < 15; offset++) {
+      next.finished(p0, offset, 0); // skipped: nothing sent for them
+    }
+    assertEquals(0, next.uncommitted(), "what it came with is committed already");
+    assertEquals(Map.of(), next.committable(0), "nothing new to commit");
+    next.finished(p0, 11, 1);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(10, "f1:1.4")), next.committable(1), "11 joins 12-14");
+  }
+
+  @Test
+  void aRewindForgetsWhatWasReadButNotWhatTheLastCommitLists() {
+    for (long offset = 0; offset < 4; offset++) {
+      tracker.started(p0, offset);
+    }
+    tracker.finished(p0, 1, 1);
+    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(1);
+    tracker.committed(commit);
+    tracker.finished(p0, 2, 2); // its outcome was not stored: the rewind repeats it
+
+    assertEquals(0, tracker.rewindTo(p0));
+    tracker.rewound(p0);
+    assertTrue(tracker.finishedBefore(p0, 1), "listed by a commit answered");
+    assertTrue(!tracker.finishedBefore(p0, 2), "finished after it: attempted again");
+    assertEquals(-1, tracker.rewindTo(p0), "nothing read since");
   }
 
   @Test
