@@ -119,6 +119,10 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private static final Duration FINISH_IN_FLIGHT = Duration.ofSeconds(60);
   // How often a held message's retry entry comes due to be looked at; a release makes it due at once.
   private static final Duration HELD_RECHECK = Duration.ofMinutes(10);
+  // How long before its commit a finished message's outcome may have been stored (its send was
+  // under way when the commit was asked for), and how far back a takeover looks at most.
+  private static final Duration SEND_SLACK = Duration.ofSeconds(5);
+  private static final Duration LOOK_BACK_AT_MOST = Duration.ofMinutes(10);
   private static final ReplyRecord HELD =
       ReplyRecord.of(Reply.temp(451, EnhancedStatus.X_4_3_0, "Held by the administrator (mailstream release lifts it)"));
 
@@ -151,6 +155,12 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final AtomicLong attempts = new AtomicLong();
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final OffsetTracker tracker = new OffsetTracker();
+  // Deliveries stored after the last commits of partitions gained from a crashed owner, and per
+  // partition the end of routed when it was gained: only records before it are looked up (a
+  // message replayed since is meant to go out again).
+  private StoredDeliveries storedDeliveries = StoredDeliveries.NONE;
+  private final Map<TopicPartition, Long> lookUpBefore = new HashMap<>();
+  private final String bootstrap;
   private final Set<String> retrying = new HashSet<>();
   private final Set<TopicPartition> paused = new HashSet<>();
   private final QueueControl control;
@@ -272,6 +282,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   }
 
   private DeliveryWorker(Builder b) {
+    this.bootstrap = b.bootstrap;
     this.control = b.control;
     this.controlCursor = b.control.end();
     this.failures = b.failures;
@@ -602,6 +613,12 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       return;
     }
     RecipientRouted routed = decoded.get();
+    if (deliveredBefore(tp, record.offset(), routed)) {
+      log.info("{}: delivered by the partition's previous owner after its last commit; not sent again", routed.queueId());
+      metrics.finishedBefore();
+      done(tp, record);
+      return;
+    }
     if (store.get(record.partition(), RetryEntry.keyOf(routed)).isPresent()) {
       // Already attempted and waiting for its retry: this record was redelivered after a crash.
       done(tp, record);
@@ -611,6 +628,26 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
       begin(tp, record, routed);
     } else {
       shares.await(routed.destination(), new Waiting(record, routed));
+    }
+  }
+
+  /** Whether the previous owner of {@code tp} delivered {@code routed} to every recipient after its last commit. */
+  private boolean deliveredBefore(TopicPartition tp, long offset, RecipientRouted routed) {
+    Long before = lookUpBefore.get(tp);
+    if (before == null) {
+      return false;
+    }
+    if (offset >= before) {
+      stopLookingUp(tp);
+      return false;
+    }
+    return storedDeliveries.all(routed);
+  }
+
+  private void stopLookingUp(TopicPartition tp) {
+    lookUpBefore.remove(tp);
+    if (lookUpBefore.isEmpty()) {
+      storedDeliveries = StoredDeliveries.NONE;
     }
   }
 
@@ -974,6 +1011,54 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
               + "not delivered again", tp, finished, last.offset());
         }
       }
+      lookUpDeliveries(commits);
+    }
+
+    /**
+     * Reads the deliveries stored since the last commits of the partitions gained (a crashed owner
+     * recorded them but did not commit them), unless nothing of those partitions is left to read.
+     */
+    private void lookUpDeliveries(Map<TopicPartition, OffsetAndMetadata> commits) {
+      long since = Long.MAX_VALUE;
+      Map<TopicPartition, Long> committed = new HashMap<>();
+      for (Map.Entry<TopicPartition, OffsetAndMetadata> e : commits.entrySet()) {
+        long asOf = e.getValue() == null ? -1 : FinishedOffsets.parse(e.getValue().metadata(), e.getValue().offset()).asOf();
+        if (asOf >= 0) {
+          since = Math.min(since, asOf);
+          committed.put(e.getKey(), e.getValue().offset());
+        }
+      }
+      if (committed.isEmpty()) {
+        return; // no commit of a delivery worker: nothing to start from
+      }
+      try {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(committed.keySet(), Duration.ofSeconds(30));
+        Map<TopicPartition, Long> unread = new HashMap<>();
+        ends.forEach((tp, end) -> {
+          if (end > committed.get(tp)) {
+            unread.put(tp, end);
+          }
+        });
+        if (unread.isEmpty()) {
+          return;
+        }
+        // An outcome sent before the commit was asked for may have been stored after it; and a
+        // takeover long after the crash reads no further back than LOOK_BACK_AT_MOST.
+        long from = Math.max(since - SEND_SLACK.toMillis(), System.currentTimeMillis() - LOOK_BACK_AT_MOST.toMillis());
+        long started = System.nanoTime();
+        StoredDeliveries found = StoredDeliveries.read(bootstrap, ClientName.worker("delivery-lookup", member),
+            topics.outcomes(), from, Duration.ofSeconds(30));
+        lookUpBefore.putAll(unread);
+        storedDeliveries = storedDeliveries.and(found);
+        log.info("delivery worker {}: {} deliveries stored since the last commits of {} (read in {} ms); "
+            + "their messages are not sent again", member, found.size(), unread.keySet(),
+            Duration.ofNanos(System.nanoTime() - started).toMillis());
+      } catch (WakeupException | InterruptException e) {
+        throw e;
+      } catch (KafkaException e) {
+        log.warn("delivery worker {}: deliveries since the last commits not read ({}); messages delivered after "
+            + "them are sent again", member, e.toString());
+      }
     }
 
     /**
@@ -1036,6 +1121,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         owned.remove(tp.partition());
         store.release(tp.partition(), DeliveryWorker.this);
         tracker.forget(tp);
+        stopLookingUp(tp);
         paused.remove(tp);
       }
     }

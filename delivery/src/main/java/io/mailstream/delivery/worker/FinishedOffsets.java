@@ -13,13 +13,18 @@ import java.util.List;
  * with the committed offset and skips what it names: a commit lists a record only once Kafka has
  * stored its outcomes, exactly as it moves the offset past one.
  *
- * <p>The text: {@code f1:} and then ranges, each as its distance from the end of the one before
- * (from the committed offset for the first) and its length, in base 36: {@code f1:1.3,2.a}. A range
- * may span offsets that hold no record (transaction markers), which no consumer sees. Any other
- * text, Kafka's empty default included, lists nothing.
+ * <p>The list also says when it was made ({@link #asOf}, the worker's clock when it asked for the
+ * commit): what finished after that is not in it, and the next owner looks for those messages'
+ * stored deliveries on the outcomes topic from that moment on ({@link StoredDeliveries}).
+ *
+ * <p>The text: {@code f1:}, the moment in milliseconds, {@code :}, and then ranges, each as its
+ * distance from the end of the one before (from the committed offset for the first) and its
+ * length, all in base 36: {@code f1:mbx1ht2o:1.3,2.a}. A range may span offsets that hold no record
+ * (transaction markers), which no consumer sees. Any other text, Kafka's empty default included,
+ * lists nothing and says no moment.
  */
 final class FinishedOffsets {
-  static final FinishedOffsets NONE = new FinishedOffsets(new long[0], new long[0]);
+  static final FinishedOffsets NONE = new FinishedOffsets(new long[0], new long[0], -1);
   // Well under the broker's offset.metadata.max.bytes (4,096 by default), over which it refuses the
   // whole commit. Ranges past it are left out: their records are delivered again after a crash.
   static final int MAX_TEXT = 1024;
@@ -27,10 +32,12 @@ final class FinishedOffsets {
 
   private final long[] starts; // ascending, inclusive
   private final long[] ends; // exclusive; ends[i] < starts[i + 1]
+  private final long asOf;
 
-  private FinishedOffsets(long[] starts, long[] ends) {
+  private FinishedOffsets(long[] starts, long[] ends, long asOf) {
     this.starts = starts;
     this.ends = ends;
+    this.asOf = asOf;
   }
 
   /** Collects ranges in ascending order. */
@@ -49,10 +56,8 @@ final class FinishedOffsets {
     }
 
     FinishedOffsets build() {
-      if (ranges.isEmpty()) {
-        return NONE;
-      }
-      return new FinishedOffsets(ranges.stream().mapToLong(r -> r[0]).toArray(), ranges.stream().mapToLong(r -> r[1]).toArray());
+      return new FinishedOffsets(ranges.stream().mapToLong(r -> r[0]).toArray(),
+          ranges.stream().mapToLong(r -> r[1]).toArray(), -1);
     }
   }
 
@@ -62,14 +67,21 @@ final class FinishedOffsets {
 
   /** The list in the metadata of a commit at {@code committed}; anything not written by {@link #text} lists nothing. */
   static FinishedOffsets parse(String metadata, long committed) {
-    if (metadata == null || !metadata.startsWith(VERSION) || metadata.length() == VERSION.length()) {
+    if (metadata == null || !metadata.startsWith(VERSION)) {
       return NONE;
     }
-    String[] parts = metadata.substring(VERSION.length()).split(",");
+    int colon = metadata.indexOf(':', VERSION.length());
+    if (colon < 0) {
+      return NONE;
+    }
+    String ranges = metadata.substring(colon + 1);
+    String[] parts = ranges.isEmpty() ? new String[0] : ranges.split(",", -1);
     long[] starts = new long[parts.length];
     long[] ends = new long[parts.length];
     long previous = committed;
+    long asOf;
     try {
+      asOf = Long.parseLong(metadata.substring(VERSION.length(), colon), 36);
       for (int i = 0; i < parts.length; i++) {
         int dot = parts[i].indexOf('.');
         long gap = Long.parseLong(parts[i].substring(0, dot), 36);
@@ -84,15 +96,16 @@ final class FinishedOffsets {
     } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
       return NONE; // not ours: skipping nothing only repeats, never loses
     }
-    return new FinishedOffsets(starts, ends);
+    return asOf < 0 ? NONE : new FinishedOffsets(starts, ends, asOf);
   }
 
   /**
-   * The metadata for a commit at {@code committed}: the ranges past it, as many as fit in {@link
-   * #MAX_TEXT}, lowest first (the next owner reaches those first); empty when there are none.
+   * The metadata for a commit at {@code committed} asked for at {@code asOf}: the ranges past the
+   * offset, as many as fit in {@link #MAX_TEXT}, lowest first (the next owner reaches those first).
    */
-  String text(long committed) {
-    StringBuilder out = new StringBuilder(VERSION);
+  String text(long committed, long asOf) {
+    StringBuilder out = new StringBuilder(VERSION).append(Long.toString(asOf, 36)).append(':');
+    int empty = out.length();
     long previous = committed;
     for (int i = 0; i < starts.length; i++) {
       if (ends[i] <= committed) {
@@ -103,10 +116,25 @@ final class FinishedOffsets {
       if (out.length() + 1 + range.length() > MAX_TEXT) {
         break;
       }
-      out.append(out.length() == VERSION.length() ? "" : ",").append(range);
+      out.append(out.length() == empty ? "" : ",").append(range);
       previous = ends[i];
     }
-    return out.length() == VERSION.length() ? "" : out.toString();
+    return out.toString();
+  }
+
+  /** Whether two commits' metadata list the same records, whenever each was made. */
+  static boolean sameRecords(String a, String b) {
+    return records(a).equals(records(b));
+  }
+
+  private static String records(String metadata) {
+    int colon = metadata == null || !metadata.startsWith(VERSION) ? -1 : metadata.indexOf(':', VERSION.length());
+    return colon < 0 ? "" : metadata.substring(colon + 1);
+  }
+
+  /** When the list was made, in the clock of the worker that made it; -1 for none. */
+  long asOf() {
+    return asOf;
   }
 
   boolean contains(long offset) {

@@ -3,7 +3,6 @@ package io.mailstream.delivery.worker;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -131,6 +130,11 @@ final class OffsetTracker {
    * by a commit under way ({@link #asked}).
    */
   Map<TopicPartition, OffsetAndMetadata> committable(long storedUpTo) {
+    return committable(storedUpTo, System.currentTimeMillis());
+  }
+
+  /** {@link #committable(long)}, its lists made at {@code now}. */
+  Map<TopicPartition, OffsetAndMetadata> committable(long storedUpTo, long now) {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     partitions.forEach((tp, p) -> {
       while (!p.open.isEmpty()) {
@@ -146,11 +150,11 @@ final class OffsetTracker {
       if (next < 0) {
         return;
       }
-      String past = finishedPast(p, storedUpTo).text(next);
+      FinishedOffsets past = finishedPast(p, storedUpTo);
       if (p.finishedUpTo < 0 && past.isEmpty()) {
         return; // nothing finished: the offset it was read from says all
       }
-      OffsetAndMetadata o = new OffsetAndMetadata(next, past);
+      OffsetAndMetadata o = new OffsetAndMetadata(next, past.text(next, now));
       if (!same(o, p.committed) && !same(o, p.asked)) {
         out.put(tp, o);
       }
@@ -186,7 +190,7 @@ final class OffsetTracker {
   }
 
   private static boolean same(OffsetAndMetadata a, OffsetAndMetadata b) {
-    return b != null && a.offset() == b.offset() && Objects.equals(a.metadata(), b.metadata());
+    return b != null && a.offset() == b.offset() && FinishedOffsets.sameRecords(a.metadata(), b.metadata());
   }
 
   /** A commit of {@code offsets} is under way: {@link #committable} leaves them out until it is answered. */

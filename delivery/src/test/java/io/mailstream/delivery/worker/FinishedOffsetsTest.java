@@ -8,14 +8,16 @@ import org.junit.jupiter.api.Test;
 
 /** The list of finished records a delivery worker's offset commit carries in its metadata. */
 class FinishedOffsetsTest {
+  private static final long ASKED_AT = 1_796_487_476_525L;
 
   @Test
   void rangesAreWrittenFromTheCommittedOffsetAndReadBackTheSame() {
     FinishedOffsets ranges = FinishedOffsets.builder().add(101, 103).add(140, 140).add(1000, 1099).build();
-    String text = ranges.text(100);
-    assertEquals("f1:1.3,10.1,nv.2s", text);
+    String text = ranges.text(100, ASKED_AT);
+    assertEquals("f1:" + Long.toString(ASKED_AT, 36) + ":1.3,10.1,nv.2s", text);
     FinishedOffsets read = FinishedOffsets.parse(text, 100);
     assertEquals("101-103, 140, 1000-1099", read.toString());
+    assertEquals(ASKED_AT, read.asOf());
     for (long offset : new long[] {101, 103, 140, 1000, 1099}) {
       assertTrue(read.contains(offset), "contains " + offset);
     }
@@ -30,10 +32,20 @@ class FinishedOffsetsTest {
   }
 
   @Test
-  void nothingFinishedIsKafkasEmptyMetadata() {
-    assertEquals("", FinishedOffsets.NONE.text(7));
-    assertEquals("", FinishedOffsets.builder().add(3, 6).build().text(7), "all before the offset");
-    assertTrue(FinishedOffsets.parse("", 7).isEmpty());
+  void aListOfNothingStillSaysWhenItWasMade() {
+    String text = FinishedOffsets.builder().add(3, 6).build().text(7, ASKED_AT);
+    assertEquals("f1:" + Long.toString(ASKED_AT, 36) + ":", text, "all before the offset");
+    FinishedOffsets read = FinishedOffsets.parse(text, 7);
+    assertTrue(read.isEmpty());
+    assertEquals(ASKED_AT, read.asOf());
+  }
+
+  @Test
+  void twoListsOfTheSameRecordsAreTheSameWhenEverMade() {
+    FinishedOffsets ranges = FinishedOffsets.builder().add(11, 12).build();
+    assertTrue(FinishedOffsets.sameRecords(ranges.text(10, 1), ranges.text(10, 2)));
+    assertFalse(FinishedOffsets.sameRecords(ranges.text(10, 1), FinishedOffsets.NONE.text(10, 1)));
+    assertTrue(FinishedOffsets.sameRecords("", FinishedOffsets.NONE.text(10, 1)), "Kafka's empty default lists nothing");
   }
 
   @Test
@@ -42,7 +54,7 @@ class FinishedOffsetsTest {
     for (long offset = 0; offset < 200_000; offset += 2) {
       b.add(offset + 1, offset + 1);
     }
-    String text = b.build().text(0);
+    String text = b.build().text(0, ASKED_AT);
     assertTrue(text.length() <= FinishedOffsets.MAX_TEXT, text.length() + " characters");
     FinishedOffsets read = FinishedOffsets.parse(text, 0);
     assertTrue(read.contains(1) && read.contains(101) && !read.contains(2));
@@ -50,9 +62,12 @@ class FinishedOffsetsTest {
   }
 
   @Test
-  void metadataNotWrittenHereListsNothing() {
-    for (String text : new String[] {null, "f1:", "f2:1.3", "f1:1", "f1:#.3", "f1:1.3.4", "f1:1.0", "f1:-1.3", "f1:1.2,0.3", "checkpoint"}) {
-      assertTrue(FinishedOffsets.parse(text, 10).isEmpty(), String.valueOf(text));
+  void metadataNotWrittenHereListsNothingAndSaysNoMoment() {
+    for (String text : new String[] {null, "", "f1:", "f1:1.3", "f2:0:1.3", "f1:0:1", "f1:0:#.3", "f1:0:1.3.4",
+        "f1:0:1.0", "f1:0:-1.3", "f1:0:1.2,0.3", "f1:-5:1.3", "f1:zzzzzzzzzzzzzzzz:1.3", "checkpoint"}) {
+      FinishedOffsets read = FinishedOffsets.parse(text, 10);
+      assertTrue(read.isEmpty(), String.valueOf(text));
+      assertEquals(-1, read.asOf(), String.valueOf(text));
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailstream.core.address.MailAddress;
 import io.mailstream.core.event.BodyRef;
 import io.mailstream.core.event.ClientInfo;
+import io.mailstream.core.event.Delivered;
 import io.mailstream.core.event.Destination;
 import io.mailstream.core.event.EnvelopeRecipient;
 import io.mailstream.core.event.MessageAccepted;
@@ -171,6 +172,10 @@ class InFlightTest {
     }
   }
 
+  static FinishedOffsets listed(OffsetAndMetadata commit) {
+    return FinishedOffsets.parse(commit.metadata(), commit.offset());
+  }
+
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!condition.getAsBoolean()) {
@@ -192,10 +197,10 @@ class InFlightTest {
     answer("b#1", OK);
     answer("c#1", OK);
     await(() -> worker.attempts() == 2, "b and c recorded");
-    await(() -> lastCommit(0) != null && !lastCommit(0).metadata().isEmpty(), "b and c listed in a commit");
+    await(() -> lastCommit(0) != null && !listed(lastCommit(0)).isEmpty(), "b and c listed in a commit");
     OffsetAndMetadata waiting = lastCommit(0);
     assertEquals(0, waiting.offset(), "nothing committed past the first message, in flight");
-    assertEquals("1-2", FinishedOffsets.parse(waiting.metadata(), waiting.offset()).toString());
+    assertEquals("1-2", listed(waiting).toString());
   }
 
   @Test
@@ -204,7 +209,7 @@ class InFlightTest {
 
     answer("a#1", OK);
     await(() -> Long.valueOf(3).equals(committed()), "all three committed");
-    assertEquals("", lastCommit(0).metadata(), "nothing past the offset any more");
+    assertTrue(listed(lastCommit(0)).isEmpty(), "nothing past the offset any more");
   }
 
   @Test
@@ -223,6 +228,42 @@ class InFlightTest {
     assertEquals(1, calls.get("b"), "b was delivered once");
     assertEquals(1, calls.get("c"), "c was delivered once");
     assertEquals(2.0, registry.get("mailstream.delivery.finished.before").counter().count());
+  }
+
+  @Test
+  void aMessageWhoseDeliveryWasStoredAfterTheLastCommitIsNotSentAgain() throws Exception {
+    route("a");
+    route("b");
+    route("c");
+    // What a worker that crashed leaves when it had delivered b and c after its last commit (at
+    // a, listing nothing), and Kafka had stored b's outcome. c's outcome is older than the commit
+    // by more than a send can take: it does not count (a delivery before the commit would be in it).
+    long askedAt = System.currentTimeMillis();
+    String group = topics.settings().topicPrefix() + "-delivery";
+    TopicPartition tp = new TopicPartition(topics.routed(), 0);
+    try (KafkaConsumer<String, byte[]> crashed = new KafkaConsumer<>(
+        KafkaClients.consumer(TestKafka.bootstrap(), "test", group, "crashed"));
+        KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+            KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
+      crashed.assign(Set.of(tp));
+      crashed.commitSync(Map.of(tp, new OffsetAndMetadata(0, FinishedOffsets.NONE.text(0, askedAt))));
+      p.send(delivered("b", askedAt + 20)).get();
+      p.send(delivered("c", askedAt - 60_000)).get();
+    }
+
+    start(10, Duration.ofMinutes(1));
+    await(() -> pending.containsKey("a#1") && pending.containsKey("c#1"), "a and c attempted");
+    answer("a#1", OK);
+    answer("c#1", OK);
+    await(() -> Long.valueOf(3).equals(committed()), "all three committed");
+    assertEquals(null, calls.get("b"), "b's delivery was stored: not sent again");
+    assertEquals(1.0, registry.get("mailstream.delivery.finished.before").counter().count());
+  }
+
+  private ProducerRecord<String, byte[]> delivered(String queueId, long atMillis) throws Exception {
+    Delivered d = new Delivered(queueId, MailAddress.parse(queueId + "@y.test"), "[127.0.0.1] [127.0.0.1]", OK,
+        atMillis - 1000, atMillis);
+    return new ProducerRecord<>(topics.outcomes(), null, atMillis, queueId, EventCodec.encode(d));
   }
 
   @Test

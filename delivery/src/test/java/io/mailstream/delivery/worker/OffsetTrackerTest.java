@@ -18,6 +18,16 @@ class OffsetTrackerTest {
   private final TopicPartition p1 = new TopicPartition("routed", 1);
   private final OffsetTracker tracker = new OffsetTracker();
 
+  /** A commit at {@code offset} asked for at time 0, listing nothing past it. */
+  static OffsetAndMetadata at(long offset) {
+    return at(offset, "");
+  }
+
+  /** A commit at {@code offset} asked for at time 0, with the ranges past it as FinishedOffsets writes them. */
+  static OffsetAndMetadata at(long offset, String ranges) {
+    return new OffsetAndMetadata(offset, "f1:0:" + ranges);
+  }
+
   @Test
   void aFinishedRecordIsCommittedOnlyOnceItsSendsAreStored() {
     tracker.started(p0, 10);
@@ -25,9 +35,9 @@ class OffsetTrackerTest {
     tracker.finished(p0, 10, 4); // its outcome is send number 4
     tracker.finished(p0, 11, 7);
 
-    assertEquals(Map.of(), tracker.committable(3), "send 4 not answered yet");
-    assertEquals(Map.of(p0, new OffsetAndMetadata(11)), tracker.committable(6));
-    assertEquals(Map.of(p0, new OffsetAndMetadata(12)), tracker.committable(7));
+    assertEquals(Map.of(), tracker.committable(3, 0), "send 4 not answered yet");
+    assertEquals(Map.of(p0, at(11)), tracker.committable(6, 0));
+    assertEquals(Map.of(p0, at(12)), tracker.committable(7, 0));
   }
 
   @Test
@@ -39,15 +49,15 @@ class OffsetTrackerTest {
     tracker.finished(p0, 2, 2);
     tracker.finished(p0, 3, 3);
 
-    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(3);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(1, "f1:1.2")), commit, "offset 1, and 2-3 finished past it");
+    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(3, 0);
+    assertEquals(Map.of(p0, at(1, "1.2")), commit, "offset 1, and 2-3 finished past it");
     assertEquals(3, tracker.uncommitted(), "0 (committable, not committed yet), 2 and 3");
     tracker.committed(commit);
     assertEquals(0, tracker.uncommitted(), "a crash now repeats none: 2 and 3 are in the commit's list");
     assertEquals(1, tracker.unfinished());
 
     tracker.finished(p0, 1, 4);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(4)), tracker.committable(4));
+    assertEquals(Map.of(p0, at(4)), tracker.committable(4, 0));
   }
 
   @Test
@@ -57,13 +67,23 @@ class OffsetTrackerTest {
     }
     tracker.finished(p0, 1, 1);
     tracker.finished(p0, 3, 5);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:1.1")), tracker.committable(4), "3 waits for send 5");
-    tracker.committed(tracker.committable(4));
+    assertEquals(Map.of(p0, at(0, "1.1")), tracker.committable(4, 0), "3 waits for send 5");
+    tracker.committed(tracker.committable(4, 0));
     assertEquals(1, tracker.uncommitted(), "3: finished, not listed yet");
 
     tracker.finished(p0, 4, 6);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:1.1,1.2")), tracker.committable(6),
+    assertEquals(Map.of(p0, at(0, "1.1,1.2")), tracker.committable(6, 0),
         "the offset has not moved, the list has: 1, then 3-4");
+  }
+
+  @Test
+  void theSameRecordsAreNotCommittedAgainJustBecauseTimePassed() {
+    tracker.started(p0, 0);
+    tracker.started(p0, 1);
+    tracker.finished(p0, 1, 1);
+    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(1, 0);
+    tracker.committed(commit);
+    assertEquals(Map.of(), tracker.committable(1, 60_000));
   }
 
   @Test
@@ -75,13 +95,13 @@ class OffsetTrackerTest {
     for (long offset : new long[] {1, 3, 4, 6}) {
       tracker.finished(p0, offset, 1);
     }
-    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:1.6")), tracker.committable(1), "one range, 1-6");
+    assertEquals(Map.of(p0, at(0, "1.6")), tracker.committable(1, 0), "one range, 1-6");
   }
 
   @Test
   void theNextOwnerSkipsWhatTheLastCommitListsAndCarriesItForward() {
     OffsetTracker next = new OffsetTracker();
-    FinishedOffsets inherited = next.resume(p0, new OffsetAndMetadata(10, "f1:2.3"));
+    FinishedOffsets inherited = next.resume(p0, at(10, "2.3"));
     assertEquals("12-14", inherited.toString());
     next.started(p0, 10);
     assertTrue(!next.finishedBefore(p0, 10), "the offset's own record was not finished");
@@ -95,9 +115,9 @@ class OffsetTrackerTest {
       next.finished(p0, offset, 0); // skipped: nothing sent for them
     }
     assertEquals(0, next.uncommitted(), "what it came with is committed already");
-    assertEquals(Map.of(), next.committable(0), "nothing new to commit");
+    assertEquals(Map.of(), next.committable(0, 0), "nothing new to commit");
     next.finished(p0, 11, 1);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(10, "f1:1.4")), next.committable(1), "11 joins 12-14");
+    assertEquals(Map.of(p0, at(10, "1.4")), next.committable(1, 0), "11 joins 12-14");
   }
 
   @Test
@@ -106,7 +126,7 @@ class OffsetTrackerTest {
       tracker.started(p0, offset);
     }
     tracker.finished(p0, 1, 1);
-    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(1);
+    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(1, 0);
     tracker.committed(commit);
     tracker.finished(p0, 2, 2); // its outcome was not stored: the rewind repeats it
 
@@ -124,11 +144,11 @@ class OffsetTrackerTest {
     assertEquals(5, tracker.rewindTo(p0));
     tracker.finished(p0, 5, 1);
     tracker.finished(p1, 8, 1);
-    Map<TopicPartition, OffsetAndMetadata> first = tracker.committable(1);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(6), p1, new OffsetAndMetadata(9)), first);
+    Map<TopicPartition, OffsetAndMetadata> first = tracker.committable(1, 0);
+    assertEquals(Map.of(p0, at(6), p1, at(9)), first);
     tracker.committed(first);
 
-    assertEquals(Map.of(), tracker.committable(1));
+    assertEquals(Map.of(), tracker.committable(1, 0));
     assertEquals(6, tracker.rewindTo(p0));
     assertEquals(0, tracker.uncommitted());
   }
@@ -137,7 +157,7 @@ class OffsetTrackerTest {
   void aCommitAnsweredAfterThePartitionWasForgottenChangesNothing() {
     tracker.started(p0, 0);
     tracker.finished(p0, 0, 1);
-    Map<TopicPartition, OffsetAndMetadata> asked = tracker.committable(1);
+    Map<TopicPartition, OffsetAndMetadata> asked = tracker.committable(1, 0);
     tracker.forget(p0); // revoked while the commit was under way
 
     tracker.committed(asked);
@@ -149,7 +169,7 @@ class OffsetTrackerTest {
   void aRecordOfAPartitionGivenUpIsIgnored() {
     tracker.finished(p0, 3, 1);
     assertEquals(0, tracker.uncommitted());
-    assertEquals(Map.of(), tracker.committable(1));
+    assertEquals(Map.of(), tracker.committable(1, 0));
   }
 
   @Test
@@ -158,28 +178,28 @@ class OffsetTrackerTest {
       tracker.started(p0, offset);
     }
     tracker.finished(p0, 0, 1);
-    Map<TopicPartition, OffsetAndMetadata> first = tracker.committable(1);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(1)), first);
+    Map<TopicPartition, OffsetAndMetadata> first = tracker.committable(1, 0);
+    assertEquals(Map.of(p0, at(1)), first);
     tracker.asked(first);
-    assertEquals(Map.of(), tracker.committable(1), "nothing new since the commit under way");
+    assertEquals(Map.of(), tracker.committable(1, 0), "nothing new since the commit under way");
 
     tracker.finished(p0, 1, 2);
-    Map<TopicPartition, OffsetAndMetadata> second = tracker.committable(2);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(2)), second, "a second commit while the first is under way");
+    Map<TopicPartition, OffsetAndMetadata> second = tracker.committable(2, 0);
+    assertEquals(Map.of(p0, at(2)), second, "a second commit while the first is under way");
     tracker.asked(second);
 
     tracker.refused(first); // an older refusal: the later commit still asks for more
-    assertEquals(Map.of(), tracker.committable(2));
+    assertEquals(Map.of(), tracker.committable(2, 0));
     tracker.refused(second);
-    assertEquals(Map.of(p0, new OffsetAndMetadata(2)), tracker.committable(2), "refused: offered again");
+    assertEquals(Map.of(p0, at(2)), tracker.committable(2, 0), "refused: offered again");
 
     tracker.asked(second);
     tracker.committed(second);
     tracker.committed(first); // answered late: the committed offset does not go back
     assertEquals(2, tracker.rewindTo(p0));
     tracker.finished(p0, 2, 3);
-    tracker.asked(tracker.committable(3));
+    tracker.asked(tracker.committable(3, 0));
     tracker.askAgain();
-    assertEquals(Map.of(p0, new OffsetAndMetadata(3)), tracker.committable(3), "a commit that must cover everything");
+    assertEquals(Map.of(p0, at(3)), tracker.committable(3, 0), "a commit that must cover everything");
   }
 }
