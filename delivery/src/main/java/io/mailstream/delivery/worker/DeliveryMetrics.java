@@ -64,7 +64,7 @@ public final class DeliveryMetrics {
         .register(registry);
     this.finishedBefore = Counter.builder("mailstream.delivery.finished.before")
         .description("routed messages a delivery worker did not attempt because the partition's previous owner had "
-            + "finished them past its committed offset (listed in the commit)")
+            + "finished them: listed in its last commit, or delivered with the outcome stored after it")
         .register(registry);
   }
 
@@ -102,12 +102,13 @@ public final class DeliveryMetrics {
 
   /**
    * Where worker {@code worker} (its member name, which a restarted worker keeps) tells how many
-   * records it finished whose offsets are not committed yet: what a crash would make the next owner
-   * of its partitions deliver again.
+   * records it finished that no commit covers yet: after a crash, the next owner of its partitions
+   * looks them up on the outcomes topic and sends again those whose delivery was not stored.
    */
   AtomicInteger uncommitted(String worker) {
     return workerGauge(uncommitted, worker, "mailstream.delivery.uncommitted",
-        "records a delivery worker finished whose offsets are not committed yet (what a crash would deliver again)");
+        "records a delivery worker finished that no commit covers yet (after a crash, those whose delivery "
+            + "was not stored either are sent again)");
   }
 
   /** The gauge of the fresh messages {@code worker} holds back for their destination's share. */
@@ -125,7 +126,10 @@ public final class DeliveryMetrics {
     });
   }
 
-  /** A routed record finished by its partition's previous owner was read, and not attempted again. */
+  /**
+   * A routed record finished by its partition's previous owner (listed in its last commit, or
+   * delivered with the outcome stored after it) was read, and not attempted again.
+   */
   void finishedBefore() {
     finishedBefore.increment();
   }
