@@ -103,12 +103,12 @@ public final class DeliveryMetrics {
   /**
    * Where worker {@code worker} (its member name, which a restarted worker keeps) tells how many
    * records it finished that no commit covers yet: after a crash, the next owner of its partitions
-   * looks them up on the outcomes topic and sends again those whose delivery was not stored.
+   * looks up the deliveries among them on the outcomes topic and attempts the rest again.
    */
   AtomicInteger uncommitted(String worker) {
     return workerGauge(uncommitted, worker, "mailstream.delivery.uncommitted",
-        "records a delivery worker finished that no commit covers yet (after a crash, those whose delivery "
-            + "was not stored either are sent again)");
+        "records a delivery worker finished that no commit covers yet (after a crash, the next owner looks up "
+            + "the deliveries among them; the rest are attempted again)");
   }
 
   /** The gauge of the fresh messages {@code worker} holds back for their destination's share. */

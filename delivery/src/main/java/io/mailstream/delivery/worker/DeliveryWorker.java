@@ -119,10 +119,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private static final Duration FINISH_IN_FLIGHT = Duration.ofSeconds(60);
   // How often a held message's retry entry comes due to be looked at; a release makes it due at once.
   private static final Duration HELD_RECHECK = Duration.ofMinutes(10);
-  // How long before its commit a finished message's outcome may have been stored (its send was
-  // under way when the commit was asked for), and how far back a takeover looks at most.
+  // How long before a commit was asked for the look-up starts: an outcome sent before it may have
+  // been acknowledged after it (within milliseconds as a rule; one slower than this only repeats).
   private static final Duration SEND_SLACK = Duration.ofSeconds(5);
-  private static final Duration LOOK_BACK_AT_MOST = Duration.ofMinutes(10);
   private static final ReplyRecord HELD =
       ReplyRecord.of(Reply.temp(451, EnhancedStatus.X_4_3_0, "Held by the administrator (mailstream release lifts it)"));
 
@@ -155,9 +154,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
   private final AtomicLong attempts = new AtomicLong();
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final OffsetTracker tracker = new OffsetTracker();
-  // Deliveries stored after the last commits of partitions gained from a crashed owner, and per
-  // partition the end of routed when it was gained: only records before it are looked up (a
-  // message replayed since is meant to go out again).
+  // Deliveries stored since the last commits of the partitions gained (by an owner that crashed,
+  // or stopped), and per partition the end of routed when it was gained: records past it were
+  // routed after the look-up and need none.
   private StoredDeliveries storedDeliveries = StoredDeliveries.NONE;
   private final Map<TopicPartition, Long> lookUpBefore = new HashMap<>();
   private final String bootstrap;
@@ -358,6 +357,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     admit();
     boolean busy = inFlight > 0 || retriesInFlight > 0 || recordedSinceCommit > 0 || commitsInFlight > 0;
     ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(busy ? 5 : 100));
+    // The consumer is past the whole batch now: a rewind while it is handled must read again
+    // every partition it holds, those not reached yet included.
+    for (TopicPartition tp : batch.partitions()) {
+      tracker.polled(tp, batch.records(tp).get(0).offset());
+    }
     for (ConsumerRecord<String, byte[]> record : batch) {
       if (!running) {
         break; // Not started, not committed: the next owner reads them.
@@ -631,7 +635,11 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
     }
   }
 
-  /** Whether the previous owner of {@code tp} delivered {@code routed} to every recipient after its last commit. */
+  /**
+   * Whether the previous owner of {@code tp} delivered {@code routed} to every recipient after its
+   * last commit. A delivery is known by queue id and address: the rules give one address one
+   * destination, and a hand-back to the router takes only the recipients not delivered.
+   */
   private boolean deliveredBefore(TopicPartition tp, long offset, RecipientRouted routed) {
     Long before = lookUpBefore.get(tp);
     if (before == null) {
@@ -1042,9 +1050,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         if (unread.isEmpty()) {
           return;
         }
-        // An outcome sent before the commit was asked for may have been stored after it; and a
-        // takeover long after the crash reads no further back than LOOK_BACK_AT_MOST.
-        long from = Math.max(since - SEND_SLACK.toMillis(), System.currentTimeMillis() - LOOK_BACK_AT_MOST.toMillis());
+        // A live worker commits at least every OffsetTracker.REFRESH, so the look-up reads about
+        // that much more than what happened between the crash and now.
+        long from = since - SEND_SLACK.toMillis();
         long started = System.nanoTime();
         StoredDeliveries found = StoredDeliveries.read(bootstrap, ClientName.worker("delivery-lookup", member),
             topics.outcomes(), from, Duration.ofSeconds(30));

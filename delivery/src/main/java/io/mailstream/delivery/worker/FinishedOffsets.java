@@ -14,8 +14,11 @@ import java.util.List;
  * stored its outcomes, exactly as it moves the offset past one.
  *
  * <p>The list also says when it was made ({@link #asOf}, the worker's clock when it asked for the
- * commit): what finished after that is not in it, and the next owner looks for those messages'
- * stored deliveries on the outcomes topic from that moment on ({@link StoredDeliveries}).
+ * commit): what finished after that is not in it (nor what had finished before but whose sends
+ * Kafka had not acknowledged yet, nor ranges past {@link #MAX_TEXT}), and the next owner looks for
+ * the stored deliveries of those messages on the outcomes topic from that moment on ({@link
+ * StoredDeliveries}). A worker carries the list it came with forward in its own commits until its
+ * offset passes it, and commits again every {@link OffsetTracker#REFRESH} to keep the moment recent.
  *
  * <p>The text: {@code f1:}, the moment in milliseconds, {@code :}, and then ranges, each as its
  * distance from the end of the one before (from the committed offset for the first) and its
@@ -135,6 +138,27 @@ final class FinishedOffsets {
   /** When the list was made, in the clock of the worker that made it; -1 for none. */
   long asOf() {
     return asOf;
+  }
+
+  /** The records in either list (no moment: it is a list to write). */
+  FinishedOffsets and(FinishedOffsets other) {
+    if (other.isEmpty()) {
+      return this;
+    }
+    if (isEmpty()) {
+      return other;
+    }
+    List<long[]> all = new ArrayList<>();
+    for (int i = 0; i < starts.length; i++) {
+      all.add(new long[] {starts[i], ends[i]});
+    }
+    for (int i = 0; i < other.starts.length; i++) {
+      all.add(new long[] {other.starts[i], other.ends[i]});
+    }
+    all.sort((x, y) -> Long.compare(x[0], y[0]));
+    Builder merged = builder();
+    all.forEach(r -> merged.add(r[0], r[1] - 1));
+    return merged.build();
   }
 
   boolean contains(long offset) {

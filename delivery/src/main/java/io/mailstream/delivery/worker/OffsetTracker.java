@@ -23,6 +23,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class OffsetTracker {
   private static final long UNFINISHED = -1;
+  /**
+   * A partition's list is committed again this long after its last commit even if nothing changed,
+   * so that its moment stays recent: a next owner looks up stored deliveries from that moment on.
+   */
+  static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(30);
 
   private final Map<TopicPartition, Progress> partitions = new HashMap<>();
 
@@ -67,6 +72,17 @@ final class OffsetTracker {
     }
     partitions.put(tp, p);
     return p.inherited;
+  }
+
+  /**
+   * The consumer returned records of {@code tp} from {@code offset} on: a rewind reads it again
+   * from there at the latest, whether or not they were started.
+   */
+  void polled(TopicPartition tp, long offset) {
+    Progress p = partitions.computeIfAbsent(tp, t -> new Progress());
+    if (p.firstUncommitted < 0) {
+      p.firstUncommitted = offset;
+    }
   }
 
   void started(TopicPartition tp, long offset) {
@@ -150,12 +166,14 @@ final class OffsetTracker {
       if (next < 0) {
         return;
       }
-      FinishedOffsets past = finishedPast(p, storedUpTo);
+      // What the partition came with is still finished, read or not: listed until passed.
+      FinishedOffsets past = finishedPast(p, storedUpTo).and(p.inherited);
       if (p.finishedUpTo < 0 && past.isEmpty()) {
         return; // nothing finished: the offset it was read from says all
       }
       OffsetAndMetadata o = new OffsetAndMetadata(next, past.text(next, now));
-      if (!same(o, p.committed) && !same(o, p.asked)) {
+      boolean stale = p.committed != null && now - committedAt(p.committed) >= REFRESH.toMillis();
+      if ((!same(o, p.committed) || stale) && !same(o, p.asked)) {
         out.put(tp, o);
       }
     });
@@ -183,6 +201,11 @@ final class OffsetTracker {
       ranges.add(runStart, runEnd);
     }
     return ranges.build();
+  }
+
+  // When the last commit was asked for, in the list's clock (-1 for a commit not of this form).
+  private static long committedAt(OffsetAndMetadata o) {
+    return FinishedOffsets.parse(o.metadata(), o.offset()).asOf();
   }
 
   private static boolean stored(long lastSend, long storedUpTo) {
@@ -225,8 +248,10 @@ final class OffsetTracker {
       if (p == null) {
         return; // Forgotten while the commit was under way.
       }
-      // Answers come in the order the commits were asked; an older one never moves it back.
-      if (p.committed == null || o.offset() >= p.committed.offset()) {
+      // Answers come in the order the commits were asked, but a synchronous commit can be
+      // answered before the asynchronous ones before it: an older one never moves it back.
+      if (p.committed == null || o.offset() > p.committed.offset()
+          || (o.offset() == p.committed.offset() && committedAt(o) >= committedAt(p.committed))) {
         p.committed(o);
       }
       p.passed.headSet(o.offset()).clear();
@@ -253,9 +278,10 @@ final class OffsetTracker {
       return;
     }
     Progress fresh = new Progress();
+    fresh.inherited = p.inherited;
     if (p.committed != null) {
       fresh.committed(p.committed);
-      fresh.inherited = fresh.committedPast;
+      fresh.inherited = fresh.inherited.and(fresh.committedPast);
     }
     partitions.put(tp, fresh);
   }

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * that crashed after recording a delivery but before a commit covered it left the delivery's
  * outcome behind; the partition's next owner reads the outcomes once, when it gains the partition,
  * from the moment of the last commit's list ({@link FinishedOffsets#asOf}) on, and does not send
- * again a message every recipient of which is in them. A crash can then fall only between the
- * next hop's {@code 250} and Kafka's acknowledgement of the outcome.
+ * again a message every recipient of which is in them. What a crash repeats is then, as a rule,
+ * only what the next hop took before Kafka acknowledged its outcome; also, whole, a message that
+ * was delivered to some recipients only, and everything when the look-up fails or runs out of time
+ * (it reads the oldest first), or stops at a transaction still open on the outcomes topic.
  *
  * <p>Only {@link Delivered} counts: a deferral needs its retry entry and a bounce its notice, which
  * are other records; a delivery needs nothing else, and its attempt event, sent before it with the

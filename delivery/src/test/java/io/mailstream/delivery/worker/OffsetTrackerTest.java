@@ -77,13 +77,54 @@ class OffsetTrackerTest {
   }
 
   @Test
-  void theSameRecordsAreNotCommittedAgainJustBecauseTimePassed() {
+  void theSameListIsCommittedAgainOnlyToKeepItsMomentRecent() {
     tracker.started(p0, 0);
     tracker.started(p0, 1);
     tracker.finished(p0, 1, 1);
-    Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable(1, 0);
-    tracker.committed(commit);
-    assertEquals(Map.of(), tracker.committable(1, 60_000));
+    tracker.committed(tracker.committable(1, 0));
+    assertEquals(Map.of(), tracker.committable(1, 29_999), "nothing new");
+    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:" + Long.toString(30_000, 36) + ":1.1")),
+        tracker.committable(1, OffsetTracker.REFRESH.toMillis()), "the same list, made now");
+  }
+
+  @Test
+  void anOlderAnswerForTheSameOffsetDoesNotReplaceANewerList() {
+    for (long offset = 0; offset < 3; offset++) {
+      tracker.started(p0, offset);
+    }
+    tracker.finished(p0, 1, 1);
+    Map<TopicPartition, OffsetAndMetadata> older = tracker.committable(1, 0);
+    tracker.asked(older);
+    tracker.finished(p0, 2, 2);
+    Map<TopicPartition, OffsetAndMetadata> newer = tracker.committable(2, 10);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:a:1.2")), newer);
+    tracker.committed(newer); // a synchronous commit, answered first
+    tracker.committed(older);
+    assertEquals(0, tracker.uncommitted(), "1 and 2 are listed by the commit that stands");
+  }
+
+  @Test
+  void aRewindReadsAgainEveryPartitionPolledEvenWhereNothingWasStarted() {
+    tracker.polled(p0, 5);
+    tracker.polled(p1, 8);
+    tracker.started(p0, 5); // handling it threw before the batch reached p1's records
+    assertEquals(5, tracker.rewindTo(p0));
+    assertEquals(8, tracker.rewindTo(p1), "p1's records were fetched: the consumer is past them");
+  }
+
+  @Test
+  void theListItCameWithIsCarriedInItsOwnCommitsUntilPassed() {
+    OffsetTracker next = new OffsetTracker();
+    next.resume(p0, at(10, "5.2")); // 15-16 finished by the previous owner
+    next.started(p0, 10);
+    next.finished(p0, 10, 1);
+    assertEquals(Map.of(p0, at(11, "4.2")), next.committable(1, 0), "15-16 still listed, not read yet");
+
+    next.committed(next.committable(1, 0));
+    next.started(p0, 11);
+    next.finished(p0, 11, 2); // fails to be stored: the worker rewinds
+    next.rewound(p0);
+    assertTrue(next.finishedBefore(p0, 15) && next.finishedBefore(p0, 16), "still skipped after a rewind");
   }
 
   @Test
