@@ -84,12 +84,12 @@ import org.slf4j.LoggerFactory;
  * committed, without waiting, up to the last contiguous finished record of each partition, with
  * the finished records past it listed in the commit's metadata ({@link FinishedOffsets}): a record
  * is committed only once the outcomes, retry state and notices of its message are acknowledged by
- * Kafka, and the worker never stops to flush, so what a crash makes the next owner repeat is what
- * finished within about one acknowledgement and one commit, whatever message holds the offset
- * back. A worker that stops, or loses partitions, waits for the messages in flight (or takes back
- * those still waiting for a connection), records them and commits them synchronously; only a
- * crash can make the next owner repeat one. When it gains a partition it rebuilds that
- * partition's retry state from the changelog, and reads past the messages its last commit lists.
+ * Kafka, and the worker never stops to flush. A worker that stops, or loses partitions, waits for
+ * the messages in flight (or takes back those still waiting for a connection), records them and
+ * commits them synchronously. When it gains a partition it rebuilds that partition's retry state
+ * from the changelog, reads past the messages the last commit lists, and looks up the deliveries
+ * stored since that commit ({@link StoredDeliveries}): what a crash makes the next owner repeat
+ * is, as a rule, what the next hop took before Kafka acknowledged its outcome.
  *
  * <p>A message whose delivery throws (not a Kafka error: a mailer or the outcome bookkeeping) ends
  * {@link #run} with a {@link RecordFailedException} naming it, after the messages in flight are
@@ -1059,7 +1059,7 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         lookUpBefore.putAll(unread);
         storedDeliveries = storedDeliveries.and(found);
         log.info("delivery worker {}: {} deliveries stored since the last commits of {} (read in {} ms); "
-            + "their messages are not sent again", member, found.size(), unread.keySet(),
+            + "a message delivered to every recipient is not sent again", member, found.size(), unread.keySet(),
             Duration.ofNanos(System.nanoTime() - started).toMillis());
       } catch (WakeupException | InterruptException e) {
         throw e;

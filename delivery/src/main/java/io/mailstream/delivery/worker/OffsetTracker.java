@@ -1,5 +1,6 @@
 package io.mailstream.delivery.worker;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class OffsetTracker {
    * A partition's list is committed again this long after its last commit even if nothing changed,
    * so that its moment stays recent: a next owner looks up stored deliveries from that moment on.
    */
-  static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(30);
+  static final Duration REFRESH = Duration.ofSeconds(30);
 
   private final Map<TopicPartition, Progress> partitions = new HashMap<>();
 
@@ -172,7 +173,7 @@ final class OffsetTracker {
         return; // nothing finished: the offset it was read from says all
       }
       OffsetAndMetadata o = new OffsetAndMetadata(next, past.text(next, now));
-      boolean stale = p.committed != null && now - committedAt(p.committed) >= REFRESH.toMillis();
+      boolean stale = p.committed != null && now - p.committedPast.asOf() >= REFRESH.toMillis();
       if ((!same(o, p.committed) || stale) && !same(o, p.asked)) {
         out.put(tp, o);
       }
@@ -251,7 +252,7 @@ final class OffsetTracker {
       // Answers come in the order the commits were asked, but a synchronous commit can be
       // answered before the asynchronous ones before it: an older one never moves it back.
       if (p.committed == null || o.offset() > p.committed.offset()
-          || (o.offset() == p.committed.offset() && committedAt(o) >= committedAt(p.committed))) {
+          || (o.offset() == p.committed.offset() && committedAt(o) >= p.committedPast.asOf())) {
         p.committed(o);
       }
       p.passed.headSet(o.offset()).clear();
