@@ -1027,12 +1027,12 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
      * recorded them but did not commit them), unless nothing of those partitions is left to read.
      */
     private void lookUpDeliveries(Map<TopicPartition, OffsetAndMetadata> commits) {
-      long since = Long.MAX_VALUE;
+      Map<TopicPartition, Long> moments = new HashMap<>();
       Map<TopicPartition, Long> committed = new HashMap<>();
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e : commits.entrySet()) {
         long asOf = e.getValue() == null ? -1 : FinishedOffsets.parse(e.getValue().metadata(), e.getValue().offset()).asOf();
         if (asOf >= 0) {
-          since = Math.min(since, asOf);
+          moments.put(e.getKey(), asOf);
           committed.put(e.getKey(), e.getValue().offset());
         }
       }
@@ -1050,8 +1050,9 @@ public final class DeliveryWorker implements Runnable, AutoCloseable {
         if (unread.isEmpty()) {
           return;
         }
-        // A live worker commits at least every OffsetTracker.REFRESH, so the look-up reads about
-        // that much more than what happened between the crash and now.
+        // A live worker commits every partition it owns at least every OffsetTracker.REFRESH, so
+        // the look-up reads about that much more than what happened between the crash and now.
+        long since = unread.keySet().stream().mapToLong(moments::get).min().orElseThrow();
         long from = since - SEND_SLACK.toMillis();
         long started = System.nanoTime();
         StoredDeliveries found = StoredDeliveries.read(bootstrap, ClientName.worker("delivery-lookup", member),

@@ -43,6 +43,13 @@ final class OffsetTracker {
     /** The last commit answered, or the one the partition came with; and what it lists past its offset. */
     OffsetAndMetadata committed;
     FinishedOffsets committedPast = FinishedOffsets.NONE;
+    /**
+     * Whether {@link #committed} is this worker's: its moment is then in this worker's clock. One the
+     * partition came with was made in another's, which may run ahead or behind.
+     */
+    boolean committedHere;
+    /** When the partition came, in this worker's clock: the refresh of a commit not made here counts from it. */
+    long resumedAt;
     /** The last commit asked for, while it is under way. */
     OffsetAndMetadata asked;
     /** Records finished before this worker read them (by the previous owner, or before a rewind). */
@@ -52,6 +59,11 @@ final class OffsetTracker {
     void committed(OffsetAndMetadata o) {
       committed = o;
       committedPast = FinishedOffsets.parse(o.metadata(), o.offset());
+    }
+
+    /** Whether the commit's moment is {@link #REFRESH} old at {@code now}, in this worker's clock. */
+    boolean stale(long now) {
+      return committed != null && now - (committedHere ? committedPast.asOf() : resumedAt) >= REFRESH.toMillis();
     }
 
     /** Where the next commit would be: after the records passed, or at the first one held. */
@@ -66,7 +78,13 @@ final class OffsetTracker {
    * names as they are read.
    */
   FinishedOffsets resume(TopicPartition tp, OffsetAndMetadata committed) {
+    return resume(tp, committed, System.currentTimeMillis());
+  }
+
+  /** {@link #resume(TopicPartition, OffsetAndMetadata)} at {@code now}. */
+  FinishedOffsets resume(TopicPartition tp, OffsetAndMetadata committed, long now) {
     Progress p = new Progress();
+    p.resumedAt = now;
     if (committed != null) {
       p.committed(committed);
       p.inherited = p.committedPast;
@@ -163,17 +181,20 @@ final class OffsetTracker {
         p.finishedUpTo = first.getKey() + 1;
         p.passed.add(first.getKey());
       }
+      boolean stale = p.stale(now);
       long next = p.next();
       if (next < 0) {
-        return;
+        if (!stale) {
+          return;
+        }
+        next = p.committed.offset(); // nothing read since: only the moment is new
       }
       // What the partition came with is still finished, read or not: listed until passed.
       FinishedOffsets past = finishedPast(p, storedUpTo).and(p.inherited);
-      if (p.finishedUpTo < 0 && past.isEmpty()) {
+      if (p.finishedUpTo < 0 && past.isEmpty() && !stale) {
         return; // nothing finished: the offset it was read from says all
       }
       OffsetAndMetadata o = new OffsetAndMetadata(next, past.text(next, now));
-      boolean stale = p.committed != null && now - p.committedPast.asOf() >= REFRESH.toMillis();
       if ((!same(o, p.committed) || stale) && !same(o, p.asked)) {
         out.put(tp, o);
       }
@@ -251,9 +272,13 @@ final class OffsetTracker {
       }
       // Answers come in the order the commits were asked, but a synchronous commit can be
       // answered before the asynchronous ones before it: an older one never moves it back.
-      if (p.committed == null || o.offset() > p.committed.offset()
+      if (p.committed == null || !p.committedHere || o.offset() > p.committed.offset()
           || (o.offset() == p.committed.offset() && committedAt(o) >= p.committedPast.asOf())) {
         p.committed(o);
+        p.committedHere = true;
+      }
+      if (p.asked != null && p.asked.offset() == o.offset() && p.asked.metadata().equals(o.metadata())) {
+        p.asked = null; // answered: a later commit of the same records (a refresh) may be asked for
       }
       p.passed.headSet(o.offset()).clear();
       p.firstUncommitted = Math.max(p.firstUncommitted, o.offset());
@@ -280,6 +305,8 @@ final class OffsetTracker {
     }
     Progress fresh = new Progress();
     fresh.inherited = p.inherited;
+    fresh.committedHere = p.committedHere;
+    fresh.resumedAt = p.resumedAt;
     if (p.committed != null) {
       fresh.committed(p.committed);
       fresh.inherited = fresh.inherited.and(fresh.committedPast);

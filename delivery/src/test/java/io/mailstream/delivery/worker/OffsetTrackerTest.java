@@ -81,10 +81,44 @@ class OffsetTrackerTest {
     tracker.started(p0, 0);
     tracker.started(p0, 1);
     tracker.finished(p0, 1, 1);
-    tracker.committed(tracker.committable(1, 0));
+    Map<TopicPartition, OffsetAndMetadata> first = tracker.committable(1, 0);
+    tracker.asked(first);
+    tracker.committed(first);
     assertEquals(Map.of(), tracker.committable(1, 29_999), "nothing new");
-    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:" + Long.toString(30_000, 36) + ":1.1")),
-        tracker.committable(1, OffsetTracker.REFRESH.toMillis()), "the same list, made now");
+    Map<TopicPartition, OffsetAndMetadata> refresh = tracker.committable(1, OffsetTracker.REFRESH.toMillis());
+    assertEquals(Map.of(p0, new OffsetAndMetadata(0, "f1:" + Long.toString(30_000, 36) + ":1.1")), refresh,
+        "the same list, made now");
+    tracker.asked(refresh);
+    tracker.committed(refresh);
+    assertEquals(1, tracker.committable(1, 60_000).size(), "and again 30 s later");
+  }
+
+  @Test
+  void aPartitionWithNothingReadStillHasItsMomentRefreshed() {
+    OffsetTracker next = new OffsetTracker();
+    next.resume(p0, at(10, "2.3"), 1_000); // the previous owner's commit, in its clock
+    assertEquals(Map.of(), next.committable(0, 30_999));
+    Map<TopicPartition, OffsetAndMetadata> refresh = next.committable(0, 31_000);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(10, "f1:" + Long.toString(31_000, 36) + ":2.3")), refresh,
+        "the same offset and list, this worker's moment");
+    next.asked(refresh);
+    next.committed(refresh);
+    assertEquals(Map.of(), next.committable(0, 31_001));
+  }
+
+  @Test
+  void aCommitTheWorkerMakesReplacesOneFromAClockAhead() {
+    OffsetTracker next = new OffsetTracker();
+    long ahead = 4_000_000_000_000L;
+    next.resume(p0, new OffsetAndMetadata(10, "f1:" + Long.toString(ahead, 36) + ":"), 0);
+    next.started(p0, 10);
+    next.started(p0, 11);
+    next.finished(p0, 11, 1);
+    Map<TopicPartition, OffsetAndMetadata> commit = next.committable(1, 5);
+    assertEquals(Map.of(p0, new OffsetAndMetadata(10, "f1:5:1.1")), commit);
+    next.asked(commit);
+    next.committed(commit);
+    assertEquals(0, next.uncommitted(), "11 is in the commit that stands, though its moment is earlier");
   }
 
   @Test
@@ -115,7 +149,7 @@ class OffsetTrackerTest {
   @Test
   void theListItCameWithIsCarriedInItsOwnCommitsUntilPassed() {
     OffsetTracker next = new OffsetTracker();
-    next.resume(p0, at(10, "5.2")); // 15-16 finished by the previous owner
+    next.resume(p0, at(10, "5.2"), 0); // 15-16 finished by the previous owner
     next.started(p0, 10);
     next.finished(p0, 10, 1);
     assertEquals(Map.of(p0, at(11, "4.2")), next.committable(1, 0), "15-16 still listed, not read yet");
@@ -142,7 +176,7 @@ class OffsetTrackerTest {
   @Test
   void theNextOwnerSkipsWhatTheLastCommitListsAndCarriesItForward() {
     OffsetTracker next = new OffsetTracker();
-    FinishedOffsets inherited = next.resume(p0, at(10, "2.3"));
+    FinishedOffsets inherited = next.resume(p0, at(10, "2.3"), 0);
     assertEquals("12-14", inherited.toString());
     next.started(p0, 10);
     assertTrue(!next.finishedBefore(p0, 10), "the offset's own record was not finished");

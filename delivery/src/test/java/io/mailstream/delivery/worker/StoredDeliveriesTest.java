@@ -58,10 +58,17 @@ class StoredDeliveriesTest {
   }
 
   @Test
-  void nothingStoredSinceTheMomentIsNothingFound() {
-    StoredDeliveries stored = StoredDeliveries.read(TestKafka.bootstrap(), ClientName.of("test"), topics.outcomes(),
-        System.currentTimeMillis(), Duration.ofSeconds(30));
-    assertEquals(0, stored.size());
+  void aDamagedOutcomeIsPassedOver() throws Exception {
+    long since = System.currentTimeMillis();
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+        KafkaClients.producer(TestKafka.bootstrap(), ClientName.of("test"), Duration.ofSeconds(30)))) {
+      p.send(new ProducerRecord<>(topics.outcomes(), null, since + 10, "x", new byte[] {2, 99, 1})).get();
+    }
+    store(since + 20, delivered("after", "r1"));
+    StoredDeliveries stored = StoredDeliveries.read(TestKafka.bootstrap(), ClientName.of("test"), topics.outcomes(), since,
+        Duration.ofSeconds(30));
+    assertEquals(1, stored.size(), "the delivery after it is read");
+    assertTrue(stored.all(routed("after", "r1")));
   }
 
   private void store(long atMillis, MailEvent... events) throws Exception {
